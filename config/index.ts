@@ -1,0 +1,105 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * carepath's whole runtime configuration, read from environment variables.
+ * Each key of `environmentSchema` is the variable's name, so a validation error names
+ * exactly the variable an operator must fix.
+ */
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233')
+  .refine((value) => Number(value.split(':')[1]) <= 65535, 'port must be 1-65535');
+
+const port = z.coerce
+  .number({ message: 'expected a TCP port number (1-65535)' })
+  .int('expected a TCP port number (1-65535)')
+  .min(1, 'expected a TCP port number (1-65535)')
+  .max(65535, 'expected a TCP port number (1-65535)');
+
+const identifier = (example: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `expected letters, digits, '.', '_' or '-', e.g. ${example}`);
+
+export const environmentSchema = z.object({
+  CAREPATH_MODE: z
+    .enum(['local', 'production'], { message: "expected 'local' or 'production'" })
+    .default('local'),
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: identifier('default').default('default'),
+  TEMPORAL_TASK_QUEUE: identifier('carepath-journeys').default('carepath-journeys'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((value) => value.split(',').map((broker) => broker.trim()))
+    .pipe(z.array(hostPort).min(1, 'expected at least one broker as host:port')),
+  KAFKA_CLIENT_ID: identifier('carepath').default('carepath'),
+  KAFKA_CONTROLLER_PORT: port.default(9093),
+  CAREPATH_API_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
+  CAREPATH_API_PORT: port.default(3000),
+  CAREPATH_DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
+  CAREPATH_CACHE_DIR: z.string().min(1, 'expected a directory path').optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+});
+
+/** The environment variables carepath reads; docker-compose and docs must agree with this list. */
+export const configVariables = Object.keys(environmentSchema.shape) as (keyof z.input<
+  typeof environmentSchema
+>)[];
+
+export interface CarepathConfig {
+  mode: 'local' | 'production';
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  kafka: { brokers: string[]; clientId: string; controllerPort: number };
+  api: { host: string; port: number };
+  /** Absolute path of the git-ignored directory holding the local stack's databases and logs. */
+  dataDir: string;
+  /** Absolute path of the cache (outside the clone) holding installed Temporal and Kafka binaries. */
+  cacheDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: { variable: string; value: string | undefined; message: string }[]) {
+    super(
+      'Invalid configuration — fix these environment variables and start again:\n' +
+        problems
+          .map((p) => `  ${p.variable}=${p.value === undefined ? '(unset)' : JSON.stringify(p.value)}: ${p.message}`)
+          .join('\n'),
+    );
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): CarepathConfig {
+  const input = Object.fromEntries(
+    configVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const parsed = environmentSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? 'environment');
+        return { variable, value: env[variable], message: issue.message };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
+  return {
+    mode: e.CAREPATH_MODE,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, controllerPort: e.KAFKA_CONTROLLER_PORT },
+    api: { host: e.CAREPATH_API_HOST, port: e.CAREPATH_API_PORT },
+    dataDir: absolute(e.CAREPATH_DATA_DIR),
+    cacheDir: absolute(e.CAREPATH_CACHE_DIR ?? join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'carepath')),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Two projects: `unit` runs pure code with no servers; `integration` gets its own real
+ * Temporal dev server and Kafka broker from test/stack/global-setup.ts (started on free
+ * ports with throwaway data, never touching a running dev stack).
+ */
+const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  maxWorkers: 2,
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: tsJest,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform: tsJest,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/stack/global-setup.ts',
+      globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};
