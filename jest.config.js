@@ -8,6 +8,8 @@ const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
+  // Integration tests start servers and simulate months of care; unit tests finish far sooner.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -22,7 +24,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/stack/global-setup.ts',
       globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { InstallFailed } from './errors';
+import { startServer, waitUntilReady, type ServerProcess } from './processes';
+
+export interface KafkaBrokerOptions {
+  java: string;
+  libs: string;
+  /** Holds the broker's config and its log dirs (the topics' data). */
+  dir: string;
+  port: number;
+  controllerPort: number;
+  logFile: string;
+  heap?: string;
+}
+
+/** Single node, combined broker and controller (KRaft), loopback only. */
+function serverProperties(opts: KafkaBrokerOptions) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${opts.port},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${join(opts.dir, 'data')}`,
+    'num.partitions=3',
+    // One node: internal topics cannot be replicated, and few partitions make group joins quick.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=3',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    '',
+  ].join('\n');
+}
+
+const log4jProperties = [
+  'log4j.rootLogger=WARN, stdout',
+  'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+  'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+  'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  'log4j.logger.kafka.server.KafkaRaftServer=INFO',
+  '',
+].join('\n');
+
+function javaArgs(opts: KafkaBrokerOptions, main: string, ...args: string[]) {
+  return [
+    `-Xmx${opts.heap ?? '512m'}`,
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${join(opts.dir, 'log4j.properties')}`,
+    '-cp',
+    join(opts.libs, '*'),
+    main,
+    ...args,
+  ];
+}
+
+/** Writes the config and, on first start only, formats the KRaft metadata log with a new cluster id. */
+function prepare(opts: KafkaBrokerOptions) {
+  mkdirSync(opts.dir, { recursive: true });
+  const config = join(opts.dir, 'server.properties');
+  writeFileSync(config, serverProperties(opts));
+  writeFileSync(join(opts.dir, 'log4j.properties'), log4jProperties);
+  if (existsSync(join(opts.dir, 'data', 'meta.properties'))) return config;
+  const clusterId = randomBytes(16).toString('base64url');
+  const args = javaArgs(opts, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', config);
+  const result = spawnSync(opts.java, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new InstallFailed('Kafka storage', `${opts.java} ${args.join(' ')}`, `${result.stdout}${result.stderr}`);
+  }
+  return config;
+}
+
+export function startKafkaBroker(opts: KafkaBrokerOptions): ServerProcess {
+  const config = prepare(opts);
+  return startServer({
+    name: 'Kafka broker',
+    command: opts.java,
+    args: javaArgs(opts, 'kafka.Kafka', config),
+    logFile: opts.logFile,
+    commandMatch: config,
+  });
+}
+
+/** Ready when a client can fetch the cluster's metadata from the broker. */
+export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'carepath-stack-health',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    retry: { retries: 0 },
+  }).admin();
+  await admin.connect();
+  try {
+    return (await admin.describeCluster()).brokers.length > 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function waitForKafka(proc: ServerProcess, brokers: string[], timeoutMs = 90000) {
+  await waitUntilReady(proc, () => kafkaAnswers(brokers), timeoutMs);
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { testStack } from './test-stack';
+
+// Workers' INFO lines would bury test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+/**
+ * A time-skipping server of the file's own: its clock is global to the server, so files running in
+ * parallel must not share one.
+ */
+export function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testStack().testServerBin } },
+  });
+}
+
+/** A client and a worker connection to the run's dev server. */
+export async function devServer() {
+  const { address } = testStack().stack.temporal;
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection }),
+    nativeConnection,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** A worker on a task queue of its own, using the run's shared workflow bundle. */
+export function testWorker(
+  connection: NativeConnection,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
+  return Worker.create({
+    connection,
+    taskQueue: `test-${randomUUID()}`,
+    workflowBundle: { codePath: testStack().bundlePath },
+    ...options,
+  });
+}

@@ -1,0 +1,2 @@
+// The workflow bundle used by the whole test run: carepath's workflows plus test-only probes.
+export * from './stack-probes';
