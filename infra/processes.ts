@@ -35,7 +35,12 @@ export function startServer(opts: {
       stdio: ['ignore', log, log],
     });
     if (child.pid === undefined) {
-      throw new ServerDidNotStart(opts.name, `could not run ${opts.command}`, opts.logFile, logTail(opts.logFile));
+      throw new ServerDidNotStart(
+        opts.name,
+        `could not run ${opts.command}`,
+        opts.logFile,
+        logTail(opts.logFile),
+      );
     }
     child.unref();
     return { name: opts.name, pid: child.pid, commandMatch: opts.commandMatch, logFile: opts.logFile };

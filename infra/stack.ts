@@ -57,7 +57,8 @@ export async function startStack(
     const stack: RunningStack = {
       temporal: {
         address,
-        uiUrl: layout.temporal.uiPort === undefined ? undefined : `http://127.0.0.1:${layout.temporal.uiPort}`,
+        uiUrl:
+          layout.temporal.uiPort === undefined ? undefined : `http://127.0.0.1:${layout.temporal.uiPort}`,
         process: temporal,
       },
       kafka: { brokers, process: kafka },
@@ -97,7 +98,10 @@ function loopbackPort(value: string, variable: string): number {
 export async function localLayout(config: CarepathConfig): Promise<StackLayout> {
   const layout: StackLayout = {
     dataDir: config.dataDir,
-    temporal: { port: loopbackPort(config.temporal.address, 'TEMPORAL_ADDRESS'), uiPort: config.temporal.uiPort },
+    temporal: {
+      port: loopbackPort(config.temporal.address, 'TEMPORAL_ADDRESS'),
+      uiPort: config.temporal.uiPort,
+    },
     kafka: {
       port: loopbackPort(config.kafka.brokers[0] ?? '', 'KAFKA_BROKERS'),
       controllerPort: config.kafka.controllerPort,

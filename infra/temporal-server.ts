@@ -33,7 +33,9 @@ export function startTemporalDevServer(opts: TemporalDevServerOptions): ServerPr
     '--dynamic-config-value',
     'system.forceSearchAttributesCacheRefreshOnRead=true',
     ...carepathSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliType(key.type)}`]),
-    ...(opts.uiPort === undefined ? ['--headless'] : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
+    ...(opts.uiPort === undefined
+      ? ['--headless']
+      : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
   ];
   return startServer({
     name: 'Temporal dev server',

@@ -12,4 +12,11 @@ export const RiskLevel = defineSearchAttributeKey('RiskLevel', SearchAttributeTy
 export const ClientId = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
 export const LevelSince = defineSearchAttributeKey('LevelSince', SearchAttributeType.DATETIME);
 
-export const carepathSearchAttributes = [CareLevel, ProgramId, EpisodeStatus, RiskLevel, ClientId, LevelSince];
+export const carepathSearchAttributes = [
+  CareLevel,
+  ProgramId,
+  EpisodeStatus,
+  RiskLevel,
+  ClientId,
+  LevelSince,
+];

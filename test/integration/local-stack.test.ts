@@ -37,8 +37,9 @@ describe('a local stack', () => {
 
     const second = await startStack(install, layout, () => undefined);
     try {
-      const status = await withClient(second.temporal.address, async (client) =>
-        (await client.workflow.getHandle(workflowId).describe()).status.name,
+      const status = await withClient(
+        second.temporal.address,
+        async (client) => (await client.workflow.getHandle(workflowId).describe()).status.name,
       );
       expect(status).toBe('RUNNING');
     } finally {

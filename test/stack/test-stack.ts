@@ -23,6 +23,9 @@ export function setTestStack(testStack: TestStack): void {
 
 export function testStack(): TestStack {
   const value = process.env[variable];
-  if (!value) throw new Error(`${variable} is unset: run integration tests through jest, whose global setup starts the stack`);
+  if (!value)
+    throw new Error(
+      `${variable} is unset: run integration tests through jest, whose global setup starts the stack`,
+    );
   return JSON.parse(value) as TestStack;
 }

@@ -1,0 +1,61 @@
+import { ConfigError, configVariables, loadConfig } from '../../config';
+
+describe('loadConfig', () => {
+  test('defaults describe the local stack on loopback', () => {
+    const config = loadConfig({ HOME: '/home/coordinator' }, '/repo');
+    expect(config).toEqual({
+      mode: 'local',
+      temporal: {
+        address: '127.0.0.1:7233',
+        namespace: 'default',
+        taskQueue: 'carepath-journeys',
+        uiPort: 8233,
+      },
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'carepath', controllerPort: 9093 },
+      api: { host: '127.0.0.1', port: 3000 },
+      dataDir: '/repo/.data',
+      cacheDir: expect.stringMatching(/\/\.cache\/carepath$/),
+    });
+  });
+
+  test('the cache follows CAREPATH_CACHE_DIR, else XDG_CACHE_HOME', () => {
+    expect(loadConfig({ XDG_CACHE_HOME: '/xdg' }, '/repo').cacheDir).toBe('/xdg/carepath');
+    expect(loadConfig({ XDG_CACHE_HOME: '/xdg', CAREPATH_CACHE_DIR: 'cache' }, '/repo').cacheDir).toBe(
+      '/repo/cache',
+    );
+  });
+
+  test('several brokers are read from a comma-separated list', () => {
+    expect(loadConfig({ KAFKA_BROKERS: 'a:9092, b:9093' }).kafka.brokers).toEqual(['a:9092', 'b:9093']);
+  });
+
+  test.each([
+    ['TEMPORAL_ADDRESS', 'localhost', /TEMPORAL_ADDRESS="localhost": expected host:port/],
+    ['KAFKA_BROKERS', '127.0.0.1:9092,oops', /KAFKA_BROKERS="127.0.0.1:9092,oops": expected host:port/],
+    ['CAREPATH_API_PORT', '70000', /CAREPATH_API_PORT="70000": expected a TCP port number \(1-65535\)/],
+    ['TEMPORAL_UI_PORT', 'eighty', /TEMPORAL_UI_PORT="eighty": expected a TCP port number/],
+    ['CAREPATH_MODE', 'staging', /CAREPATH_MODE="staging": expected 'local' or 'production'/],
+    ['TEMPORAL_TASK_QUEUE', 'has space', /TEMPORAL_TASK_QUEUE="has space": expected letters, digits/],
+  ])('a bad %s stops start-up naming the variable and what is allowed', (variable, value, message) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(message);
+  });
+
+  test('every bad variable is reported at once', () => {
+    try {
+      loadConfig({ TEMPORAL_ADDRESS: 'x', CAREPATH_API_PORT: '0' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+        'CAREPATH_API_PORT',
+        'TEMPORAL_ADDRESS',
+      ]);
+    }
+  });
+
+  test('lists the variables it reads', () => {
+    expect(configVariables).toEqual(
+      expect.arrayContaining(['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CAREPATH_API_PORT']),
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import { loadConfig } from '../config';
+import { describeStack, ensureLocalStack } from '../infra/local';
+import { isRunning } from '../infra/processes';
+import { stopStack } from '../infra/stack';
+
+/**
+ * `npm start`: the local stack (installed on first use) plus carepath's services, in the
+ * foreground. Ctrl-C stops everything this command started; a stack that was already running
+ * (`npm run stack:up`) is left running.
+ */
+async function main() {
+  const config = loadConfig();
+  if (config.mode !== 'local') {
+    throw new Error(
+      'npm start runs the local development stack, but CAREPATH_MODE is not local. ' +
+        'Against your own Temporal and Kafka, run the services directly (see README, "Configuration").',
+    );
+  }
+  const progress = (message: string) => console.log(`carepath: ${message}`);
+  const { stack, startedHere } = await ensureLocalStack(config, progress);
+  console.log(`\ncarepath is running.\n${describeStack(stack, config)}\n\nPress Ctrl-C to stop.`);
+
+  const outcome = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('stopping'));
+    process.once('SIGTERM', () => resolve('stopping'));
+    // A server that dies under us is reported instead of leaving services talking to nothing.
+    const watch = setInterval(() => {
+      const dead = [stack.temporal.process, stack.kafka.process].find((proc) => !isRunning(proc));
+      if (dead) {
+        clearInterval(watch);
+        resolve(`${dead.name} (pid ${dead.pid}) exited; see ${dead.logFile}`);
+      }
+    }, 2000);
+  });
+  if (outcome !== 'stopping') {
+    process.exitCode = 1;
+    console.error(`carepath: ${outcome}`);
+  }
+  if (startedHere) {
+    progress('stopping the local stack…');
+    await stopStack(stack, config.dataDir);
+  }
+  progress('stopped.');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  process.exit(1);
+});
