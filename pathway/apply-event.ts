@@ -1,0 +1,64 @@
+import { type ClientEvent, type EpisodeState, type ProgramDefinition } from '../schemas';
+import { onAssessmentCompleted } from './assessment';
+import { onSessionAttended, onSessionMissed, onSessionScheduled } from './attendance';
+import { onAuthorizationUpdated } from './authorizations';
+import { alreadySeen, rememberId } from './dedup';
+import { dischargeOrFlag } from './discharge';
+import { DecisionDraft, type Decision } from './draft';
+import { requireProgram } from './guards';
+import { onMeasurementRecorded } from './measurements';
+import { onMilestoneCompleted } from './milestones';
+import { onDrugTestResulted, onRelapseReported } from './substance-use';
+import { closeEndedWeeks } from './week';
+
+const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
+  switch (event.type) {
+    case 'admitted':
+      draft.notify('already-admitted');
+      return;
+    case 'assessment-completed':
+      return onAssessmentCompleted(draft, event);
+    case 'session-scheduled':
+      return onSessionScheduled(draft, event);
+    case 'session-attended':
+      return onSessionAttended(draft, event);
+    case 'session-missed':
+      return onSessionMissed(draft, event);
+    case 'milestone-completed':
+      return onMilestoneCompleted(draft, event);
+    case 'drug-test-resulted':
+      return onDrugTestResulted(draft, event);
+    case 'relapse-reported':
+      return onRelapseReported(draft, event);
+    case 'measurement-recorded':
+      return onMeasurementRecorded(draft, event);
+    case 'authorization-updated':
+      return onAuthorizationUpdated(draft, event);
+    case 'discharge-requested':
+      return dischargeOrFlag(draft, {
+        kind: event.kind,
+        reasonCode: event.reasonCode,
+        rule: 'discharge-request',
+        actor: event.recordedBy,
+      });
+  }
+};
+
+/**
+ * Applies a client event at its `occurredAt`. A redelivered eventId, or any event after discharge,
+ * returns the state unchanged with no effects; a readmission after discharge starts a new episode
+ * through `admit` (see `startsNewEpisode`).
+ */
+export const applyEvent = (state: EpisodeState, event: ClientEvent, program: ProgramDefinition): Decision => {
+  requireProgram(state, program);
+  if (state.status === 'discharged' || alreadySeen(state, event.eventId)) return { state, effects: [] };
+  const draft = new DecisionDraft(state, program, event.occurredAt, event.recordedBy);
+  rememberId(draft, event.eventId, program);
+  closeEndedWeeks(draft, event.occurredAt);
+  dispatch(draft, event);
+  return draft.done();
+};
+
+/** True when the event is a readmission of a discharged client: the caller starts a new episode with `admit`. */
+export const startsNewEpisode = (state: EpisodeState, event: ClientEvent): boolean =>
+  state.status === 'discharged' && event.type === 'admitted' && !alreadySeen(state, event.eventId);

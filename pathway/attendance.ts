@@ -1,0 +1,91 @@
+import type { SessionAttendedEvent, SessionMissedEvent, SessionScheduledEvent } from '../schemas';
+import { billAttendance } from './authorizations';
+import type { DecisionDraft } from './draft';
+import { enact } from './enact';
+import { oneLevelUp } from './ladder';
+import { levelPlan } from './plan';
+import { clearFlag, raiseFlag } from './risk';
+import { moveToLevel, requestClinicalReview } from './step-up';
+import { addDays, addHours, isBefore, isWeekend, later } from './time';
+import { inCurrentWeek } from './week';
+
+/** Any event in which staff saw the client; it pushes the no-contact deadline back. */
+export const recordContact = (draft: DecisionDraft, at: string): void => {
+  const { attendance } = draft.state;
+  draft.update({ attendance: { ...attendance, lastContactAt: later(attendance.lastContactAt, at) } });
+};
+
+/** Checks a scheduled session against the plan: cohort, weekend days, family-workshop guests and the weekly ceiling. */
+export const onSessionScheduled = (draft: DecisionDraft, event: SessionScheduledEvent): void => {
+  const { cohortId, week, level } = draft.state;
+  const plan = levelPlan(draft.program, level);
+  if (event.kind === 'group' && cohortId !== null && event.cohortId !== cohortId)
+    draft.notify('cohort-mismatch');
+  if (!plan.weekendSessions && isWeekend(event.scheduledFor)) draft.notify('weekend-session-not-offered');
+  const workshop = draft.program.familyWorkshop;
+  if (event.kind === 'family-workshop' && workshop && event.guestCount > workshop.maxGuests)
+    draft.notify('family-guest-limit-exceeded');
+  if (!inCurrentWeek(draft, event.scheduledFor)) return;
+  const scheduledHours = week.scheduledHours + event.hours;
+  draft.update({ week: { ...week, scheduledHours } });
+  const ceiling = plan.weeklyHours?.ceiling;
+  if (ceiling !== undefined && scheduledHours > ceiling && week.scheduledHours <= ceiling)
+    draft.notify('weekly-hours-above-ceiling');
+};
+
+export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEvent): void => {
+  recordContact(draft, event.occurredAt);
+  draft.update({ attendance: { ...draft.state.attendance, consecutiveUnexcused: 0 } });
+  clearFlag(draft, 'missed-sessions');
+  const { week } = draft.state;
+  if (inCurrentWeek(draft, event.occurredAt))
+    draft.update({
+      week: {
+        ...week,
+        attendedHours: week.attendedHours + event.hours,
+        attendedSessions: week.attendedSessions + 1,
+      },
+    });
+  billAttendance(draft, event);
+};
+
+/**
+ * Unexcused misses notify the primary counsellor (a no-show also creates a follow-up task); a run
+ * of them alerts the case manager; a longer run, or too many within the window, calls for review.
+ */
+export const onSessionMissed = (draft: DecisionDraft, event: SessionMissedEvent): void => {
+  if (event.absence === 'excused') return;
+  const rules = draft.program.missedSessions;
+  const review = rules.clinicalReview;
+  const at = event.occurredAt;
+  draft.notify('missed-session');
+  if (event.absence === 'no-show')
+    draft.emit({
+      type: 'follow-up-task',
+      assigneeRole: rules.noShowFollowUp.assigneeRole,
+      code: 'no-show-follow-up',
+      dueAt: addHours(at, rules.noShowFollowUp.dueInHours),
+    });
+  raiseFlag(draft, 'missed-sessions');
+  const windowStart = addDays(at, -7 * review.windowWeeks);
+  const consecutiveUnexcused = draft.state.attendance.consecutiveUnexcused + 1;
+  const unexcusedMissedAt = [...draft.state.attendance.unexcusedMissedAt, at].filter(
+    (t) => !isBefore(t, windowStart),
+  );
+  draft.update({ attendance: { ...draft.state.attendance, consecutiveUnexcused, unexcusedMissedAt } });
+  if (consecutiveUnexcused === rules.consecutiveAlert) draft.notify('consecutive-missed-sessions');
+  if (consecutiveUnexcused < review.consecutive && unexcusedMissedAt.length <= review.moreThan) return;
+  // The review resets both counts, so the next review needs a fresh run of misses.
+  draft.update({ attendance: { ...draft.state.attendance, consecutiveUnexcused: 0, unexcusedMissedAt: [] } });
+  requestClinicalReview(draft, 'missed-sessions');
+  const action = review.action;
+  if (action.type === 'step-up')
+    moveToLevel(
+      draft,
+      'missed-sessions-review',
+      oneLevelUp(draft.program, draft.state.level),
+      'missed-sessions',
+    );
+  else if (action.type === 'discharge')
+    enact(draft, 'missed-sessions-review', { type: 'discharge', kind: action.kind }, 'missed-sessions');
+};

@@ -1,0 +1,41 @@
+import type { MilestoneCompletedEvent } from '../schemas';
+import { recordContact } from './attendance';
+import type { DecisionDraft } from './draft';
+import { enact } from './enact';
+import { levelPlan, stayMilestoneIds } from './plan';
+import { minimumStayServed } from './transitions';
+import { refreshWeekTarget } from './week';
+
+/**
+ * Steps down once the stay's plan is complete: every milestone met and the minimum stay served.
+ * Runs on each milestone and when the minimum stay is reached, whichever comes last.
+ */
+export const considerStepDown = (draft: DecisionDraft): void => {
+  const { state, program } = draft;
+  const plan = levelPlan(program, state.level);
+  if (plan.stepsDownTo === null || plan.milestones.length === 0) return;
+  const met = new Set(stayMilestoneIds(state));
+  if (!plan.milestones.every((m) => met.has(m.milestoneId))) return;
+  if (!minimumStayServed(state, program, draft.at)) return;
+  enact(
+    draft,
+    'milestones-step-down',
+    { type: 'level-change', from: state.level, to: plan.stepsDownTo },
+    'milestones-met',
+  );
+};
+
+/** A met milestone counts once per stay and tapers the weekly hours by the plan's amount. */
+export const onMilestoneCompleted = (draft: DecisionDraft, event: MilestoneCompletedEvent): void => {
+  recordContact(draft, event.occurredAt);
+  if (stayMilestoneIds(draft.state).includes(event.milestoneId)) return;
+  const { level, levelSince } = draft.state;
+  draft.update({
+    milestones: [
+      ...draft.state.milestones,
+      { milestoneId: event.milestoneId, level, levelSince, at: event.occurredAt },
+    ],
+  });
+  refreshWeekTarget(draft);
+  considerStepDown(draft);
+};

@@ -1,0 +1,87 @@
+import { engineActor, type EpisodeState, type ProgramDefinition, type TimerFired } from '../schemas';
+import { armNoContactDeadline } from './level-timers';
+import { onAuthorizationReminderDue } from './authorizations';
+import { dischargeOrFlag } from './discharge';
+import { DecisionDraft, type Decision } from './draft';
+import { enact } from './enact';
+import { requireProgram } from './guards';
+import { considerStepDown } from './milestones';
+import { noContactDays } from './plan';
+import { escalateProposal } from './proposals';
+import { addDays, isBefore } from './time';
+import { closeEndedWeeks } from './week';
+
+const onNoContactDeadline = (draft: DecisionDraft): void => {
+  const { program, state } = draft;
+  const deadline = addDays(state.attendance.lastContactAt, noContactDays(program, state.level));
+  // Contact since the timer was armed moved the deadline: wait for the new one.
+  if (isBefore(draft.at, deadline)) {
+    armNoContactDeadline(draft);
+    return;
+  }
+  enact(
+    draft,
+    'no-contact-discharge',
+    { type: 'discharge', kind: program.noContact.dischargeKind },
+    'no-contact',
+  );
+};
+
+const onAftercareCheckInDue = (draft: DecisionDraft, fireAt: string): void => {
+  const aftercare = draft.program.aftercare;
+  if (!aftercare) return;
+  draft.notify('aftercare-check-in-due');
+  const next = addDays(fireAt, aftercare.checkInIntervalDays);
+  if (isBefore(next, addDays(draft.state.levelSince, aftercare.durationDays)))
+    draft.armTimer('aftercare-check-in', next);
+};
+
+/**
+ * Handles a timer the workflow armed. A timer the state no longer lists (cancelled, or already
+ * handled) is stale and changes nothing, as does any timer after discharge.
+ */
+export const onTimer = (
+  state: EpisodeState,
+  timer: TimerFired,
+  program: ProgramDefinition,
+  now: string,
+): Decision => {
+  requireProgram(state, program);
+  const armed = state.timers.find((t) => t.timerId === timer.timerId);
+  if (state.status === 'discharged' || !armed) return { state, effects: [] };
+  const draft = new DecisionDraft(state, program, now, engineActor);
+  draft.update({ timers: state.timers.filter((t) => t.timerId !== armed.timerId) });
+  closeEndedWeeks(draft, now);
+  const subject = armed.subject ?? '';
+  switch (armed.kind) {
+    case 'weekly-hours-review':
+      break;
+    case 'no-contact-deadline':
+      onNoContactDeadline(draft);
+      break;
+    case 'proposal-deadline':
+      escalateProposal(draft, subject);
+      break;
+    case 'authorization-expiry-reminder':
+      onAuthorizationReminderDue(draft, subject);
+      break;
+    case 'aftercare-check-in':
+      onAftercareCheckInDue(draft, armed.fireAt);
+      break;
+    case 'aftercare-completion':
+      dischargeOrFlag(draft, {
+        kind: 'completed',
+        reasonCode: 'aftercare-completed',
+        rule: 'aftercare-completion',
+        actor: engineActor,
+      });
+      break;
+    case 'minimum-stay-reached':
+      considerStepDown(draft);
+      break;
+    case 'maximum-stay-reached':
+      draft.notify('maximum-stay-reached');
+      break;
+  }
+  return draft.done();
+};

@@ -1,0 +1,71 @@
+import type { Actor, EpisodeState, LevelOfCare, ProgramDefinition, ReasonCode, RuleId } from '../schemas';
+import type { DecisionDraft } from './draft';
+import { TransitionRefused } from './errors';
+import { isStepUp, offersLevel } from './ladder';
+import { armLevelTimers, cancelLevelTimers } from './level-timers';
+import { levelPlan } from './plan';
+import { supersedeProposals } from './proposals';
+import { addDays, isBefore } from './time';
+
+/** The end of the minimum stay at the current level, before which a step-down is refused. */
+const minimumStayEnds = (state: EpisodeState, program: ProgramDefinition): string =>
+  addDays(state.levelSince, levelPlan(program, state.level).lengthOfStayDays.min);
+
+export const minimumStayServed = (state: EpisodeState, program: ProgramDefinition, now: string): boolean =>
+  !isBefore(now, minimumStayEnds(state, program));
+
+/** Levels a coordinator may move the client to now: the level's allowed transitions, step-downs only after the minimum stay. */
+export const allowedTargets = (state: EpisodeState, program: ProgramDefinition, now: string): LevelOfCare[] =>
+  levelPlan(program, state.level).transitionsTo.filter(
+    (target) =>
+      target !== state.level && (isStepUp(state.level, target) || minimumStayServed(state, program, now)),
+  );
+
+/** Throws a TransitionRefused naming the allowed targets when `target` is not one of them. */
+export const checkTransition = (
+  state: EpisodeState,
+  program: ProgramDefinition,
+  target: LevelOfCare,
+  now: string,
+): void => {
+  const allowed = allowedTargets(state, program, now);
+  if (allowed.includes(target)) return;
+  const reason =
+    target === state.level
+      ? 'same-level'
+      : !offersLevel(program, target)
+        ? 'level-not-offered'
+        : levelPlan(program, state.level).transitionsTo.includes(target)
+          ? 'minimum-stay-not-served'
+          : 'not-allowed-from-level';
+  throw new TransitionRefused(reason, state.level, target, allowed);
+};
+
+/**
+ * Moves the episode to another level: appends to the history (never edits it), supersedes
+ * proposals for the old level, restarts the week and re-arms the level's timers.
+ */
+export const changeLevel = (
+  draft: DecisionDraft,
+  to: LevelOfCare,
+  reasonCode: ReasonCode,
+  rule: RuleId,
+  actor: Actor,
+): void => {
+  const from = draft.state.level;
+  const at = draft.at;
+  supersedeProposals(draft, (p) => p.action.type === 'level-change', actor);
+  cancelLevelTimers(draft);
+  draft.update({
+    level: to,
+    levelSince: at,
+    billedServiceDays: [],
+    history: [...draft.state.history, { from, to, at, reasonCode, rule, actor }],
+  });
+  armLevelTimers(draft);
+  draft.emit({ type: 'level-changed', from, to, reasonCode, rule, actor });
+  draft.notify('level-changed');
+  const { authorizations } = draft.state;
+  if (authorizations.length > 0 && !authorizations.some((a) => a.payerLevel === to))
+    draft.notify('authorization-level-mismatch');
+};

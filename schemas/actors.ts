@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Who records events, receives notifications and approves proposals. `integration` is a system feeding events over Kafka. */
+export const staffRoleSchema = z.enum([
+  'care-coordinator',
+  'case-manager',
+  'primary-counsellor',
+  'medical-staff',
+  'clinical-supervisor',
+  'intake-clinician',
+  'billing',
+  'integration',
+]);
+export type StaffRole = z.infer<typeof staffRoleSchema>;
+
+/** An identifier, never a name: events leave the engine with the minimum necessary (42 CFR Part 2). */
+export const identifierSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/,
+    "expected an identifier: letters, digits, '.', '_', ':' or '-'",
+  );
+
+export const staffActorSchema = z.object({ staffId: identifierSchema, role: staffRoleSchema });
+export type StaffActor = z.infer<typeof staffActorSchema>;
+
+/** The engine itself, for changes no person made (a deadline passed, aftercare ran its course). */
+export const engineActorSchema = z.object({
+  staffId: z.literal('carepath-engine'),
+  role: z.literal('engine'),
+});
+export const engineActor: z.infer<typeof engineActorSchema> = { staffId: 'carepath-engine', role: 'engine' };
+
+/** Who made a change: a staff member or the engine. Both shapes carry staffId and role so consumers read them alike. */
+export const actorSchema = z.union([staffActorSchema, engineActorSchema]);
+export type Actor = z.infer<typeof actorSchema>;

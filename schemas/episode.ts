@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { actorSchema, identifierSchema } from './actors';
+import {
+  codeSchema,
+  dischargeKindSchema,
+  instrumentSchema,
+  reasonCodeSchema,
+  riskFlagSchema,
+  riskLevelSchema,
+  ruleIdSchema,
+} from './codes';
+import { levelOfCareSchema } from './levels';
+import { proposalSchema } from './proposals';
+import { isoDateSchema, isoInstantSchema } from './time';
+import { timerSchema } from './timers';
+
+/**
+ * An episode of care as plain JSON: it is a Temporal payload carried across continue-as-new,
+ * so no Date, Map, Set or class instances.
+ */
+
+/** One entry of the append-only level-of-care history; `from` is null for the admission. */
+export const levelHistoryEntrySchema = z.object({
+  from: levelOfCareSchema.nullable(),
+  to: levelOfCareSchema,
+  at: isoInstantSchema,
+  reasonCode: reasonCodeSchema,
+  rule: ruleIdSchema,
+  actor: actorSchema,
+});
+export type LevelHistoryEntry = z.infer<typeof levelHistoryEntrySchema>;
+
+export const authorizationSchema = z.object({
+  authorizationRef: identifierSchema,
+  payerLevel: levelOfCareSchema,
+  unit: z.enum(['days', 'sessions']),
+  unitsAuthorized: z.number().int().min(0),
+  remainingUnits: z.number().int().min(0),
+  startDate: isoDateSchema,
+  endDate: isoDateSchema,
+  /** The low-units reminder goes out once per authorization. */
+  unitsReminderSent: z.boolean(),
+});
+export type Authorization = z.infer<typeof authorizationSchema>;
+
+/** Attendance in the current week of the current level, against the level's (tapered) target. */
+export const weekSchema = z.object({
+  start: isoInstantSchema,
+  attendedHours: z.number().min(0),
+  attendedSessions: z.number().int().min(0),
+  scheduledHours: z.number().min(0),
+  /** Null at 24-hour levels, where hours are not counted. */
+  targetHours: z.number().min(0).nullable(),
+  floorHours: z.number().min(0).nullable(),
+});
+export type Week = z.infer<typeof weekSchema>;
+
+/** A met milestone, tied to the stay at a level (`levelSince`) whose plan it counts toward. */
+export const completedMilestoneSchema = z.object({
+  milestoneId: codeSchema,
+  level: levelOfCareSchema,
+  levelSince: isoInstantSchema,
+  at: isoInstantSchema,
+});
+
+export const dischargeSchema = z.object({
+  kind: dischargeKindSchema,
+  at: isoInstantSchema,
+  reasonCode: reasonCodeSchema,
+  rule: ruleIdSchema,
+  actor: actorSchema,
+});
+
+export const episodeStateSchema = z.object({
+  episodeId: identifierSchema,
+  clientId: identifierSchema,
+  programId: codeSchema,
+  status: z.enum(['active', 'discharged']),
+  admittedAt: isoInstantSchema,
+  level: levelOfCareSchema,
+  levelSince: isoInstantSchema,
+  cohortId: codeSchema.nullable(),
+  /** Fixed at admission: selects the level's adolescent hour minimums. */
+  adolescent: z.boolean(),
+  week: weekSchema,
+  milestones: z.array(completedMilestoneSchema),
+  sobrietyDate: isoDateSchema.nullable(),
+  riskFlags: z.array(riskFlagSchema),
+  riskLevel: riskLevelSchema,
+  attendance: z.object({
+    lastContactAt: isoInstantSchema,
+    consecutiveUnexcused: z.number().int().min(0),
+    /** Unexcused misses inside the program's review window (older ones are pruned). */
+    unexcusedMissedAt: z.array(isoInstantSchema),
+  }),
+  /** Instruments whose latest score is at or above the program's threshold. */
+  instrumentsPastThreshold: z.array(instrumentSchema),
+  /** Positive tests inside the program's relapse window (older ones are pruned). */
+  positiveTestsAt: z.array(isoInstantSchema),
+  authorizations: z.array(authorizationSchema),
+  /** Service days already billed at the current level, so a day billed per day is billed once. */
+  billedServiceDays: z.array(isoDateSchema),
+  pendingProposals: z.array(proposalSchema),
+  /** Timers the workflow has armed; a fired timer not listed here is stale and ignored. */
+  timers: z.array(timerSchema),
+  history: z.array(levelHistoryEntrySchema).min(1),
+  discharge: dischargeSchema.nullable(),
+  recentEventIds: z.array(identifierSchema),
+  /** Last effect sequence number; effect ids are `${episodeId}:${sequence}`. */
+  effectSequence: z.number().int().min(0),
+});
+export type EpisodeState = z.infer<typeof episodeStateSchema>;

@@ -1,0 +1,170 @@
+import { programs } from '../../../programs';
+import { AdmissionRefused, admit, checkAdmission } from '../../../pathway';
+import type { Intake, LevelOfCare, ProgramDefinition } from '../../../schemas';
+import { admitted, day, intake } from './fixtures';
+
+const byId = (id: string): ProgramDefinition => programs[id]!;
+const stepDownIop = byId('step-down-iop');
+const flexible = byId('flexible-intensity-iop');
+const holistic = byId('holistic-iop');
+const continuum = byId('full-continuum');
+
+const refusal = (
+  program: ProgramDefinition,
+  level: LevelOfCare,
+  intake: Partial<Intake>,
+): AdmissionRefused | null => {
+  try {
+    admit(admitted(day(0), level, intake), program, 'episode-1');
+    return null;
+  } catch (error) {
+    if (error instanceof AdmissionRefused) return error;
+    throw error;
+  }
+};
+
+describe('admission criteria', () => {
+  test.each([
+    {
+      name: 'A: stand-alone IOP without an indication',
+      program: stepDownIop,
+      level: 'iop',
+      intake: {},
+      reason: 'stand-alone-criteria-not-met',
+      referTo: null,
+    },
+    {
+      name: 'A: co-occurring illness is stabilised first',
+      program: stepDownIop,
+      level: 'iop',
+      intake: { coOccurringMentalIllness: true, standAloneIndications: ['obligations-rule-out-residential'] },
+      reason: 'co-occurring-mental-illness',
+      referTo: stepDownIop.admission.coOccurringMentalIllness!.referTo,
+    },
+    {
+      name: 'A: withdrawal risk goes to detox first',
+      program: stepDownIop,
+      level: 'iop',
+      intake: { withdrawalRisk: true, steppingDownFrom: 'residential' },
+      reason: 'withdrawal-risk',
+      referTo: stepDownIop.admission.withdrawalRiskLevel,
+    },
+    {
+      name: 'A: only IOP is an entry level',
+      program: stepDownIop,
+      level: 'outpatient',
+      intake: {},
+      reason: 'not-an-entry-level',
+      referTo: null,
+    },
+    {
+      name: 'C: IOP is entered stepping down only',
+      program: flexible,
+      level: 'iop',
+      intake: { standAloneIndications: ['mild-or-moderate-situational'] },
+      reason: 'step-down-entry-only',
+      referTo: flexible.admission.stepDownOnly!.from[0],
+    },
+    {
+      name: 'C: withdrawal risk goes to inpatient detox',
+      program: flexible,
+      level: 'iop',
+      intake: { withdrawalRisk: true, steppingDownFrom: 'detox' },
+      reason: 'withdrawal-risk',
+      referTo: 'detox',
+    },
+    {
+      name: 'D: intake drug test required',
+      program: holistic,
+      level: 'iop',
+      intake: { drugTestDone: false },
+      reason: 'intake-drug-test-missing',
+      referTo: null,
+    },
+    {
+      name: 'D: intake physical exam required',
+      program: holistic,
+      level: 'iop',
+      intake: { physicalExamDone: false },
+      reason: 'intake-physical-exam-missing',
+      referTo: null,
+    },
+    {
+      name: 'E: adults only',
+      program: continuum,
+      level: 'iop',
+      intake: { ageYears: continuum.admission.ageYears.min - 1 },
+      reason: 'below-minimum-age',
+      referTo: null,
+    },
+  ] as const)('$name', ({ program, level, intake, reason, referTo }) => {
+    const refused = refusal(program, level, intake as Partial<Intake>);
+    expect(refused).toBeInstanceOf(AdmissionRefused);
+    expect(refused).toMatchObject({ reason, referTo });
+  });
+
+  test.each([
+    {
+      name: 'A: stand-alone with an indication',
+      program: stepDownIop,
+      level: 'iop',
+      intake: { standAloneIndications: ['obligations-rule-out-residential'] },
+    },
+    {
+      name: 'A: stepping down from residential',
+      program: stepDownIop,
+      level: 'iop',
+      intake: { steppingDownFrom: 'residential' },
+    },
+    {
+      name: 'C: stepping down from detox',
+      program: flexible,
+      level: 'iop',
+      intake: { steppingDownFrom: 'detox' },
+    },
+    {
+      name: 'E: detox with withdrawal risk',
+      program: continuum,
+      level: 'detox',
+      intake: { withdrawalRisk: true },
+    },
+  ] as const)('admits $name', ({ program, level, intake }) => {
+    expect(refusal(program, level, intake as Partial<Intake>)).toBeNull();
+  });
+
+  test.each([
+    { ageYears: 15, gender: 'male', cohortId: 'adolescent-boys', adolescent: true },
+    { ageYears: 22, gender: 'female', cohortId: 'young-women', adolescent: false },
+    { ageYears: 40, gender: 'male', cohortId: 'men', adolescent: false },
+    { ageYears: 30, gender: 'nonbinary', cohortId: 'adult-all-gender', adolescent: false },
+  ] as const)(
+    'A places a $gender client aged $ageYears in $cohortId',
+    ({ ageYears, gender, cohortId, adolescent }) => {
+      const { state } = admit(
+        admitted(day(0), 'iop', { ageYears, gender, steppingDownFrom: 'residential' }),
+        stepDownIop,
+        'e',
+      );
+      expect(state.cohortId).toBe(cohortId);
+      expect(state.adolescent).toBe(adolescent);
+      const weekly = stepDownIop.levels.iop!.weeklyHours!;
+      expect(state.week.floorHours).toBe(adolescent ? weekly.adolescent!.floor : weekly.floor);
+    },
+  );
+
+  test('a program with cohorts refuses a client no cohort fits', () => {
+    const narrow: ProgramDefinition = {
+      ...stepDownIop,
+      cohorts: stepDownIop.cohorts.filter((c) => !c.genders.includes('male')),
+    };
+    expect(refusal(narrow, 'iop', { gender: 'male', steppingDownFrom: 'detox' })).toMatchObject({
+      reason: 'no-matching-cohort',
+    });
+    expect(() =>
+      checkAdmission(intake({ gender: 'male', steppingDownFrom: 'detox' }), 'iop', narrow),
+    ).toThrow(AdmissionRefused);
+    expect(() =>
+      checkAdmission(intake({ gender: 'female', steppingDownFrom: 'detox' }), 'iop', narrow),
+    ).not.toThrow();
+  });
+});

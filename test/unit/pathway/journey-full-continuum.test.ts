@@ -1,0 +1,139 @@
+import { getProgram } from '../../../programs';
+import { levelPlan } from '../../../pathway/plan';
+import { addDays } from '../../../pathway/time';
+import { Journey, admitted, command, day, drugTest, event, notified, ofType, staff } from './fixtures';
+
+const program = getProgram('full-continuum');
+const aftercare = program.aftercare!;
+
+describe('journey E: full continuum, detox to aftercare completion', () => {
+  const j = new Journey(program).admit(admitted(day(0), 'detox', { withdrawalRisk: true, ageYears: 40 }));
+
+  test('admission starts in detox with withdrawal risk flagged high', () => {
+    expect(j.levels()).toEqual(['detox']);
+    expect(j.state.riskLevel).toBe('high');
+    expect(j.state.history[0]).toMatchObject({ from: null, rule: 'admission', actor: staff.coordinator });
+  });
+
+  test('detox milestones before the minimum stay wait for it, then a step-down is proposed and approved', () => {
+    j.apply(event('assessment-completed', day(1), { recommendedLevel: 'detox', withdrawalRisk: false }));
+    j.apply(event('milestone-completed', day(1), { milestoneId: 'withdrawal-completed' }));
+    expect(j.state.pendingProposals).toHaveLength(0);
+    const due = day(levelPlan(program, 'detox').lengthOfStayDays.min);
+    j.advanceTo(due);
+    expect(j.state.pendingProposals[0]?.action).toEqual({
+      type: 'level-change',
+      from: 'detox',
+      to: 'residential',
+    });
+    j.command(command('transition-approved', { proposalId: j.pendingProposalId() }), due);
+    expect(j.state.level).toBe('residential');
+    expect(j.state.riskLevel).toBe('low');
+  });
+
+  test('residential and PHP complete their plans', () => {
+    const residentialDone = j.completePlan(day(10));
+    expect(j.state.level).toBe('php');
+    const phpHours = levelPlan(program, 'php').weeklyHours!;
+    const end = j.attendWeeks(residentialDone, 2, 5, phpHours.target / 5);
+    expect(ofType(j.effects, 'weekly-hours-below-target')).toEqual([]);
+    j.completePlan(end);
+    expect(j.state.level).toBe('iop');
+  });
+
+  test('repeated positive tests in IOP count as relapse and step up at once (policy apply)', () => {
+    const { relapseAfterPositives, windowDays } = program.drugTests;
+    const first = addDays(j.state.levelSince, 2);
+    let effects = j.apply(drugTest(first, 'positive'));
+    for (let n = 1; n < relapseAfterPositives; n++)
+      effects = j.apply(drugTest(addDays(first, (n * windowDays) / relapseAfterPositives), 'positive'));
+    expect(ofType(effects, 'level-changed')).toEqual([
+      expect.objectContaining({
+        from: 'iop',
+        to: 'php',
+        rule: 'relapse-step-up',
+        reasonCode: 'repeated-positive-tests',
+        actor: staff.counsellor,
+      }),
+    ]);
+    expect(j.state.sobrietyDate).toBe(j.state.levelSince.slice(0, 10));
+  });
+
+  test('a coordinator steps the client back down to IOP (applied at once)', () => {
+    const now = addDays(j.state.levelSince, levelPlan(program, 'php').lengthOfStayDays.min);
+    j.apply(drugTest(now, 'negative'));
+    const effects = j.command(
+      command('transition-requested', { targetLevel: 'iop', reasonCode: 'clinical-judgement' }),
+      now,
+    );
+    expect(ofType(effects, 'level-changed')[0]).toMatchObject({
+      from: 'php',
+      to: 'iop',
+      rule: 'coordinator-request',
+      actor: staff.coordinator,
+    });
+    expect(notified(effects)).toContainEqual({
+      code: 'level-changed',
+      recipientRole: program.notifications['level-changed']!.recipientRole,
+    });
+  });
+
+  test('IOP and outpatient complete, then aftercare runs its course with check-ins', () => {
+    const iop = levelPlan(program, 'iop');
+    const iopEnd = j.attendWeeks(
+      j.state.levelSince,
+      iop.lengthOfStayDays.min / 7,
+      3,
+      iop.weeklyHours!.target / 3,
+    );
+    j.completePlan(iopEnd);
+    expect(j.state.level).toBe('outpatient');
+    const outpatient = levelPlan(program, 'outpatient');
+    const outpatientEnd = j.attendWeeks(
+      j.state.levelSince,
+      outpatient.lengthOfStayDays.min / 7,
+      1,
+      outpatient.weeklyHours!.target,
+    );
+    j.completePlan(outpatientEnd);
+    expect(j.state.level).toBe('aftercare');
+    j.completeAftercare();
+    expect(j.state.status).toBe('discharged');
+  });
+
+  test('the level history and the ending tell the whole journey', () => {
+    expect(j.levels()).toEqual([
+      'detox',
+      'residential',
+      'php',
+      'iop',
+      'php',
+      'iop',
+      'outpatient',
+      'aftercare',
+    ]);
+    expect(j.state.history.map((h) => h.rule)).toEqual([
+      'admission',
+      'milestones-step-down',
+      'milestones-step-down',
+      'milestones-step-down',
+      'relapse-step-up',
+      'coordinator-request',
+      'milestones-step-down',
+      'milestones-step-down',
+    ]);
+    expect(j.state.discharge).toMatchObject({
+      kind: 'completed',
+      rule: 'aftercare-completion',
+      actor: { role: 'engine' },
+    });
+    expect(ofType(j.effects, 'episode-ended')).toHaveLength(1);
+    expect(j.state.timers).toEqual([]);
+    const checkIns = Math.ceil(aftercare.durationDays / aftercare.checkInIntervalDays) - 1;
+    expect(notified(j.effects).filter((n) => n.code === 'aftercare-check-in-due')).toHaveLength(checkIns);
+    const billedLevels = new Set(ofType(j.effects, 'billing').map((b) => b.level));
+    expect([...billedLevels].sort()).toEqual(['aftercare', 'iop', 'outpatient', 'php']);
+    for (const bill of ofType(j.effects, 'billing'))
+      expect(bill.serviceCode).toBe(levelPlan(program, bill.level).billing.serviceCode);
+  });
+});
