@@ -16,7 +16,10 @@ export const considerStepDown = (draft: DecisionDraft): void => {
   if (plan.stepsDownTo === null || plan.milestones.length === 0) return;
   const met = new Set(stayMilestoneIds(state));
   if (!plan.milestones.every((m) => met.has(m.milestoneId))) return;
-  if (!minimumStayServed(state, program, draft.at)) return;
+  // A milestone recorded late (occurredAt before the minimum stay ends, recorded after its timer
+  // fired) still completes the plan: the timer having fired proves the stay was served.
+  const stayTimerPending = state.timers.some((t) => t.kind === 'minimum-stay-reached');
+  if (stayTimerPending && !minimumStayServed(state, program, draft.at)) return;
   enact(
     draft,
     'milestones-step-down',

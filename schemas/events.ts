@@ -44,6 +44,8 @@ export type Intake = z.infer<typeof intakeSchema>;
 export const admittedEventSchema = z.object({
   ...eventBase,
   type: z.literal('admitted'),
+  /** The program the client is admitted to; its rules govern the whole episode. */
+  programId: codeSchema,
   intake: intakeSchema,
   recommendedLevel: levelOfCareSchema,
 });

@@ -2,6 +2,7 @@ import { loadConfig } from '../config';
 import { describeStack, ensureLocalStack } from '../infra/local';
 import { isRunning } from '../infra/processes';
 import { stopStack } from '../infra/stack';
+import { startServices } from './carepath';
 
 /**
  * `npm start`: the local stack (installed on first use) plus carepath's services, in the
@@ -18,7 +19,11 @@ async function main() {
   }
   const progress = (message: string) => console.log(`carepath: ${message}`);
   const { stack, startedHere } = await ensureLocalStack(config, progress);
-  console.log(`\ncarepath is running.\n${describeStack(stack, config)}\n\nPress Ctrl-C to stop.`);
+  const services = await startServices(config);
+  console.log(
+    `\ncarepath is running.\n${describeStack(stack, config)}\n` +
+      `journey worker     task queue ${config.temporal.taskQueue}\n\nPress Ctrl-C to stop.`,
+  );
 
   const outcome = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('stopping'));
@@ -35,7 +40,9 @@ async function main() {
   if (outcome !== 'stopping') {
     process.exitCode = 1;
     console.error(`carepath: ${outcome}`);
+    services.worker.shutdown();
   }
+  await services.done;
   if (startedHere) {
     progress('stopping the local stack…');
     await stopStack(stack, config.dataDir);

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { carepathSearchAttributes } from '../../workflows/search-attributes';
 import { testStack } from './test-stack';
+
+const { IndexedValueType } = temporal.api.enums.v1;
 
 // Workers' INFO lines would bury test output; warnings and errors still show.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -11,10 +15,23 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
  * A time-skipping server of the file's own: its clock is global to the server, so files running in
  * parallel must not share one.
  */
-export function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testStack().testServerBin } },
   });
+  // The dev server registers these at start (infra/temporal-server.ts); the test server needs telling.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      carepathSearchAttributes.map((key) => [
+        key.name,
+        key.type === 'DATETIME'
+          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return env;
 }
 
 /** A client and a worker connection to the run's dev server. */

@@ -72,6 +72,17 @@ describe('effect ids and timers', () => {
     expect(decision).toEqual({ state: j.state, effects: [] });
   });
 
+  test('milestones recorded late, after the minimum-stay timer fired, still complete the plan', () => {
+    const j = admitTo(continuum, 'residential');
+    const plan = levelPlan(continuum, 'residential');
+    j.advanceTo(day(plan.lengthOfStayDays.min + 1));
+    for (const { milestoneId } of plan.milestones)
+      j.apply(event('milestone-completed', day(1), { milestoneId }));
+    expect(j.state.pendingProposals.map((p) => p.action)).toEqual([
+      { type: 'level-change', from: 'residential', to: plan.stepsDownTo },
+    ]);
+  });
+
   test(`reaching the maximum stay asks for review`, () => {
     const j = admitTo(continuum, 'residential');
     const effects = j.advanceTo(day(levelPlan(continuum, 'residential').lengthOfStayDays.max));

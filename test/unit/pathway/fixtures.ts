@@ -60,8 +60,13 @@ export const intake = (overrides: Partial<Intake> = {}): Intake => ({
   ...overrides,
 });
 
-export const admitted = (at: string, level: LevelOfCare, overrides: Partial<Intake> = {}): AdmittedEvent =>
-  event('admitted', at, { intake: intake(overrides), recommendedLevel: level }, staff.coordinator);
+export const admitted = (
+  at: string,
+  level: LevelOfCare,
+  overrides: Partial<Intake> = {},
+  programId = 'default',
+): AdmittedEvent =>
+  event('admitted', at, { programId, intake: intake(overrides), recommendedLevel: level }, staff.coordinator);
 
 export const attended = (at: string, hours: number, kind: 'group' | 'individual' | 'check-in' = 'group') =>
   event('session-attended', at, { sessionId: `session-${at}`, kind, hours });
@@ -115,7 +120,7 @@ export class Journey {
   }
 
   admit(event: AdmittedEvent, episodeId = 'episode-1'): this {
-    this.take(admit(event, this.program, episodeId));
+    this.take(admit({ ...event, programId: this.program.programId }, this.program, episodeId));
     return this;
   }
 

@@ -1,0 +1,42 @@
+/** What a coordinator's request to a journey can fail with, each saying what to do next. */
+
+export class JourneyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class EpisodeAlreadyOpen extends JourneyError {
+  constructor(readonly clientId: string) {
+    super(
+      `Client ${clientId} already has an open episode: record events on it, or discharge it before readmitting.`,
+    );
+  }
+}
+
+export class NoOpenEpisode extends JourneyError {
+  constructor(readonly clientId: string) {
+    super(`Client ${clientId} has no open episode: admit the client first.`);
+  }
+}
+
+export class UnknownClient extends JourneyError {
+  constructor(readonly clientId: string) {
+    super(`No episode was ever recorded for client ${clientId}: check the id, or admit the client.`);
+  }
+}
+
+/**
+ * The care rules or the input refused a request (e.g. TransitionRefused with its allowed targets,
+ * InvalidInput with zod issues). `type` is the refusal's name; `details` its data.
+ */
+export class RequestRefused extends JourneyError {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}

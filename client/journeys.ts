@@ -1,0 +1,165 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import { checkAdmission } from '../pathway';
+import { getProgram } from '../programs';
+import type {
+  AdmittedEvent,
+  ClientEvent,
+  DischargeCommand,
+  EpisodeState,
+  LevelHistoryEntry,
+  TransitionApprovedCommand,
+  TransitionRejectedCommand,
+  TransitionRequestedCommand,
+} from '../schemas';
+import { journeySettingsSchema, type CommandOutcome, type JourneySettings } from '../schemas/journey';
+import {
+  approveProposalUpdate,
+  clientEventSignal,
+  dischargeUpdate,
+  episodeWorkflowId,
+  historyQuery,
+  recordEventUpdate,
+  rejectProposalUpdate,
+  requestTransitionUpdate,
+  stateQuery,
+} from '../workflows/definitions';
+import type { episodeWorkflow } from '../workflows/episode';
+import {
+  CareLevel,
+  ClientId,
+  EpisodeStatus,
+  LevelSince,
+  ProgramId,
+  RiskLevel,
+} from '../workflows/search-attributes';
+import { EpisodeAlreadyOpen, NoOpenEpisode, RequestRefused, UnknownClient } from './errors';
+
+/** A refusal carried by an update failure, as a typed error; anything else passes through. */
+function refusedOrRethrown(error: unknown): never {
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : error;
+  if (cause instanceof ApplicationFailure) {
+    throw new RequestRefused(
+      cause.type ?? 'Refused',
+      cause.message,
+      (cause.details?.[0] ?? {}) as Record<string, unknown>,
+    );
+  }
+  throw error;
+}
+
+/**
+ * How coordinators' tools (HTTP API, CLI) and the Kafka bridge reach client journeys: one
+ * episode workflow per client, addressed by client id.
+ */
+export class Journeys {
+  private readonly settings: JourneySettings;
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    settings: Partial<JourneySettings> = {},
+  ) {
+    this.settings = journeySettingsSchema.parse(settings);
+  }
+
+  /**
+   * Starts the client's episode in the program the admission names (UnknownProgram if none such).
+   * The program's admission criteria are checked first, so a refusal (AdmissionRefused) never
+   * creates a workflow; a second admission while one is open is refused (EpisodeAlreadyOpen).
+   */
+  async admit(admission: AdmittedEvent): Promise<{ workflowId: string; runId: string }> {
+    const program = getProgram(admission.programId);
+    checkAdmission(admission.intake, admission.recommendedLevel, program);
+    const workflowId = episodeWorkflowId(admission.clientId);
+    try {
+      const handle = await this.client.workflow.start<typeof episodeWorkflow>('episodeWorkflow', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ kind: 'admission', admission, program, settings: this.settings }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        typedSearchAttributes: [
+          { key: ClientId, value: admission.clientId },
+          { key: ProgramId, value: program.programId },
+          { key: CareLevel, value: admission.recommendedLevel },
+          { key: EpisodeStatus, value: 'active' },
+          { key: RiskLevel, value: 'low' },
+          { key: LevelSince, value: new Date(admission.occurredAt) },
+        ],
+        staticSummary: `Care episode of client ${admission.clientId} in program ${program.programId}`,
+        staticDetails: `Admitted at level ${admission.recommendedLevel} on ${admission.occurredAt} (event ${admission.eventId}).`,
+      });
+      return { workflowId, runId: handle.firstExecutionRunId };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        throw new EpisodeAlreadyOpen(admission.clientId);
+      throw error;
+    }
+  }
+
+  /** Records an event without waiting for its outcome (at-least-once; duplicates change nothing). */
+  async recordEvent(event: ClientEvent): Promise<void> {
+    try {
+      await this.client.workflow
+        .getHandle(episodeWorkflowId(event.clientId))
+        .signal(clientEventSignal, event);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new NoOpenEpisode(event.clientId);
+      throw error;
+    }
+  }
+
+  recordEventAndWait(event: ClientEvent): Promise<CommandOutcome> {
+    return this.update(event.clientId, recordEventUpdate, event);
+  }
+
+  requestTransition(clientId: string, command: TransitionRequestedCommand): Promise<CommandOutcome> {
+    return this.update(clientId, requestTransitionUpdate, command);
+  }
+
+  approveProposal(clientId: string, command: TransitionApprovedCommand): Promise<CommandOutcome> {
+    return this.update(clientId, approveProposalUpdate, command);
+  }
+
+  rejectProposal(clientId: string, command: TransitionRejectedCommand): Promise<CommandOutcome> {
+    return this.update(clientId, rejectProposalUpdate, command);
+  }
+
+  discharge(clientId: string, command: DischargeCommand): Promise<CommandOutcome> {
+    return this.update(clientId, dischargeUpdate, command);
+  }
+
+  /** The latest episode's state, open or discharged. */
+  state(clientId: string): Promise<EpisodeState> {
+    return this.query(clientId, stateQuery);
+  }
+
+  history(clientId: string): Promise<LevelHistoryEntry[]> {
+    return this.query(clientId, historyQuery);
+  }
+
+  private async update<A>(clientId: string, update: UpdateDefinition<CommandOutcome, [A]>, arg: A) {
+    const handle = this.client.workflow.getHandle(episodeWorkflowId(clientId));
+    try {
+      return await handle.executeUpdate(update, { args: [arg] });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new NoOpenEpisode(clientId);
+      return refusedOrRethrown(error);
+    }
+  }
+
+  private async query<R>(clientId: string, query: QueryDefinition<R>): Promise<R> {
+    try {
+      return await this.client.workflow.getHandle(episodeWorkflowId(clientId)).query(query);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new UnknownClient(clientId);
+      throw error;
+    }
+  }
+}

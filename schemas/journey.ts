@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { coordinatorCommandSchema } from './commands';
+import { effectSchema } from './effects';
+import { episodeStateSchema } from './episode';
+import { admittedEventSchema } from './events';
+import { programDefinitionSchema } from './program';
+
+/**
+ * What crosses the boundary of the journey workflow: its start input (first run and every
+ * continue-as-new), and what its Updates answer.
+ */
+
+/** Engine settings, not clinical rules: how the workflow manages its own history. */
+export const journeySettingsSchema = z.object({
+  /** Continue-as-new after this many applied inputs, even if the server has not suggested it. */
+  continueAsNewAfter: z.number().int().min(10).default(500),
+});
+export type JourneySettings = z.infer<typeof journeySettingsSchema>;
+
+export const episodeWorkflowInputSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('admission'),
+    admission: admittedEventSchema,
+    /** The program as it stood at admission: the episode keeps these rules for its whole run. */
+    program: programDefinitionSchema,
+    settings: journeySettingsSchema,
+  }),
+  z.object({
+    kind: z.literal('continued'),
+    state: episodeStateSchema,
+    program: programDefinitionSchema,
+    settings: journeySettingsSchema,
+  }),
+]);
+export type EpisodeWorkflowInput = z.infer<typeof episodeWorkflowInputSchema>;
+
+/** A coordinator's command as an Update's argument. */
+export const commandUpdateSchema = coordinatorCommandSchema;
+
+/** What an Update answers: the episode after the command, and the effects it caused. */
+export const commandOutcomeSchema = z.object({
+  state: episodeStateSchema,
+  effects: z.array(effectSchema),
+});
+export type CommandOutcome = z.infer<typeof commandOutcomeSchema>;

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { EffectBatch, EffectPublisher, EffectStream } from '../../activities/effects';
+import { Journeys } from '../../client/journeys';
+import { levelPlan } from '../../pathway/plan';
+import { addDays } from '../../pathway/time';
+import type {
+  AdmittedEvent,
+  ClientEvent,
+  CoordinatorCommand,
+  Effect,
+  EpisodeState,
+  Intake,
+  LevelOfCare,
+  ProgramDefinition,
+  StaffActor,
+} from '../../schemas';
+import type { JourneySettings } from '../../schemas/journey';
+import { createJourneyWorker } from '../../workers/journey-worker';
+import { testStack } from '../stack/test-stack';
+import { timeSkippingEnvironment } from '../stack/environments';
+
+export const coordinator: StaffActor = { staffId: 'staff-coordinator-1', role: 'care-coordinator' };
+export const counsellor: StaffActor = { staffId: 'staff-counsellor-1', role: 'primary-counsellor' };
+
+/** Records what the workflow's activities were asked to publish: the collaborator these tests fake. */
+export class RecordingPublisher implements EffectPublisher {
+  readonly sent: (EffectBatch & { stream: EffectStream })[] = [];
+  async publish(stream: EffectStream, batch: EffectBatch) {
+    this.sent.push({ stream, ...batch });
+  }
+  effectsOf(clientId: string): Effect[] {
+    return this.sent.filter((b) => b.clientId === clientId).flatMap((b) => b.effects);
+  }
+}
+
+/** A time-skipping server and a journey worker of the test file's own. */
+export async function journeyHarness(settings: Partial<JourneySettings> = {}) {
+  const env = await timeSkippingEnvironment();
+  const publisher = new RecordingPublisher();
+  const taskQueue = `journeys-${randomUUID()}`;
+  const worker = await createJourneyWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    publisher,
+    workflowBundle: { codePath: testStack().bundlePath },
+  });
+  const running = worker.run();
+  return {
+    env,
+    publisher,
+    journeys: new Journeys(env.client, taskQueue, settings),
+    taskQueue,
+    async close(w: Worker = worker) {
+      w.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+export const adultIntake = (overrides: Partial<Intake> = {}): Intake => ({
+  ageYears: 34,
+  gender: 'female',
+  withdrawalRisk: false,
+  coOccurringMentalIllness: false,
+  standAloneIndications: ['prior-sobriety-recent-relapse'],
+  steppingDownFrom: 'detox',
+  drugTestDone: true,
+  physicalExamDone: true,
+  sobrietyDate: null,
+  ...overrides,
+});
+
+type Body<T extends ClientEvent['type']> = Omit<
+  Extract<ClientEvent, { type: T }>,
+  'type' | 'eventId' | 'clientId' | 'occurredAt' | 'recordedBy'
+>;
+type CommandBody<T extends CoordinatorCommand['type']> = Omit<
+  Extract<CoordinatorCommand, { type: T }>,
+  'type' | 'commandId' | 'issuedBy'
+>;
+
+/**
+ * Drives one client's journey through the workflow the way coordinators would, on the
+ * time-skipping server: time is moved forward to each event's instant before it is recorded,
+ * so the workflow's timers fire in between exactly as they would over months.
+ */
+export class WorkflowJourney {
+  readonly clientId = `client-${randomUUID()}`;
+  private sequence = 0;
+
+  constructor(
+    private readonly env: TestWorkflowEnvironment,
+    readonly journeys: Journeys,
+    readonly program: ProgramDefinition,
+  ) {}
+
+  async now(): Promise<string> {
+    return new Date(await this.env.currentTimeMs()).toISOString();
+  }
+
+  async advanceTo(instant: string): Promise<void> {
+    const delta = Date.parse(instant) - (await this.env.currentTimeMs());
+    if (delta > 0) await this.env.sleep(delta);
+  }
+
+  event<T extends ClientEvent['type']>(type: T, occurredAt: string, body: Body<T>, by = counsellor) {
+    return {
+      type,
+      eventId: `${this.clientId}-event-${++this.sequence}`,
+      clientId: this.clientId,
+      occurredAt,
+      recordedBy: by,
+      ...body,
+    } as Extract<ClientEvent, { type: T }>;
+  }
+
+  command<T extends CoordinatorCommand['type']>(type: T, body: CommandBody<T>, by = coordinator) {
+    return {
+      type,
+      commandId: `${this.clientId}-command-${++this.sequence}`,
+      issuedBy: by,
+      ...body,
+    } as Extract<CoordinatorCommand, { type: T }>;
+  }
+
+  async admit(level: LevelOfCare, intake: Partial<Intake> = {}): Promise<AdmittedEvent> {
+    const admission = this.event(
+      'admitted',
+      await this.now(),
+      { programId: this.program.programId, intake: adultIntake(intake), recommendedLevel: level },
+      coordinator,
+    );
+    await this.journeys.admit(admission);
+    return admission;
+  }
+
+  /** Records an event at its instant and returns the workflow's outcome. */
+  async record(event: ClientEvent) {
+    await this.advanceTo(event.occurredAt);
+    return this.journeys.recordEventAndWait(event);
+  }
+
+  state(): Promise<EpisodeState> {
+    return this.journeys.state(this.clientId);
+  }
+
+  /**
+   * Completes the current level as its plan asks: the weekly hours attended for the minimum stay,
+   * every milestone met, and the step-down approved when the program proposes it.
+   */
+  async completeLevel(): Promise<void> {
+    const state = await this.state();
+    const plan = levelPlan(this.program, state.level);
+    const since = state.levelSince;
+    const weeks = Math.ceil(plan.lengthOfStayDays.min / 7);
+    if (plan.weeklyHours) {
+      const sessions = Math.max(1, plan.sessionsPerWeek?.min ?? 1);
+      for (let week = 0; week < weeks; week++)
+        for (let session = 0; session < sessions; session++) {
+          const at = addDays(since, week * 7 + session + 0.25);
+          await this.record(
+            this.event('session-attended', at, {
+              sessionId: `session-${at}`,
+              kind: 'group',
+              hours: plan.weeklyHours.target / sessions,
+            }),
+          );
+        }
+    }
+    const milestonesAt = addDays(since, 1);
+    if (state.riskFlags.includes('withdrawal-risk'))
+      await this.record(
+        this.event('assessment-completed', milestonesAt, {
+          recommendedLevel: state.level,
+          withdrawalRisk: false,
+        }),
+      );
+    for (const { milestoneId } of plan.milestones)
+      await this.record(this.event('milestone-completed', milestonesAt, { milestoneId }));
+    await this.advanceTo(addDays(since, plan.lengthOfStayDays.min + 0.1));
+    for (const proposal of (await this.state()).pendingProposals)
+      await this.journeys.approveProposal(
+        this.clientId,
+        this.command('transition-approved', { proposalId: proposal.proposalId }),
+      );
+  }
+
+  /** Weekly check-ins through aftercare, then the completion timer. */
+  async completeAftercare(): Promise<void> {
+    const aftercare = this.program.aftercare;
+    if (!aftercare) throw new Error(`program ${this.program.programId} has no aftercare`);
+    const since = (await this.state()).levelSince;
+    for (let day = 1; day < aftercare.durationDays; day += aftercare.checkInIntervalDays) {
+      const at = addDays(since, day);
+      await this.record(
+        this.event('session-attended', at, { sessionId: `check-in-${at}`, kind: 'check-in', hours: 1 }),
+      );
+    }
+    await this.advanceTo(addDays(since, aftercare.durationDays + 0.1));
+  }
+}

@@ -1,0 +1,50 @@
+import { getProgram } from '../../programs';
+import type { LevelOfCare, ProgramDefinition } from '../../schemas';
+import { journeyHarness, WorkflowJourney } from './journey-driver';
+
+/** The levels a program's happy path walks: from the entry level down each `stepsDownTo`. */
+function ladder(program: ProgramDefinition, entry: LevelOfCare): LevelOfCare[] {
+  const path: LevelOfCare[] = [entry];
+  for (let next = program.levels[entry]?.stepsDownTo; next; next = program.levels[next]?.stepsDownTo)
+    path.push(next);
+  return path;
+}
+
+describe('each reference program, admission to the end, as a Temporal workflow on the time-skipping server', () => {
+  let harness: Awaited<ReturnType<typeof journeyHarness>>;
+  beforeAll(async () => (harness = await journeyHarness()));
+  afterAll(() => harness.close());
+
+  test.each([
+    'step-down-iop',
+    'milestone-tapered-iop',
+    'flexible-intensity-iop',
+    'holistic-iop',
+    'full-continuum',
+  ])('%s', async (programId) => {
+    const program = getProgram(programId);
+    const entry = program.admission.entryLevels[0]!;
+    const journey = new WorkflowJourney(harness.env, harness.journeys, program);
+    await journey.admit(entry, entry === 'detox' ? { withdrawalRisk: true, steppingDownFrom: null } : {});
+
+    for (let level = 0; level < 10 && (await journey.state()).status === 'active'; level++) {
+      if ((await journey.state()).level === 'aftercare') await journey.completeAftercare();
+      else await journey.completeLevel();
+    }
+
+    const state = await journey.state();
+    expect(state.status).toBe('discharged');
+    expect(state.discharge?.kind).toBe('completed');
+    expect(state.history.map((entry) => entry.to)).toEqual(ladder(program, entry));
+    expect(await harness.journeys.history(journey.clientId)).toEqual(state.history);
+
+    const effects = harness.publisher.effectsOf(journey.clientId);
+    const levelChanges = effects.filter((e) => e.type === 'level-changed');
+    expect(levelChanges.map((e) => e.type === 'level-changed' && e.to)).toEqual(
+      ladder(program, entry).slice(1),
+    );
+    expect(effects.filter((e) => e.type === 'episode-ended')).toHaveLength(1);
+    expect(new Set(effects.map((e) => e.effectId)).size).toBe(effects.length);
+    expect(effects.every((e) => e.effectId.startsWith(`${state.episodeId}:`))).toBe(true);
+  });
+});

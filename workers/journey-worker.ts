@@ -1,0 +1,22 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createEffectActivities, type EffectPublisher } from '../activities/effects';
+
+/** The worker that runs journey workflows and the activities their effects leave through. */
+export function createJourneyWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  publisher: EffectPublisher;
+  /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities: createEffectActivities(opts.publisher),
+  });
+}

@@ -1,0 +1,35 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  ClientEvent,
+  DischargeCommand,
+  EpisodeState,
+  LevelHistoryEntry,
+  TransitionApprovedCommand,
+  TransitionRejectedCommand,
+  TransitionRequestedCommand,
+} from '../schemas';
+import type { CommandOutcome } from '../schemas/journey';
+
+/** The journey workflow's messages, shared by the workflow and by every client (API, bridge, CLI). */
+
+/** A client event recorded without waiting for its outcome (the Kafka bridge's path). */
+export const clientEventSignal = defineSignal<[ClientEvent]>('clientEvent');
+
+/** A client event whose outcome the caller waits for; an invalid one is refused before it touches history. */
+export const recordEventUpdate = defineUpdate<CommandOutcome, [ClientEvent]>('recordEvent');
+export const requestTransitionUpdate = defineUpdate<CommandOutcome, [TransitionRequestedCommand]>(
+  'requestTransition',
+);
+export const approveProposalUpdate = defineUpdate<CommandOutcome, [TransitionApprovedCommand]>(
+  'approveProposal',
+);
+export const rejectProposalUpdate = defineUpdate<CommandOutcome, [TransitionRejectedCommand]>(
+  'rejectProposal',
+);
+export const dischargeUpdate = defineUpdate<CommandOutcome, [DischargeCommand]>('discharge');
+
+export const stateQuery = defineQuery<EpisodeState>('state');
+export const historyQuery = defineQuery<LevelHistoryEntry[]>('history');
+
+/** One workflow id per client: at most one open episode, and a readmission is a new run of the same id. */
+export const episodeWorkflowId = (clientId: string): string => `episode-${clientId}`;

@@ -1,0 +1,238 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { EffectActivities, EffectBatch } from '../activities/effects';
+import {
+  admit,
+  applyCommand,
+  applyEvent,
+  EpisodeNotActive,
+  onTimer,
+  PathwayError,
+  validateCommand,
+  type Decision,
+} from '../pathway';
+import {
+  clientEventSchema,
+  dischargeCommandSchema,
+  transitionApprovedCommandSchema,
+  transitionRejectedCommandSchema,
+  transitionRequestedCommandSchema,
+  type ClientEvent,
+  type CoordinatorCommand,
+  type Effect,
+  type EpisodeState,
+} from '../schemas';
+import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
+import {
+  approveProposalUpdate,
+  clientEventSignal,
+  dischargeUpdate,
+  historyQuery,
+  recordEventUpdate,
+  rejectProposalUpdate,
+  requestTransitionUpdate,
+  stateQuery,
+} from './definitions';
+import { batchSummary, routeEffects } from './effect-routing';
+import { nextTimer, operatorView } from './operator-view';
+import type { z } from 'zod';
+
+const activityOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  // Unlimited attempts: an effect is never dropped, however long Kafka is away.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+const activities = proxyActivities<EffectActivities>(activityOptions);
+const send = {
+  'care-events': activities.publishCareEvents,
+  'staff-notifications': activities.notifyStaff,
+  'billing-events': activities.publishBillingEvents,
+} as const;
+
+/** A refusal from the care rules, as a failure the caller receives with its type and details. */
+function refusal(error: unknown): unknown {
+  if (!(error instanceof PathwayError)) return error;
+  const { name, message, stack, ...details } = error as PathwayError & Record<string, unknown>;
+  return ApplicationFailure.create({
+    type: error.name,
+    message: error.message,
+    nonRetryable: true,
+    details: [details],
+  });
+}
+
+/** Parses a message with its schema; an invalid one is refused with the zod issues as details. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw ApplicationFailure.create({
+    type: 'InvalidInput',
+    message: `Not a valid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    nonRetryable: true,
+    details: [
+      { issues: result.error.issues.map(({ path, message }) => ({ path: path.map(String), message })) },
+    ],
+  });
+}
+
+/** The episode id is the admission's event id: unique per episode, stable across continue-as-new. */
+const episodeIdOf = (admission: ClientEvent) => `ep-${admission.eventId}`;
+
+function initialDecision(input: EpisodeWorkflowInput): Decision {
+  if (input.kind === 'continued') return { state: input.state, effects: [] };
+  try {
+    return admit(input.admission, input.program, episodeIdOf(input.admission));
+  } catch (error) {
+    throw refusal(error);
+  }
+}
+
+/**
+ * One client's episode of care, from admission to discharge. Every decision is made by the pure
+ * pathway core; this workflow keeps the state, arms the one timer due next, hands effects to
+ * activities and keeps the operator's view current.
+ */
+export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<EpisodeState> {
+  const { program, settings } = input;
+  const refreshView = operatorView();
+  const first = initialDecision(input);
+  let state = first.state;
+  const outbox: Effect[] = [...first.effects];
+  let applied = 0;
+  refreshView(state);
+
+  const apply = (decision: Decision) => {
+    state = decision.state;
+    outbox.push(...decision.effects);
+    applied += 1;
+    refreshView(state);
+  };
+  const now = () => new Date().toISOString();
+
+  setHandler(clientEventSignal, (event) => {
+    const result = clientEventSchema.safeParse(event);
+    if (!result.success) {
+      log.warn('client event ignored: not a valid client event', { issues: result.error.issues.length });
+      return;
+    }
+    try {
+      apply(applyEvent(state, result.data, program));
+    } catch (error) {
+      if (!(error instanceof PathwayError)) throw error;
+      log.warn('client event refused by the care rules', {
+        eventId: result.data.eventId,
+        refusal: error.name,
+      });
+    }
+  });
+
+  setHandler(
+    recordEventUpdate,
+    (event): CommandOutcome => {
+      try {
+        const decision = applyEvent(state, parsed(clientEventSchema, event, 'client event'), program);
+        apply(decision);
+        return { state, effects: decision.effects };
+      } catch (error) {
+        throw refusal(error);
+      }
+    },
+    {
+      validator: (event) => {
+        parsed(clientEventSchema, event, 'client event');
+        if (state.status !== 'active') throw refusal(new EpisodeNotActive(state.episodeId));
+      },
+    },
+  );
+
+  const commandUpdate = <C extends CoordinatorCommand>(
+    update: UpdateDefinition<CommandOutcome, [C]>,
+    schema: z.ZodType<C>,
+    what: string,
+  ) =>
+    setHandler(
+      update,
+      (command): CommandOutcome => {
+        try {
+          const decision = applyCommand(state, parsed(schema, command, what), program, now());
+          apply(decision);
+          return { state, effects: decision.effects };
+        } catch (error) {
+          throw refusal(error);
+        }
+      },
+      {
+        validator: (command) => {
+          try {
+            validateCommand(state, parsed(schema, command, what), program, now());
+          } catch (error) {
+            throw refusal(error);
+          }
+        },
+      },
+    );
+  commandUpdate(requestTransitionUpdate, transitionRequestedCommandSchema, 'transition request');
+  commandUpdate(approveProposalUpdate, transitionApprovedCommandSchema, 'approval');
+  commandUpdate(rejectProposalUpdate, transitionRejectedCommandSchema, 'rejection');
+  commandUpdate(dischargeUpdate, dischargeCommandSchema, 'discharge');
+
+  setHandler(stateQuery, () => state);
+  setHandler(historyQuery, () => state.history);
+
+  const deliver = async (effects: Effect[]) => {
+    const batch = (streamEffects: Effect[]): EffectBatch => ({
+      clientId: state.clientId,
+      episodeId: state.episodeId,
+      programId: state.programId,
+      effects: streamEffects,
+    });
+    await Promise.all(
+      [...routeEffects(effects)].map(([stream, streamEffects]) =>
+        send[stream].executeWithOptions(
+          { ...activityOptions, summary: batchSummary(stream, streamEffects) },
+          [batch(streamEffects)],
+        ),
+      ),
+    );
+  };
+
+  for (;;) {
+    if (outbox.length > 0) {
+      await deliver(outbox.splice(0));
+      continue;
+    }
+    if (state.status === 'discharged') {
+      await condition(allHandlersFinished);
+      if (outbox.length === 0) return state;
+      continue;
+    }
+    if (applied >= settings.continueAsNewAfter || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      if (outbox.length > 0) continue;
+      return await continueAsNew<typeof episodeWorkflow>({ kind: 'continued', state, program, settings });
+    }
+    const due = nextTimer(state.timers);
+    const somethingChanged = () =>
+      outbox.length > 0 ||
+      nextTimer(state.timers)?.timerId !== due?.timerId ||
+      workflowInfo().continueAsNewSuggested;
+    if (!due) {
+      await condition(somethingChanged);
+      continue;
+    }
+    const wait = Date.parse(due.fireAt) - Date.now();
+    if (wait > 0 && (await condition(somethingChanged, wait, { summary: `${due.kind} due ${due.fireAt}` })))
+      continue;
+    apply(onTimer(state, due, program, now()));
+  }
+}
