@@ -1,34 +1,94 @@
+import { getProgram } from '../programs';
 import type { Effect } from '../schemas';
+import {
+  billingLevelChanged,
+  eventOfEffect,
+  eventSource,
+  outboundEventSchemas,
+  type OutboundEventDefinition,
+  type OutboundStream,
+  type PublishedEffectType,
+} from '../schemas/contract';
 import type { EffectBatch } from './effects';
 
-/** Where carepath's events come from; with the effect id it is what consumers de-duplicate on. */
-export const eventSource = 'urn:carepath:journeys';
-
-export interface CloudEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  subject: string;
-  time: string;
-  datacontenttype: 'application/json';
-  /** Extension attribute: every event is covered by 42 CFR Part 2 and carries the minimum necessary. */
-  confidentiality: '42cfr2';
-  data: Record<string, unknown>;
+/** One CloudEvent (structured mode) and the stream whose topic it goes to. */
+export interface OutboundCloudEvent {
+  stream: OutboundStream;
+  event: Record<string, unknown> & { id: string; subject: string };
 }
 
-/** An effect as a CloudEvents 1.0 event (structured mode): the effect id is the event id, the client the subject. */
-export function toCloudEvent(effect: Effect, batch: EffectBatch): CloudEvent {
-  const { effectId, at, type, ...data } = effect;
-  return {
+/** An effect routed to a stream that has no event for it: a routing bug, fixed in code, never dropped. */
+export class NoEventForEffect extends Error {
+  override readonly name = 'NoEventForEffect';
+  constructor(
+    readonly effectType: string,
+    readonly stream: OutboundStream,
+  ) {
+    super(
+      `Effect type '${effectType}' has no event on stream '${stream}': add it to the contract ` +
+        '(schemas/contract/outbound-events.ts) or fix the routing; the activity retries until then.',
+    );
+  }
+}
+
+/**
+ * The event of one definition, validated by its published schema: the data schema keeps exactly
+ * the contract's fields, so nothing else an effect might carry leaves the engine.
+ */
+function cloudEvent(
+  definition: OutboundEventDefinition,
+  effect: Effect,
+  batch: EffectBatch,
+  data: Record<string, unknown>,
+): OutboundCloudEvent {
+  const schema = outboundEventSchemas.get(definition.type);
+  if (!schema) throw new NoEventForEffect(effect.type, definition.stream);
+  const event = schema.parse({
     specversion: '1.0',
-    id: effectId,
-    source: eventSource,
-    type: `org.carepath.${type}.v1`,
+    id: effect.effectId,
+    source: eventSource(definition.stream),
+    type: definition.type,
     subject: batch.clientId,
-    time: at,
+    time: effect.at,
     datacontenttype: 'application/json',
-    confidentiality: '42cfr2',
-    data: { episodeId: batch.episodeId, programId: batch.programId, ...data },
-  };
+    dataschema: schema.shape.dataschema.value,
+    confidentiality: definition.confidentiality,
+    data: { ...data, episodeId: batch.episodeId, programId: batch.programId },
+  }) as OutboundCloudEvent['event'];
+  return { stream: definition.stream, event };
+}
+
+/**
+ * A level change is a billing fact too: billing gets the new level's codes and unit from the
+ * program's level plan, in the same send as the care event, and never the clinical reason.
+ */
+function billingLevelChangedEvent(
+  effect: Extract<Effect, { type: 'level-changed' }>,
+  batch: EffectBatch,
+): OutboundCloudEvent {
+  const plan = getProgram(batch.programId).levels[effect.to];
+  if (!plan)
+    throw new Error(
+      `Program ${batch.programId} has no plan for level ${effect.to}; restore the level in the program ` +
+        'definition so the billing event can be published (the activity retries until then).',
+    );
+  const { serviceCode, revenueCode, unit } = plan.billing;
+  return cloudEvent(billingLevelChanged, effect, batch, {
+    from: effect.from,
+    to: effect.to,
+    effectiveAt: effect.at,
+    serviceCode,
+    revenueCode,
+    unit,
+  });
+}
+
+/** The CloudEvents one effect batch becomes; ids are the effects' deterministic ids, stable across retries. */
+export function cloudEventsOf(stream: OutboundStream, batch: EffectBatch): OutboundCloudEvent[] {
+  return batch.effects.flatMap((effect) => {
+    const definition: OutboundEventDefinition | undefined = eventOfEffect[effect.type as PublishedEffectType];
+    if (definition?.stream !== stream) throw new NoEventForEffect(effect.type, stream);
+    const primary = cloudEvent(definition, effect, batch, effect);
+    return effect.type === 'level-changed' ? [primary, billingLevelChangedEvent(effect, batch)] : [primary];
+  });
 }

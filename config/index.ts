@@ -39,8 +39,25 @@ export const environmentSchema = z.object({
     .pipe(z.array(hostPort).min(1, 'expected at least one broker as host:port')),
   KAFKA_CLIENT_ID: identifier('carepath').default('carepath'),
   KAFKA_CONTROLLER_PORT: port.default(9093),
+  KAFKA_CONSUMER_GROUP: identifier('carepath-bridge').default('carepath-bridge'),
+  KAFKA_TOPIC_PARTITIONS: z.coerce
+    .number({ message: 'expected a whole number of partitions (1-1000)' })
+    .int('expected a whole number of partitions (1-1000)')
+    .min(1, 'expected a whole number of partitions (1-1000)')
+    .max(1000, 'expected a whole number of partitions (1-1000)')
+    .default(6),
+  KAFKA_MAX_INBOUND_MESSAGE_BYTES: z.coerce
+    .number({ message: 'expected a size in bytes (1024-1048576)' })
+    .int('expected a size in bytes (1024-1048576)')
+    .min(1024, 'expected a size in bytes (1024-1048576)')
+    .max(1048576, 'expected a size in bytes (1024-1048576)')
+    .default(65536),
   CAREPATH_API_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_API_PORT: port.default(3000),
+  CAREPATH_API_TOKENS_FILE: z
+    .string()
+    .min(1, 'expected the path of a JSON file of hashed API tokens')
+    .optional(),
   CAREPATH_DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
   CAREPATH_CACHE_DIR: z.string().min(1, 'expected a directory path').optional(),
   XDG_CACHE_HOME: z.string().optional(),
@@ -54,8 +71,26 @@ export const configVariables = Object.keys(environmentSchema.shape) as (keyof z.
 export interface CarepathConfig {
   mode: 'local' | 'production';
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
-  kafka: { brokers: string[]; clientId: string; controllerPort: number };
-  api: { host: string; port: number };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    controllerPort: number;
+    /** Consumer group of the inbound bridge. */
+    consumerGroup: string;
+    /** Partitions of each topic carepath creates when it is missing. */
+    topicPartitions: number;
+    /** Inbound messages larger than this go to the dead-letter topic unread. */
+    maxInboundMessageBytes: number;
+  };
+  api: {
+    host: string;
+    port: number;
+    /**
+     * Absolute path of the JSON file of sha256-hashed bearer tokens. Required outside local mode;
+     * unset in local mode, the API keeps its own file with a development token in the data dir.
+     */
+    tokensFile?: string;
+  };
   /** Absolute path of the git-ignored directory holding the local stack's databases and logs. */
   dataDir: string;
   /** Absolute path of the cache (outside the clone) holding installed Temporal and Kafka binaries. */
@@ -84,7 +119,13 @@ export function loadConfig(
   const input = Object.fromEntries(
     configVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
   );
-  const parsed = environmentSchema.safeParse(input);
+  const parsed = environmentSchema
+    .refine((e) => e.CAREPATH_MODE === 'local' || e.CAREPATH_API_TOKENS_FILE !== undefined, {
+      path: ['CAREPATH_API_TOKENS_FILE'],
+      message:
+        'required outside local mode: the JSON file of hashed API tokens (create entries with `carepath token`, see README, "Coordinator API")',
+    })
+    .safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -103,8 +144,19 @@ export function loadConfig(
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
     },
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, controllerPort: e.KAFKA_CONTROLLER_PORT },
-    api: { host: e.CAREPATH_API_HOST, port: e.CAREPATH_API_PORT },
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      controllerPort: e.KAFKA_CONTROLLER_PORT,
+      consumerGroup: e.KAFKA_CONSUMER_GROUP,
+      topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
+      maxInboundMessageBytes: e.KAFKA_MAX_INBOUND_MESSAGE_BYTES,
+    },
+    api: {
+      host: e.CAREPATH_API_HOST,
+      port: e.CAREPATH_API_PORT,
+      ...(e.CAREPATH_API_TOKENS_FILE !== undefined && { tokensFile: absolute(e.CAREPATH_API_TOKENS_FILE) }),
+    },
     dataDir: absolute(e.CAREPATH_DATA_DIR),
     cacheDir: absolute(
       e.CAREPATH_CACHE_DIR ?? join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'carepath'),

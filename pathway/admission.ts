@@ -148,6 +148,7 @@ export const admit = (event: AdmittedEvent, program: ProgramDefinition, episodeI
     effectSequence: 0,
   };
   const draft = new DecisionDraft(initial, program, at, recordedBy);
+  draft.emit({ type: 'episode-started', level, cohortId: cohort?.cohortId ?? null, actor: recordedBy });
   if (cohort) draft.emit({ type: 'cohort-assigned', cohortId: cohort.cohortId });
   armLevelTimers(draft);
   return draft.done();

@@ -91,6 +91,15 @@ export const proposalDecidedEffectSchema = z.object({
   actor: actorSchema,
 });
 
+/** An episode began: the admission, its level and who admitted the client. */
+export const episodeStartedEffectSchema = z.object({
+  ...effectBase,
+  type: z.literal('episode-started'),
+  level: levelOfCareSchema,
+  cohortId: codeSchema.nullable(),
+  actor: actorSchema,
+});
+
 export const episodeEndedEffectSchema = z.object({
   ...effectBase,
   type: z.literal('episode-ended'),
@@ -158,6 +167,7 @@ export const effectSchema = z.discriminatedUnion('type', [
   cancelTimerEffectSchema,
   proposalOpenedEffectSchema,
   proposalDecidedEffectSchema,
+  episodeStartedEffectSchema,
   episodeEndedEffectSchema,
   weeklyHoursBelowTargetEffectSchema,
   authorizationExpiringEffectSchema,

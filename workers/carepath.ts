@@ -1,8 +1,14 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { kafkaEffectPublisher } from '../activities/kafka-publisher';
+import { Kafka, logLevel } from 'kafkajs';
+import { kafkaEffectPublisher } from '../activities/kafka/effect-publisher';
+import { idempotentProducer, kafkajsSender } from '../activities/kafka/kafkajs-sender';
+import { Journeys } from '../client/journeys';
 import type { CarepathConfig } from '../config';
+import { carepathTopics } from '../schemas/contract';
+import { startBridge } from './bridge';
 import { createJourneyWorker } from './journey-worker';
+import { ensureTopics } from './topics';
 
 /** carepath's long-running services against the configured Temporal and Kafka. */
 export interface RunningServices {
@@ -17,19 +23,43 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     brokers: config.kafka.brokers,
     logLevel: logLevel.WARN,
   });
-  // One idempotent producer per worker, one request in flight, so retries neither duplicate nor reorder.
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, carepathTopics, config.kafka.topicPartitions).finally(() => admin.disconnect());
+  const producer = idempotentProducer(kafka);
   await producer.connect();
+  const sender = kafkajsSender(producer);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createJourneyWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    publisher: kafkaEffectPublisher(producer),
+    publisher: kafkaEffectPublisher(sender),
   });
-  // The worker stops on SIGINT/SIGTERM (Temporal's runtime handles them), letting running tasks finish.
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const bridge = await startBridge({
+    kafka,
+    journeys: new Journeys(
+      new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+      config.temporal.taskQueue,
+    ),
+    sender,
+    topics: carepathTopics,
+    groupId: config.kafka.consumerGroup,
+    maxMessageBytes: config.kafka.maxInboundMessageBytes,
+  });
+  let bridgeStopped: Promise<void> | undefined;
+  const stopBridge = () => (bridgeStopped ??= bridge.stop());
+  // A failure to stop surfaces through `done`, which awaits the same promise.
+  const stopOnSignal = () => void stopBridge().catch(() => undefined);
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  // The worker stops on SIGINT/SIGTERM (Temporal's runtime handles them), letting running tasks finish;
+  // the bridge leaves its group without committing a message Temporal has not accepted.
   const done = worker.run().finally(async () => {
+    await stopBridge();
     await producer.disconnect();
+    await clientConnection.close();
     await connection.close();
   });
   return { worker, done };

@@ -2,6 +2,7 @@ import { loadConfig } from '../config';
 import { describeStack, ensureLocalStack } from '../infra/local';
 import { isRunning } from '../infra/processes';
 import { stopStack } from '../infra/stack';
+import { carepathTopics } from '../schemas/contract';
 import { startServices } from './carepath';
 
 /**
@@ -22,7 +23,8 @@ async function main() {
   const services = await startServices(config);
   console.log(
     `\ncarepath is running.\n${describeStack(stack, config)}\n` +
-      `journey worker     task queue ${config.temporal.taskQueue}\n\nPress Ctrl-C to stop.`,
+      `journey worker     task queue ${config.temporal.taskQueue}\n` +
+      `inbound bridge     ${carepathTopics['client-events']} (group ${config.kafka.consumerGroup})\n\nPress Ctrl-C to stop.`,
   );
 
   const outcome = await new Promise<string>((resolve) => {

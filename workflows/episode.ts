@@ -6,6 +6,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -31,6 +32,7 @@ import {
   type CoordinatorCommand,
   type Effect,
   type EpisodeState,
+  type Timer,
 } from '../schemas';
 import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
 import {
@@ -206,6 +208,20 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     );
   };
 
+  // Wake-ups are never cancelled: one no longer needed fires and finds nothing due. Cancelling
+  // would race a timer firing at the same moment, which the time-skipping test server rejects.
+  const wakeUps = new Set<string>();
+  let woke = false;
+  const wakeUp = (timer: Timer) => {
+    wakeUps.add(timer.fireAt);
+    void sleep(Date.parse(timer.fireAt) - Date.now(), { summary: `${timer.kind} due ${timer.fireAt}` }).then(
+      () => {
+        wakeUps.delete(timer.fireAt);
+        woke = true;
+      },
+    );
+  };
+
   for (;;) {
     if (outbox.length > 0) {
       await deliver(outbox.splice(0));
@@ -222,17 +238,18 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
       return await continueAsNew<typeof episodeWorkflow>({ kind: 'continued', state, program, settings });
     }
     const due = nextTimer(state.timers);
-    const somethingChanged = () =>
-      outbox.length > 0 ||
-      nextTimer(state.timers)?.timerId !== due?.timerId ||
-      workflowInfo().continueAsNewSuggested;
-    if (!due) {
-      await condition(somethingChanged);
+    if (due && Date.parse(due.fireAt) <= Date.now()) {
+      apply(onTimer(state, due, program, now()));
       continue;
     }
-    const wait = Date.parse(due.fireAt) - Date.now();
-    if (wait > 0 && (await condition(somethingChanged, wait, { summary: `${due.kind} due ${due.fireAt}` })))
-      continue;
-    apply(onTimer(state, due, program, now()));
+    if (due && !wakeUps.has(due.fireAt)) wakeUp(due);
+    await condition(
+      () =>
+        woke ||
+        outbox.length > 0 ||
+        nextTimer(state.timers)?.timerId !== due?.timerId ||
+        workflowInfo().continueAsNewSuggested,
+    );
+    woke = false;
   }
 }

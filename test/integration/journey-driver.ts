@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { EffectBatch, EffectPublisher, EffectStream } from '../../activities/effects';
@@ -18,8 +22,11 @@ import type {
 } from '../../schemas';
 import type { JourneySettings } from '../../schemas/journey';
 import { createJourneyWorker } from '../../workers/journey-worker';
+import { episodeWorkflowId } from '../../workflows/definitions';
 import { testStack } from '../stack/test-stack';
 import { timeSkippingEnvironment } from '../stack/environments';
+
+export const historyFixturesDir = join(__dirname, '..', 'fixtures', 'histories');
 
 export const coordinator: StaffActor = { staffId: 'staff-coordinator-1', role: 'care-coordinator' };
 export const counsellor: StaffActor = { staffId: 'staff-counsellor-1', role: 'primary-counsellor' };
@@ -32,6 +39,17 @@ export class RecordingPublisher implements EffectPublisher {
   }
   effectsOf(clientId: string): Effect[] {
     return this.sent.filter((b) => b.clientId === clientId).flatMap((b) => b.effects);
+  }
+
+  /** The client's effects once `ready` holds: activities deliver after the workflow has answered. */
+  async effectsWhen(
+    clientId: string,
+    ready: (effects: Effect[]) => boolean,
+    timeoutMs = 10000,
+  ): Promise<Effect[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready(this.effectsOf(clientId)) && Date.now() < deadline) await sleep(50);
+    return this.effectsOf(clientId);
   }
 }
 
@@ -127,10 +145,10 @@ export class WorkflowJourney {
     } as Extract<CoordinatorCommand, { type: T }>;
   }
 
-  async admit(level: LevelOfCare, intake: Partial<Intake> = {}): Promise<AdmittedEvent> {
+  async admit(level: LevelOfCare, intake: Partial<Intake> = {}, at?: string): Promise<AdmittedEvent> {
     const admission = this.event(
       'admitted',
-      await this.now(),
+      at ?? (await this.now()),
       { programId: this.program.programId, intake: adultIntake(intake), recommendedLevel: level },
       coordinator,
     );
@@ -146,6 +164,22 @@ export class WorkflowJourney {
 
   state(): Promise<EpisodeState> {
     return this.journeys.state(this.clientId);
+  }
+
+  /**
+   * With CAREPATH_RECORD_HISTORIES=1 (`npm run fixtures:histories`), saves the latest run's history
+   * as a replay fixture (binary protobuf, as the server stores it): test/integration/journey-replay.test.ts replays every fixture in every run,
+   * so a workflow change that would break running journeys fails CI.
+   */
+  async saveHistoryFixture(name: string): Promise<void> {
+    if (!process.env.CAREPATH_RECORD_HISTORIES) return;
+    const handle = this.env.client.workflow.getHandle(episodeWorkflowId(this.clientId));
+    const history = await handle.fetchHistory();
+    mkdirSync(historyFixturesDir, { recursive: true });
+    writeFileSync(join(historyFixturesDir, `${name}.history`), temporal.api.history.v1.History.encode(history).finish());
+    process.stderr.write(
+      `[fixtures] ${name}: ${history.events?.length ?? 0} history events in the latest run\n`,
+    );
   }
 
   /**

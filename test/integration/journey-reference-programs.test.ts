@@ -46,5 +46,6 @@ describe('each reference program, admission to the end, as a Temporal workflow o
     expect(effects.filter((e) => e.type === 'episode-ended')).toHaveLength(1);
     expect(new Set(effects.map((e) => e.effectId)).size).toBe(effects.length);
     expect(effects.every((e) => e.effectId.startsWith(`${state.episodeId}:`))).toBe(true);
+    await journey.saveHistoryFixture(`reference-${programId}`);
   });
 });

@@ -1,0 +1,5 @@
+export * from './dead-letters';
+export * from './envelope';
+export * from './inbound-events';
+export * from './outbound-events';
+export * from './topics';

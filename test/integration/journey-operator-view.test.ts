@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { Journeys } from '../../client/journeys';
+import { getProgram } from '../../programs';
+import { episodeWorkflowId } from '../../workflows/definitions';
+import {
+  CareLevel,
+  ClientId,
+  EpisodeStatus,
+  LevelSince,
+  ProgramId,
+  RiskLevel,
+} from '../../workflows/search-attributes';
+import { createJourneyWorker } from '../../workers/journey-worker';
+import { devServer } from '../stack/environments';
+import { testStack } from '../stack/test-stack';
+import { adultIntake, coordinator, counsellor, RecordingPublisher } from './journey-driver';
+
+/** What an operator sees in the Temporal UI, checked on the dev server (real visibility store). */
+describe('the operator view of journeys on the dev server', () => {
+  let dev: Awaited<ReturnType<typeof devServer>>;
+  let worker: Worker;
+  let running: Promise<void>;
+  let journeys: Journeys;
+  const ids = {
+    relapsed: `client-${randomUUID()}`,
+    steady: `client-${randomUUID()}`,
+    detox: `client-${randomUUID()}`,
+  };
+
+  beforeAll(async () => {
+    dev = await devServer();
+    const taskQueue = `operator-view-${randomUUID()}`;
+    worker = await createJourneyWorker({
+      connection: dev.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      publisher: new RecordingPublisher(),
+      workflowBundle: { codePath: testStack().bundlePath },
+    });
+    running = worker.run();
+    journeys = new Journeys(dev.client, taskQueue);
+  });
+  afterAll(async () => {
+    worker.shutdown();
+    await running;
+    await dev.close();
+  });
+
+  const admit = (clientId: string, programId: string, level: 'iop' | 'detox', withdrawalRisk = false) =>
+    journeys.admit({
+      type: 'admitted',
+      eventId: `${clientId}-admitted`,
+      clientId,
+      occurredAt: new Date().toISOString(),
+      recordedBy: coordinator,
+      programId,
+      intake: adultIntake({ withdrawalRisk, ...(level === 'detox' ? { steppingDownFrom: null } : {}) }),
+      recommendedLevel: level,
+    });
+
+  async function list(client: Client, query: string, expected: number): Promise<string[]> {
+    for (let attempt = 0; ; attempt++) {
+      const found: string[] = [];
+      for await (const execution of client.workflow.list({ query })) found.push(execution.workflowId);
+      if (found.length >= expected || attempt > 50) return found.sort();
+      await sleep(200);
+    }
+  }
+
+  test('search attributes follow the journey and a visibility query finds the right clients', async () => {
+    await admit(ids.relapsed, 'step-down-iop', 'iop');
+    await admit(ids.steady, 'step-down-iop', 'iop');
+    await admit(ids.detox, 'full-continuum', 'detox', true);
+    await journeys.recordEventAndWait({
+      type: 'relapse-reported',
+      eventId: `${ids.relapsed}-relapse`,
+      clientId: ids.relapsed,
+      occurredAt: new Date().toISOString(),
+      recordedBy: counsellor,
+      withdrawalRisk: false,
+    });
+
+    const ours = `ClientId IN (${Object.values(ids)
+      .map((id) => `"${id}"`)
+      .join(', ')})`;
+    expect(await list(dev.client, `CareLevel = "iop" AND RiskLevel = "high" AND ${ours}`, 1)).toEqual([
+      episodeWorkflowId(ids.relapsed),
+    ]);
+    expect(
+      await list(dev.client, `ProgramId = "step-down-iop" AND EpisodeStatus = "active" AND ${ours}`, 2),
+    ).toEqual([episodeWorkflowId(ids.relapsed), episodeWorkflowId(ids.steady)].sort());
+    expect(await list(dev.client, `CareLevel = "detox" AND RiskLevel = "high" AND ${ours}`, 1)).toEqual([
+      episodeWorkflowId(ids.detox),
+    ]);
+
+    const handle = dev.client.workflow.getHandle(episodeWorkflowId(ids.detox));
+    const description = await handle.describe();
+    const state = await journeys.state(ids.detox);
+    expect(description.typedSearchAttributes.get(CareLevel)).toBe('detox');
+    expect(description.typedSearchAttributes.get(ProgramId)).toBe('full-continuum');
+    expect(description.typedSearchAttributes.get(EpisodeStatus)).toBe('active');
+    expect(description.typedSearchAttributes.get(RiskLevel)).toBe('high');
+    expect(description.typedSearchAttributes.get(ClientId)).toBe(ids.detox);
+    expect(description.typedSearchAttributes.get(LevelSince)?.toISOString()).toBe(state.levelSince);
+    expect(await description.staticSummary()).toBe(
+      `Care episode of client ${ids.detox} in program full-continuum`,
+    );
+  });
+
+  test('current details show the level, its start, the week against its target and the next review', async () => {
+    const clientId = `client-${randomUUID()}`;
+    await admit(clientId, 'full-continuum', 'iop');
+    const program = getProgram('full-continuum');
+    const occurredAt = new Date().toISOString();
+    const outcome = await journeys.recordEventAndWait({
+      type: 'session-attended',
+      eventId: `${clientId}-session-1`,
+      clientId,
+      occurredAt,
+      recordedBy: counsellor,
+      sessionId: 'session-1',
+      kind: 'group',
+      hours: 3,
+    });
+    const handle = dev.client.workflow.getHandle(episodeWorkflowId(clientId));
+    const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    const details = metadata.currentDetails ?? '';
+    const state = outcome.state;
+    expect(details).toContain(`**Level of care** iop since ${state.levelSince}`);
+    expect(details).toContain(`3 of ${program.levels.iop?.weeklyHours?.target} h in 1 sessions`);
+    expect(details).toMatch(/\*\*Next review\*\* [a-z-]+ at \d{4}-/);
+    expect(details).not.toContain(coordinator.staffId);
+
+    await journeys.requestTransition(clientId, {
+      type: 'transition-requested',
+      commandId: `${clientId}-to-php`,
+      issuedBy: coordinator,
+      targetLevel: 'php',
+      reasonCode: 'needs-more-structure',
+    });
+    const after = await handle.describe();
+    expect(after.typedSearchAttributes.get(CareLevel)).toBe('php');
+    expect(after.typedSearchAttributes.get(LevelSince)?.toISOString()).toBe(
+      (await journeys.state(clientId)).levelSince,
+    );
+    const updated = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    expect(updated.currentDetails).toContain('**Level of care** php since');
+  });
+});

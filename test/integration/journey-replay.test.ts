@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { testStack } from '../stack/test-stack';
+import { historyFixturesDir } from './journey-driver';
+
+/**
+ * The determinism guard: histories of real journeys (recorded with `npm run fixtures:histories`)
+ * replayed against today's workflow code. A change that would break a running journey fails here;
+ * such a change needs `patched()` so old histories keep replaying.
+ */
+describe('recorded journey histories', () => {
+  const files = readdirSync(historyFixturesDir).filter((file) => file.endsWith('.history'));
+
+  test('cover every reference program and continue-as-new', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'reference-step-down-iop.history',
+        'reference-milestone-tapered-iop.history',
+        'reference-flexible-intensity-iop.history',
+        'reference-holistic-iop.history',
+        'reference-full-continuum.history',
+        'after-continue-as-new.history',
+      ]),
+    );
+  });
+
+  test('replay deterministically with the current workflow code', async () => {
+    const histories = files.map((file) => ({
+      workflowId: file.replace(/\.history$/, ''),
+      history: temporal.api.history.v1.History.decode(readFileSync(join(historyFixturesDir, file))),
+    }));
+    const results: { workflowId: string; error?: unknown }[] = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: testStack().bundlePath } },
+      histories,
+    ))
+      results.push({ workflowId: result.workflowId, error: result.error });
+    expect(results.map((r) => r.workflowId).sort()).toEqual(histories.map((h) => h.workflowId).sort());
+    expect(results.filter((r) => r.error)).toEqual([]);
+  });
+});

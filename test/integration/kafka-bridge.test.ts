@@ -1,0 +1,198 @@
+import type { Producer } from 'kafkajs';
+import { getProgram } from '../../programs';
+import { deadLetterHeaders, type Topics } from '../../schemas/contract';
+import type { RunningBridge } from '../../workers/bridge';
+import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
+import { devServer } from '../stack/environments';
+import { testStack } from '../stack/test-stack';
+import { InboundClient, inboundRecord, kafkaJourneys, Tap, testKafka, testTopics } from './kafka-harness';
+
+const program = getProgram('full-continuum');
+const kafka = testKafka(testStack().stack.kafka.brokers);
+let topics: Topics;
+let server: Awaited<ReturnType<typeof devServer>>;
+let services: Awaited<ReturnType<typeof kafkaJourneys>>;
+let bridge: RunningBridge;
+let producer: Producer;
+let tap: Tap;
+
+beforeAll(async () => {
+  // The bridge logs a line per message; the assertions say what matters.
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  topics = testTopics();
+  server = await devServer();
+  services = await kafkaJourneys({ kafka, topics, ...server });
+  bridge = await services.startBridge();
+  producer = kafka.producer();
+  await producer.connect();
+  tap = await Tap.start(kafka, [
+    topics['care-events'],
+    topics['staff-notifications'],
+    topics['billing-events'],
+    topics['client-events-dlq'],
+  ]);
+});
+
+afterAll(async () => {
+  await bridge.stop();
+  await tap.stop();
+  await producer.disconnect();
+  await services.close();
+  await server.close();
+});
+
+const outboundTopics = () => [topics['care-events'], topics['staff-notifications'], topics['billing-events']];
+const outboundOf = (clientId: string) => outboundTopics().flatMap((topic) => tap.of(topic, clientId));
+const typesOf = (clientId: string) =>
+  outboundOf(clientId)
+    .map((r) => String(r.json?.type))
+    .sort();
+const produce = (values: { key: string | null; value: string }[]) =>
+  producer.send({ topic: topics['client-events'], messages: values });
+
+/** Admission, a session attended, a relapse (full-continuum steps up at once) and a discharge. */
+const journeyOf = (client: InboundClient) => [
+  client.admitted(),
+  client.attended(),
+  client.relapse(),
+  client.discharge(),
+];
+const ended = (clientId: string) => () =>
+  tap.of(topics['care-events'], clientId).some((r) => r.json?.type === 'org.carepath.episode.ended.v1');
+
+describe('the Kafka bridge and outbound events, on the real broker and Temporal', () => {
+  test('inbound events change the journey; outbound events appear on their topics and conform to the published schemas', async () => {
+    const client = new InboundClient(program);
+    await produce(journeyOf(client).map(inboundRecord));
+    await tap.waitFor('episode ended', ended(client.clientId));
+
+    const state = await services.journeys.state(client.clientId);
+    expect(state.status).toBe('discharged');
+    expect(state.history.map((h) => h.to)).toEqual(['iop', 'php']);
+
+    const care = tap.of(topics['care-events'], client.clientId).map((r) => r.json);
+    expect(care).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'org.carepath.care-level.changed.v1',
+          data: expect.objectContaining({ from: 'iop', to: 'php', reasonCode: 'relapse' }),
+        }),
+        expect.objectContaining({ type: 'org.carepath.episode.ended.v1' }),
+      ]),
+    );
+    const billing = tap.of(topics['billing-events'], client.clientId).map((r) => r.json);
+    expect(billing).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'org.carepath.service-day.attended.v1',
+          data: expect.objectContaining({
+            level: 'iop',
+            serviceCode: program.levels.iop?.billing.serviceCode,
+          }),
+        }),
+        expect.objectContaining({
+          type: 'org.carepath.billing-level.changed.v1',
+          data: expect.objectContaining({ to: 'php', serviceCode: program.levels.php?.billing.serviceCode }),
+        }),
+      ]),
+    );
+    expect(tap.of(topics['staff-notifications'], client.clientId).length).toBeGreaterThan(0);
+
+    const schemas = publishedSchemas();
+    for (const record of outboundOf(client.clientId)) {
+      expect(record.headers['content-type']).toBe('application/cloudevents+json');
+      expect(record.json?.subject).toBe(client.clientId);
+      expect(String(record.json?.id)).toMatch(new RegExp(`^${state.episodeId}:\\d+$`));
+      expect(schemas.problems(record.json)).toEqual([]);
+    }
+  });
+
+  test('every inbound message produced twice → the same outbound events as once, each (source, id) once', async () => {
+    const once = new InboundClient(program);
+    const twice = new InboundClient(program);
+    await produce(journeyOf(once).map(inboundRecord));
+    await produce(journeyOf(twice).flatMap((event) => [inboundRecord(event), inboundRecord(event)]));
+    await tap.waitFor('both episodes ended', () => ended(once.clientId)() && ended(twice.clientId)());
+    // Everything produced has been applied and committed: no late effect can still come.
+    await tap.waitFor('the bridge to catch up', () => services.bridgeCaughtUp());
+    expect(typesOf(twice.clientId)).toEqual(typesOf(once.clientId));
+    const ids = outboundOf(twice.clientId).map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(tap.of(topics['client-events-dlq'], twice.clientId)).toEqual([]);
+  });
+
+  test('outbound ids and contents are stable across an activity retry after a lost acknowledgement', async () => {
+    const client = new InboundClient(program);
+    await produce([inboundRecord(client.admitted())]);
+    await tap.waitFor('admission applied', () => services.bridgeCaughtUp());
+    services.sender.loseAckOnce(topics['billing-events']);
+    await produce([inboundRecord(client.attended())]);
+    await tap.waitFor(
+      'the retried send',
+      () => tap.of(topics['billing-events'], client.clientId).length >= 2,
+    );
+
+    const [first, second, ...more] = tap.of(topics['billing-events'], client.clientId);
+    expect(more).toEqual([]);
+    expect(second?.json?.id).toBe(first?.json?.id);
+    expect(second?.value).toBe(first?.value);
+  });
+
+  test('malformed and invalid messages end in the DLQ with reasons; the bridge keeps running', async () => {
+    const client = new InboundClient(program);
+    const stranger = new InboundClient(program);
+    const admission = client.admitted();
+    const attended = client.attended();
+    const { value: valid } = inboundRecord(attended);
+    const poison = [
+      { key: client.clientId, value: '{"name": "not json' },
+      {
+        key: client.clientId,
+        value: JSON.stringify({ ...JSON.parse(valid), data: { ...attended, hours: -3 } }),
+      },
+      {
+        key: client.clientId,
+        value: JSON.stringify({ ...JSON.parse(valid), type: 'org.carepath.unknown.v1' }),
+      },
+      { key: 'someone-else', value: valid },
+      { key: client.clientId, value: JSON.stringify({ ...JSON.parse(valid), padding: 'x'.repeat(5000) }) },
+      inboundRecord(stranger.attended()),
+    ];
+    await produce([inboundRecord(admission), ...poison, inboundRecord(attended)]);
+    await tap.waitFor('the valid event after the poison', () =>
+      tap
+        .of(topics['billing-events'], client.clientId)
+        .some((r) => r.json?.type === 'org.carepath.service-day.attended.v1'),
+    );
+    await tap.waitFor('every dead letter', () => tap.of(topics['client-events-dlq']).length >= 6);
+
+    const letters = tap.of(topics['client-events-dlq']);
+    const reasonOf = (letter: (typeof letters)[number]) => letter.headers[deadLetterHeaders.reason];
+    // Records keyed by another client sit on another partition, so only their set is ordered.
+    expect(letters.map(reasonOf).sort()).toEqual([
+      'invalid-event',
+      'invalid-event',
+      'invalid-json',
+      'key-mismatch',
+      'message-too-large',
+      'no-open-episode',
+    ]);
+    const offsets = letters.map((r) => Number(r.headers[deadLetterHeaders.offset]));
+    for (const letter of letters) {
+      expect(letter.headers[deadLetterHeaders.topic]).toBe(topics['client-events']);
+      expect(letter.headers[deadLetterHeaders.partition]).toMatch(/^\d+$/);
+      expect(letter.headers[deadLetterHeaders.detail]).not.toContain('not json');
+    }
+    expect(offsets.every((offset) => Number.isInteger(offset))).toBe(true);
+    expect(letters.find((l) => reasonOf(l) === 'invalid-json')?.value).toBe('{"name": "not json');
+    expect(letters.find((l) => reasonOf(l) === 'message-too-large')?.value).toBeNull();
+    expect((await services.journeys.state(client.clientId)).week.attendedSessions).toBe(1);
+  });
+
+  test('no outbound payload in this file carries a name, note or diagnosis field', () => {
+    const outbound = outboundTopics().flatMap((topic) => tap.of(topic));
+    expect(outbound.length).toBeGreaterThan(20);
+    expect(fieldNames(outbound.map((r) => r.json)).filter((field) => forbiddenField.test(field))).toEqual([]);
+  });
+});

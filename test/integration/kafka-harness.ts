@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { kafkaEffectPublisher } from '../../activities/kafka/effect-publisher';
+import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
+import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
+import { Journeys } from '../../client/journeys';
+import type { AdmittedEvent, ClientEvent, ProgramDefinition } from '../../schemas';
+import { carepathTopics, type Topics } from '../../schemas/contract';
+import { startBridge, type RunningBridge } from '../../workers/bridge';
+import { createJourneyWorker } from '../../workers/journey-worker';
+import { ensureTopics } from '../../workers/topics';
+import { testStack } from '../stack/test-stack';
+import { adultIntake, coordinator, counsellor } from './journey-driver';
+
+/** Topic names of the test's own, so test files sharing the run's broker never read each other's records. */
+export function testTopics(): Topics {
+  const run = randomUUID().slice(0, 8);
+  return Object.fromEntries(
+    Object.entries(carepathTopics).map(([role, name]) => [role, `${name}.test-${run}`]),
+  ) as Topics;
+}
+
+export const testKafka = (brokers: string[]) =>
+  new Kafka({ clientId: 'carepath-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+
+/** The real kafkajs sender, able to lose the acknowledgement of one send: Kafka stored it, the activity failed. */
+export class AckLosingSender implements RecordSender {
+  private loseAckFor: string | undefined;
+  constructor(private readonly sender: RecordSender) {}
+  loseAckOnce(topic: string): void {
+    this.loseAckFor = topic;
+  }
+  async send(records: readonly OutboundRecord[]): Promise<void> {
+    await this.sender.send(records);
+    if (this.loseAckFor && records.some((r) => r.topic === this.loseAckFor)) {
+      this.loseAckFor = undefined;
+      throw new Error('acknowledgement lost (test)');
+    }
+  }
+}
+
+/** A journey worker publishing through the real kafkajs producer, and the journeys client for its task queue. */
+export async function kafkaJourneys(opts: {
+  kafka: Kafka;
+  topics: Topics;
+  client: Client;
+  nativeConnection: NativeConnection;
+}) {
+  const admin = opts.kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
+  const producer: Producer = idempotentProducer(opts.kafka);
+  await producer.connect();
+  const sender = new AckLosingSender(kafkajsSender(producer));
+  const taskQueue = `kafka-journeys-${randomUUID()}`;
+  const worker = await createJourneyWorker({
+    connection: opts.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    publisher: kafkaEffectPublisher(sender, opts.topics),
+    workflowBundle: { codePath: testStack().bundlePath },
+  });
+  const running = worker.run();
+  const journeys = new Journeys(opts.client, taskQueue);
+  const groupId = `bridge-${randomUUID()}`;
+  return {
+    sender,
+    journeys,
+    async startBridge(): Promise<RunningBridge> {
+      return startBridge({
+        kafka: opts.kafka,
+        journeys,
+        sender,
+        topics: opts.topics,
+        groupId,
+        maxMessageBytes: 4096,
+        backoff: { initialMs: 100, maxMs: 2000 },
+      });
+    },
+    /** True once the bridge has committed every inbound record produced so far. */
+    async bridgeCaughtUp(): Promise<boolean> {
+      const admin = opts.kafka.admin();
+      await admin.connect();
+      try {
+        const ends = await admin.fetchTopicOffsets(opts.topics['client-events']);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [opts.topics['client-events']] });
+        return ends.every(({ partition, high }) => {
+          const at = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+          return high === '0' || at === high;
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await producer.disconnect();
+    },
+  };
+}
+
+export interface TappedRecord {
+  topic: string;
+  key: string | null;
+  headers: Record<string, string>;
+  value: string | null;
+  /** The parsed value, when it is JSON. */
+  json: Record<string, unknown> | undefined;
+}
+
+/** An independent consumer of carepath's topics: what downstream services would read. */
+export class Tap {
+  readonly records: TappedRecord[] = [];
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(kafka: Kafka, topics: string[]): Promise<Tap> {
+    const consumer = kafka.consumer({ groupId: `tap-${randomUUID()}` });
+    const tap = new Tap(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const value = message.value?.toString('utf8') ?? null;
+        let json: Record<string, unknown> | undefined;
+        try {
+          json = value === null ? undefined : (JSON.parse(value) as Record<string, unknown>);
+        } catch {
+          json = undefined;
+        }
+        tap.records.push({
+          topic,
+          key: message.key?.toString('utf8') ?? null,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, header]) => [name, String(header)]),
+          ),
+          value,
+          json,
+        });
+      },
+    });
+    return tap;
+  }
+
+  of(topic: string, subject?: string): TappedRecord[] {
+    return this.records.filter((r) => r.topic === topic && (subject === undefined || r.key === subject));
+  }
+
+  async waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(200);
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+/** One client's inbound events, built the way an EHR integration would send them. */
+export class InboundClient {
+  readonly clientId = `client-${randomUUID()}`;
+  private sequence = 0;
+  constructor(readonly program: ProgramDefinition) {}
+
+  private base() {
+    return {
+      eventId: `${this.clientId}-event-${++this.sequence}`,
+      clientId: this.clientId,
+      occurredAt: new Date().toISOString(),
+      recordedBy: counsellor,
+    };
+  }
+
+  admitted(): AdmittedEvent {
+    return {
+      ...this.base(),
+      recordedBy: coordinator,
+      type: 'admitted',
+      programId: this.program.programId,
+      intake: adultIntake(),
+      recommendedLevel: 'iop',
+    };
+  }
+
+  attended(): ClientEvent {
+    return {
+      ...this.base(),
+      type: 'session-attended',
+      sessionId: `session-${this.sequence}`,
+      kind: 'group',
+      hours: 3,
+    };
+  }
+
+  relapse(): ClientEvent {
+    return { ...this.base(), type: 'relapse-reported', withdrawalRisk: false };
+  }
+
+  discharge(): ClientEvent {
+    return {
+      ...this.base(),
+      type: 'discharge-requested',
+      kind: 'left-against-advice',
+      reasonCode: 'client-request',
+    };
+  }
+}
+
+/** A client event as a structured-mode CloudEvent record, keyed by client id. */
+export const inboundRecord = (event: ClientEvent) => ({
+  key: event.clientId,
+  value: JSON.stringify({
+    specversion: '1.0',
+    id: event.eventId,
+    source: 'urn:test:ehr-feed',
+    type: `org.carepath.client-event.${event.type}.v1`,
+    subject: event.clientId,
+    time: event.occurredAt,
+    datacontenttype: 'application/json',
+    data: event,
+  }),
+});
