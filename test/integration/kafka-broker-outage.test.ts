@@ -6,6 +6,7 @@ import { ensureInstalled } from '../../infra/install';
 import { startKafkaBroker, waitForKafka, type KafkaBrokerOptions } from '../../infra/kafka-broker';
 import { freePort } from '../../infra/ports';
 import { stopServer, type ServerProcess } from '../../infra/processes';
+import { admit } from '../../pathway';
 import { getProgram } from '../../programs';
 import { eventSource, carepathTopics, type OutboundStream } from '../../schemas/contract';
 import type { Effect } from '../../schemas';
@@ -61,7 +62,10 @@ test('broker stopped while effects are pending → after restart every expected 
   const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server });
   const client = new InboundClient(getProgram('full-continuum'));
   try {
-    await services.journeys.admit(client.admitted());
+    const admission = client.admitted();
+    await services.journeys.admit(admission);
+    // The admission's effects are the core's decision, the same in the workflow as here.
+    const admitted = admit(admission, getProgram('full-continuum'), `ep-${admission.eventId}`).effects;
     const before = await services.journeys.recordEventAndWait(client.attended());
 
     await stopServer(proc);
@@ -86,7 +90,7 @@ test('broker stopped while effects are pending → after restart every expected 
       carepathTopics['billing-events'],
     ]);
     try {
-      const expected = expectedEvents([...before.effects, ...during]);
+      const expected = expectedEvents([...admitted, ...before.effects, ...during]);
       expect(expected.length).toBeGreaterThan(4);
       const delivered = () =>
         new Set(tap.records.map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`));
