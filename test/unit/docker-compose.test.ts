@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig } from '../../config';
+import { configVariables, loadConfig } from '../../config';
 import { carepathSearchAttributes } from '../../workflows/search-attributes';
 
 interface Service {
@@ -48,5 +48,17 @@ describe('docker-compose.yml', () => {
       const type = key.type.charAt(0) + key.type.slice(1).toLowerCase();
       expect(command).toContain(`--name ${key.name} --type ${type}`);
     }
+  });
+
+  test('carepath runs against the containers with variables the config module reads and accepts', () => {
+    const carepath = compose.services.carepath;
+    const env = carepath?.environment ?? {};
+    expect(configVariables).toEqual(expect.arrayContaining(Object.keys(env)));
+    const config = loadConfig(env);
+    expect(config.temporal.address).toBe('temporal:7233');
+    expect(compose.services.kafka?.environment?.KAFKA_LISTENERS).toContain(
+      `DOCKER://0.0.0.0:${config.kafka.brokers[0]?.split(':')[1]}`,
+    );
+    expect(hostPorts('carepath')).toContain(defaults.api.port);
   });
 });
