@@ -58,6 +58,42 @@ export const environmentSchema = z.object({
     .string()
     .min(1, 'expected the path of a JSON file of hashed API tokens')
     .optional(),
+  CAREPATH_PAYLOAD_KEYS: z
+    .string()
+    .regex(/^\s*[^:,\s]+:[A-Za-z0-9+/=]+\s*(,\s*[^:,\s]+:[A-Za-z0-9+/=]+\s*)*$/, {
+      message: 'expected keyId:base64key entries separated by commas, e.g. 2025-01:<openssl rand -base64 32>',
+    })
+    .optional(),
+  CAREPATH_PAYLOAD_KEYS_FILE: z
+    .string()
+    .min(1, 'expected the path of a file of keyId:base64key lines')
+    .optional(),
+  CAREPATH_PAYLOAD_KEY_CURRENT: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected the id of one of the payload keys')
+    .optional(),
+  CAREPATH_CODEC_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
+  CAREPATH_CODEC_PORT: port.default(8234),
+  CAREPATH_CODEC_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? undefined
+        : value
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter((origin) => origin !== ''),
+    )
+    .pipe(
+      z
+        .array(z.url({ message: 'expected comma-separated origins, e.g. https://temporal-ui.example.org' }))
+        .optional(),
+    ),
+  CAREPATH_OPERATOR_TOKENS_FILE: z
+    .string()
+    .min(1, 'expected the path of a JSON file of hashed operator tokens')
+    .optional(),
   CAREPATH_DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
   CAREPATH_CACHE_DIR: z.string().min(1, 'expected a directory path').optional(),
   XDG_CACHE_HOME: z.string().optional(),
@@ -90,6 +126,24 @@ export interface CarepathConfig {
      * unset in local mode, the API keeps its own file with a development token in the data dir.
      */
     tokensFile?: string;
+  };
+  /** Where the keys that encrypt Temporal payloads come from (codec/key-ring.ts reads them). */
+  payloadKeys: {
+    /** `keyId:base64key` entries given inline. */
+    entries?: string;
+    /** Absolute path of a file of `keyId:base64key` lines. */
+    file?: string;
+    /** The key that encrypts; optional when exactly one key is listed. */
+    currentKeyId?: string;
+  };
+  /** The codec server that lets the Temporal UI decode payloads for operators. */
+  codec: {
+    host: string;
+    port: number;
+    /** Browser origins allowed to call it; the local stack's UI when unset. */
+    corsOrigins: string[];
+    /** Absolute path of the JSON file of hashed operator tokens; in local mode the data dir's when unset. */
+    operatorTokensFile?: string;
   };
   /** Absolute path of the git-ignored directory holding the local stack's databases and logs. */
   dataDir: string;
@@ -125,6 +179,26 @@ export function loadConfig(
       message:
         'required outside local mode: the JSON file of hashed API tokens (create entries with `carepath token`, see README, "Coordinator API")',
     })
+    .refine((e) => e.CAREPATH_PAYLOAD_KEYS === undefined || e.CAREPATH_PAYLOAD_KEYS_FILE === undefined, {
+      path: ['CAREPATH_PAYLOAD_KEYS_FILE'],
+      message: 'set either CAREPATH_PAYLOAD_KEYS or CAREPATH_PAYLOAD_KEYS_FILE, not both',
+    })
+    .refine(
+      (e) =>
+        e.CAREPATH_MODE === 'local' ||
+        e.CAREPATH_PAYLOAD_KEYS !== undefined ||
+        e.CAREPATH_PAYLOAD_KEYS_FILE !== undefined,
+      {
+        path: ['CAREPATH_PAYLOAD_KEYS_FILE'],
+        message:
+          'required outside local mode (or CAREPATH_PAYLOAD_KEYS): the keys that encrypt Temporal payloads (see README, "Payload encryption keys")',
+      },
+    )
+    .refine((e) => e.CAREPATH_MODE === 'local' || e.CAREPATH_OPERATOR_TOKENS_FILE !== undefined, {
+      path: ['CAREPATH_OPERATOR_TOKENS_FILE'],
+      message:
+        'required outside local mode: the JSON file of hashed operator tokens for the codec server (see README, "Payload encryption keys")',
+    })
     .safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(
@@ -156,6 +230,22 @@ export function loadConfig(
       host: e.CAREPATH_API_HOST,
       port: e.CAREPATH_API_PORT,
       ...(e.CAREPATH_API_TOKENS_FILE !== undefined && { tokensFile: absolute(e.CAREPATH_API_TOKENS_FILE) }),
+    },
+    payloadKeys: {
+      ...(e.CAREPATH_PAYLOAD_KEYS !== undefined && { entries: e.CAREPATH_PAYLOAD_KEYS }),
+      ...(e.CAREPATH_PAYLOAD_KEYS_FILE !== undefined && { file: absolute(e.CAREPATH_PAYLOAD_KEYS_FILE) }),
+      ...(e.CAREPATH_PAYLOAD_KEY_CURRENT !== undefined && { currentKeyId: e.CAREPATH_PAYLOAD_KEY_CURRENT }),
+    },
+    codec: {
+      host: e.CAREPATH_CODEC_HOST,
+      port: e.CAREPATH_CODEC_PORT,
+      corsOrigins: e.CAREPATH_CODEC_CORS_ORIGINS ?? [
+        `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
+        `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      ],
+      ...(e.CAREPATH_OPERATOR_TOKENS_FILE !== undefined && {
+        operatorTokensFile: absolute(e.CAREPATH_OPERATOR_TOKENS_FILE),
+      }),
     },
     dataDir: absolute(e.CAREPATH_DATA_DIR),
     cacheDir: absolute(

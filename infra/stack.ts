@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOperatorTokens } from '../codec/operator-tokens';
 import type { CarepathConfig } from '../config';
 import { StackError } from './errors';
 import type { Installation } from './install';
@@ -11,7 +12,7 @@ import { startTemporalDevServer, waitForTemporal } from './temporal-server';
 /** Where a stack's servers listen and keep their data. */
 export interface StackLayout {
   dataDir: string;
-  temporal: { port: number; uiPort?: number };
+  temporal: { port: number; uiPort?: number; uiCodecEndpoint?: string };
   kafka: { port: number; controllerPort: number };
 }
 
@@ -39,6 +40,7 @@ export async function startStack(
       cli: install.temporalCli,
       port: layout.temporal.port,
       uiPort: layout.temporal.uiPort,
+      uiCodecEndpoint: layout.temporal.uiCodecEndpoint,
       dbFile: join(layout.dataDir, 'temporal', 'temporal.sqlite'),
       logFile: join(logs, 'temporal.log'),
     });
@@ -94,6 +96,17 @@ function loopbackPort(value: string, variable: string): number {
   return Number(port);
 }
 
+/**
+ * Where the local UI decodes payloads: `npm start`'s codec server, with the developer's operator
+ * token in the path since the UI sends no header of its own. With an operator tokens file, each
+ * operator enters their own endpoint in the UI's codec settings instead.
+ */
+async function localCodecEndpoint(config: CarepathConfig): Promise<string> {
+  const { localToken } = await loadOperatorTokens(config);
+  const url = `http://${config.codec.host}:${config.codec.port}`;
+  return localToken === null ? url : `${url}/operator/${localToken}`;
+}
+
 /** The developer's stack: ports from the configuration, data in the git-ignored data dir. */
 export async function localLayout(config: CarepathConfig): Promise<StackLayout> {
   const layout: StackLayout = {
@@ -101,6 +114,7 @@ export async function localLayout(config: CarepathConfig): Promise<StackLayout> 
     temporal: {
       port: loopbackPort(config.temporal.address, 'TEMPORAL_ADDRESS'),
       uiPort: config.temporal.uiPort,
+      uiCodecEndpoint: await localCodecEndpoint(config),
     },
     kafka: {
       port: loopbackPort(config.kafka.brokers[0] ?? '', 'KAFKA_BROKERS'),
@@ -109,6 +123,7 @@ export async function localLayout(config: CarepathConfig): Promise<StackLayout> 
   };
   await assertPortFree(layout.temporal.port, 'the Temporal frontend', 'TEMPORAL_ADDRESS');
   await assertPortFree(config.temporal.uiPort, 'the Temporal Web UI', 'TEMPORAL_UI_PORT');
+  await assertPortFree(config.codec.port, 'the codec server', 'CAREPATH_CODEC_PORT');
   await assertPortFree(layout.kafka.port, 'the Kafka broker', 'KAFKA_BROKERS');
   await assertPortFree(layout.kafka.controllerPort, 'the Kafka controller', 'KAFKA_CONTROLLER_PORT');
   return layout;

@@ -12,6 +12,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Web UI port; the UI is off (headless) when undefined, as in tests. */
   uiPort?: number;
+  /** The codec server the UI decodes payloads through (codec/server.ts). */
+  uiCodecEndpoint?: string;
   /** SQLite file, so that journeys survive a restart. */
   dbFile: string;
   logFile: string;
@@ -36,6 +38,9 @@ export function startTemporalDevServer(opts: TemporalDevServerOptions): ServerPr
     ...(opts.uiPort === undefined
       ? ['--headless']
       : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
+    ...(opts.uiPort !== undefined && opts.uiCodecEndpoint !== undefined
+      ? ['--ui-codec-endpoint', opts.uiCodecEndpoint]
+      : []),
   ];
   return startServer({
     name: 'Temporal dev server',

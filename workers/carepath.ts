@@ -3,7 +3,12 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaEffectPublisher } from '../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../activities/kafka/kafkajs-sender';
+import { startApi, type RunningApi } from '../api/start';
 import { Journeys } from '../client/journeys';
+import { carepathDataConverter } from '../codec/data-converter';
+import { loadKeyRing } from '../codec/key-ring';
+import { loadOperatorTokens } from '../codec/operator-tokens';
+import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
@@ -13,11 +18,19 @@ import { ensureTopics } from './topics';
 /** carepath's long-running services against the configured Temporal and Kafka. */
 export interface RunningServices {
   worker: Worker;
+  /** Where the Temporal UI and CLI decode payloads, for operators. */
+  codecUrl: string;
+  /** The coordinator API: its address and, in local mode, the development token to print. */
+  api: RunningApi;
   /** Resolves when every service has stopped (after a shutdown signal or a fatal error). */
   done: Promise<void>;
 }
 
 export async function startServices(config: CarepathConfig): Promise<RunningServices> {
+  // Keys first: a missing or malformed key stops start-up before anything connects.
+  const ring = loadKeyRing(config);
+  const dataConverter = carepathDataConverter(ring);
+  const { tokens: operators } = await loadOperatorTokens(config);
   const kafka = new Kafka({
     clientId: config.kafka.clientId,
     brokers: config.kafka.brokers,
@@ -35,18 +48,27 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     publisher: kafkaEffectPublisher(sender),
+    dataConverter,
   });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const bridge = await startBridge({
     kafka,
     journeys: new Journeys(
-      new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+      new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }),
       config.temporal.taskQueue,
     ),
     sender,
     topics: carepathTopics,
     groupId: config.kafka.consumerGroup,
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
+  });
+  const api = await startApi(config);
+  const codec = await startCodecServer({
+    ring,
+    operators,
+    corsOrigins: config.codec.corsOrigins,
+    host: config.codec.host,
+    port: config.codec.port,
   });
   let bridgeStopped: Promise<void> | undefined;
   const stopBridge = () => (bridgeStopped ??= bridge.stop());
@@ -57,10 +79,12 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
   // The worker stops on SIGINT/SIGTERM (Temporal's runtime handles them), letting running tasks finish;
   // the bridge leaves its group without committing a message Temporal has not accepted.
   const done = worker.run().finally(async () => {
+    await api.close();
     await stopBridge();
+    await codec.close();
     await producer.disconnect();
     await clientConnection.close();
     await connection.close();
   });
-  return { worker, done };
+  return { worker, api, codecUrl: codec.url, done };
 }

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createEffectActivities, type EffectPublisher } from '../activities/effects';
 
@@ -7,6 +8,8 @@ export function createJourneyWorker(opts: {
   namespace: string;
   taskQueue: string;
   publisher: EffectPublisher;
+  /** carepath's encrypting converter (codec/data-converter.ts): histories hold no clinical values in clear. */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<Worker> {
@@ -14,6 +17,7 @@ export function createJourneyWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    dataConverter: opts.dataConverter,
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -12,6 +12,7 @@ async function main() {
       temporal: config.temporal.address,
       taskQueue: config.temporal.taskQueue,
       kafka: config.kafka.brokers,
+      api: services.api.url,
     }),
   );
   await services.done;

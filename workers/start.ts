@@ -24,7 +24,13 @@ async function main() {
   console.log(
     `\ncarepath is running.\n${describeStack(stack, config)}\n` +
       `journey worker     task queue ${config.temporal.taskQueue}\n` +
-      `inbound bridge     ${carepathTopics['client-events']} (group ${config.kafka.consumerGroup})\n\nPress Ctrl-C to stop.`,
+      `inbound bridge     ${carepathTopics['client-events']} (group ${config.kafka.consumerGroup})\n` +
+      `coordinator API    ${services.api.url}  (docs ${services.api.url}/docs)\n` +
+      `codec server       ${services.codecUrl}  (the Web UI decodes payloads through it)\n` +
+      (services.api.developmentToken
+        ? `development token  ${services.api.developmentToken}  (export CAREPATH_TOKEN=<it> for the CLI)\n`
+        : '') +
+      `\nPress Ctrl-C to stop.`,
   );
 
   const outcome = await new Promise<string>((resolve) => {

@@ -24,7 +24,7 @@ import type { JourneySettings } from '../../schemas/journey';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { testStack } from '../stack/test-stack';
-import { timeSkippingEnvironment } from '../stack/environments';
+import { testDataConverter, timeSkippingEnvironment } from '../stack/environments';
 
 export const historyFixturesDir = join(__dirname, '..', 'fixtures', 'histories');
 
@@ -64,6 +64,7 @@ export async function journeyHarness(settings: Partial<JourneySettings> = {}) {
     taskQueue,
     publisher,
     workflowBundle: { codePath: testStack().bundlePath },
+    dataConverter: testDataConverter,
   });
   const running = worker.run();
   return {
@@ -176,7 +177,10 @@ export class WorkflowJourney {
     const handle = this.env.client.workflow.getHandle(episodeWorkflowId(this.clientId));
     const history = await handle.fetchHistory();
     mkdirSync(historyFixturesDir, { recursive: true });
-    writeFileSync(join(historyFixturesDir, `${name}.history`), temporal.api.history.v1.History.encode(history).finish());
+    writeFileSync(
+      join(historyFixturesDir, `${name}.history`),
+      temporal.api.history.v1.History.encode(history).finish(),
+    );
     process.stderr.write(
       `[fixtures] ${name}: ${history.events?.length ?? 0} history events in the latest run\n`,
     );

@@ -14,7 +14,7 @@ import {
   RiskLevel,
 } from '../../workflows/search-attributes';
 import { createJourneyWorker } from '../../workers/journey-worker';
-import { devServer } from '../stack/environments';
+import { devServer, testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 import { adultIntake, coordinator, counsellor, RecordingPublisher } from './journey-driver';
 
@@ -39,6 +39,7 @@ describe('the operator view of journeys on the dev server', () => {
       taskQueue,
       publisher: new RecordingPublisher(),
       workflowBundle: { codePath: testStack().bundlePath },
+      dataConverter: testDataConverter,
     });
     running = worker.run();
     journeys = new Journeys(dev.client, taskQueue);

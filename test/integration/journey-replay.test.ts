@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 import { historyFixturesDir } from './journey-driver';
 
@@ -33,7 +34,8 @@ describe('recorded journey histories', () => {
     }));
     const results: { workflowId: string; error?: unknown }[] = [];
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath: testStack().bundlePath } },
+      // With carepath's codec: histories recorded before encryption pass through it unchanged.
+      { workflowBundle: { codePath: testStack().bundlePath }, dataConverter: testDataConverter },
       histories,
     ))
       results.push({ workflowId: result.workflowId, error: result.error });

@@ -12,6 +12,7 @@ import { carepathTopics, type Topics } from '../../schemas/contract';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
+import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 import { adultIntake, coordinator, counsellor } from './journey-driver';
 
@@ -62,6 +63,7 @@ export async function kafkaJourneys(opts: {
     taskQueue,
     publisher: kafkaEffectPublisher(sender, opts.topics),
     workflowBundle: { codePath: testStack().bundlePath },
+    dataConverter: testDataConverter,
   });
   const running = worker.run();
   const journeys = new Journeys(opts.client, taskQueue);

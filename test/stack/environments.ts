@@ -1,8 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import { carepathDataConverter } from '../../codec/data-converter';
+import type { KeyRing } from '../../codec/key-ring';
 import { carepathSearchAttributes } from '../../workflows/search-attributes';
 import { testStack } from './test-stack';
 
@@ -11,6 +13,10 @@ const { IndexedValueType } = temporal.api.enums.v1;
 // Workers' INFO lines would bury test output; warnings and errors still show.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
+/** The test file's payload key: tests run with encryption on, as carepath always does. */
+export const testKeyRing: KeyRing = { currentKeyId: 'test-1', keys: new Map([['test-1', randomBytes(32)]]) };
+export const testDataConverter = carepathDataConverter(testKeyRing);
+
 /**
  * A time-skipping server of the file's own: its clock is global to the server, so files running in
  * parallel must not share one.
@@ -18,6 +24,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testStack().testServerBin } },
+    client: { dataConverter: testDataConverter },
   });
   // The dev server registers these at start (infra/temporal-server.ts); the test server needs telling.
   await env.connection.operatorService.addSearchAttributes({
@@ -34,13 +41,13 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-/** A client and a worker connection to the run's dev server. */
+/** A client (encrypting with the test key) and a worker connection to the run's dev server. */
 export async function devServer() {
   const { address } = testStack().stack.temporal;
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter: testDataConverter }),
     nativeConnection,
     async close() {
       await connection.close();
@@ -58,6 +65,7 @@ export function testWorker(
     connection,
     taskQueue: `test-${randomUUID()}`,
     workflowBundle: { codePath: testStack().bundlePath },
+    dataConverter: testDataConverter,
     ...options,
   });
 }

@@ -20,6 +20,12 @@ describe('loadConfig', () => {
         maxInboundMessageBytes: 65536,
       },
       api: { host: '127.0.0.1', port: 3000 },
+      payloadKeys: {},
+      codec: {
+        host: '127.0.0.1',
+        port: 8234,
+        corsOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'],
+      },
       dataDir: '/repo/.data',
       cacheDir: expect.stringMatching(/\/\.cache\/carepath$/),
     });

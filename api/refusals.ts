@@ -1,0 +1,96 @@
+import {
+  ServiceError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { EpisodeAlreadyOpen, NoOpenEpisode, RequestRefused, UnknownClient } from '../client/errors';
+import { AdmissionRefused } from '../pathway/errors';
+import { UnknownProgram } from '../programs';
+import { ApiProblem } from './problem';
+
+/** How a refusal from the care rules (a workflow Update's failure type) answers over HTTP. */
+const refusalStatus: Readonly<Record<string, { status: number; slug: string; title: string }>> = {
+  TransitionRefused: { status: 409, slug: 'transition-refused', title: 'Transition refused' },
+  ProposalAlreadyPending: {
+    status: 409,
+    slug: 'proposal-already-pending',
+    title: 'Proposal already pending',
+  },
+  ProposalNotFound: { status: 404, slug: 'proposal-not-found', title: 'No such pending proposal' },
+  ApprovalNotPermitted: { status: 403, slug: 'approval-not-permitted', title: 'Approval not permitted' },
+  DischargeRefused: { status: 409, slug: 'discharge-refused', title: 'Discharge refused' },
+  EpisodeNotActive: { status: 409, slug: 'episode-not-active', title: 'Episode not active' },
+  ProgramMismatch: { status: 409, slug: 'program-mismatch', title: 'Program mismatch' },
+  LevelNotInProgram: { status: 409, slug: 'level-not-in-program', title: 'Level not in program' },
+  InvalidInput: { status: 422, slug: 'invalid-input', title: 'Refused as invalid by the journey' },
+};
+
+/** The workflow's InvalidInput issues carry no location; over HTTP they are about the body. */
+function refusalExtensions(refusal: RequestRefused): Record<string, unknown> {
+  const { issues, ...rest } = refusal.details;
+  if (!Array.isArray(issues)) return { refusal: refusal.type, ...rest };
+  return {
+    refusal: refusal.type,
+    ...rest,
+    issues: (issues as { path: string[]; message: string }[]).map((i) => ({ location: 'body', ...i })),
+  };
+}
+
+/**
+ * Turns what the journeys client throws into the HTTP answer that tells the caller what to do.
+ * `everAdmitted` tells a client never seen (404) from one whose episode is closed (409).
+ */
+export async function problemFromJourneyError(
+  error: unknown,
+  everAdmitted: (clientId: string) => Promise<boolean>,
+): Promise<ApiProblem | undefined> {
+  if (error instanceof ApiProblem) return error;
+  if (error instanceof UnknownClient)
+    return new ApiProblem(404, 'unknown-client', 'Unknown client', error.message, {
+      clientId: error.clientId,
+    });
+  if (error instanceof NoOpenEpisode)
+    return (await everAdmitted(error.clientId))
+      ? new ApiProblem(409, 'no-open-episode', 'No open episode', error.message, { clientId: error.clientId })
+      : new ApiProblem(
+          404,
+          'unknown-client',
+          'Unknown client',
+          `No episode was ever recorded for client ${error.clientId}: admit the client first.`,
+          { clientId: error.clientId },
+        );
+  if (error instanceof EpisodeAlreadyOpen)
+    return new ApiProblem(409, 'episode-already-open', 'Episode already open', error.message, {
+      clientId: error.clientId,
+    });
+  if (error instanceof AdmissionRefused)
+    return new ApiProblem(422, 'admission-refused', 'Admission refused', error.message, {
+      reason: error.reason,
+      referTo: error.referTo,
+      accepted: error.accepted,
+    });
+  if (error instanceof UnknownProgram)
+    return new ApiProblem(422, 'unknown-program', 'Unknown program', error.message, {
+      knownProgramIds: error.knownProgramIds,
+    });
+  if (error instanceof RequestRefused) {
+    const known = refusalStatus[error.type] ?? {
+      status: 409,
+      slug: 'request-refused',
+      title: 'Request refused',
+    };
+    return new ApiProblem(known.status, known.slug, known.title, error.message, refusalExtensions(error));
+  }
+  if (
+    error instanceof ServiceError ||
+    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    isGrpcServiceError(error)
+  )
+    return new ApiProblem(
+      503,
+      'temporal-unavailable',
+      'Temporal unavailable',
+      'Temporal did not answer in time: retry with the same Idempotency-Key, and check GET /healthz.',
+    );
+  return undefined;
+}

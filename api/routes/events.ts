@@ -1,0 +1,74 @@
+import { clientEventSchema } from '../../schemas';
+import type { ApiApp } from '../app';
+import { bearer, problemAnswers } from '../app';
+import { staffOf } from '../authentication';
+import type { ApiContext } from '../context';
+import { ApiProblem } from '../problem';
+import { eventRecorders } from '../roles';
+import {
+  clientParams,
+  eventAccepted,
+  eventBodySchema,
+  eventQuery,
+  outcomeAnswer,
+  writeHeaders,
+} from '../schemas';
+import { write } from '../write';
+
+export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/v1/clients/:clientId/events',
+    {
+      config: { access: eventRecorders },
+      schema: {
+        summary: 'Record what happened to a client',
+        description:
+          'The event of the Kafka inbound topic, without clientId (the path) and recordedBy (your token). ' +
+          'Answers 202 once the journey has it; with wait=true, 200 with the outcome once applied.',
+        tags: ['events'],
+        security: bearer,
+        params: clientParams,
+        querystring: eventQuery,
+        headers: writeHeaders,
+        body: eventBodySchema,
+        response: {
+          200: outcomeAnswer,
+          202: eventAccepted,
+          ...problemAnswers(400, 401, 403, 404, 409, 422, 503),
+        },
+      },
+    },
+    (request, reply) =>
+      write(ctx, request, reply, async (newId) => {
+        const { clientId } = request.params;
+        const body = request.body as Record<string, unknown> & { eventId?: string; occurredAt?: string };
+        // The per-type schemas above cannot carry the cross-field rules (e.g. a score's maximum): check the whole event.
+        const parsed = clientEventSchema.safeParse({
+          ...body,
+          eventId: newId('evt', body.eventId),
+          clientId,
+          occurredAt: body.occurredAt ?? ctx.now(),
+          recordedBy: staffOf(request).actor,
+        });
+        if (!parsed.success)
+          throw new ApiProblem(
+            400,
+            'invalid-request',
+            'Invalid request',
+            'The event is not valid: fix the issues listed.',
+            {
+              issues: parsed.error.issues.map((i) => ({
+                location: 'body',
+                path: i.path.map(String),
+                message: i.message,
+              })),
+            },
+          );
+        const event = parsed.data;
+        if (request.query.wait === 'true')
+          return { status: 200, headers: {}, body: await ctx.journeys.recordEventAndWait(event) };
+        await ctx.journeys.recordEvent(event);
+        return { status: 202, headers: {}, body: { clientId, eventId: event.eventId, status: 'accepted' } };
+      }),
+  );
+}

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import {
+  admittedEventSchema,
+  clientEventSchema,
+  codeSchema,
+  dischargeCommandSchema,
+  effectSchema,
+  episodeStateSchema,
+  identifierSchema,
+  levelHistoryEntrySchema,
+  levelOfCareSchema,
+  proposalSchema,
+  riskLevelSchema,
+  transitionRejectedCommandSchema,
+  transitionRequestedCommandSchema,
+} from '../schemas';
+import { idempotencyKeySchema } from './idempotency';
+
+/**
+ * Request and answer bodies of the coordinator API, built from the domain schemas. The API sets
+ * what the caller must not: the client id comes from the path, the actor (`recordedBy`,
+ * `issuedBy`) from the bearer token. Ids and instants may be left out: the API makes them.
+ */
+
+export const clientParams = z.object({ clientId: identifierSchema });
+export const proposalParams = z.object({ clientId: identifierSchema, proposalId: identifierSchema });
+
+export const writeHeaders = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
+
+const optionalEventId = identifierSchema
+  .optional()
+  .describe('Unique per event; derived from Idempotency-Key or generated when left out');
+const optionalOccurredAt = admittedEventSchema.shape.occurredAt
+  .optional()
+  .describe("When it happened; the server's clock when left out");
+const optionalCommandId = identifierSchema
+  .optional()
+  .describe('Unique per command; derived from Idempotency-Key or generated when left out');
+
+/** An event as the caller sends it: the inbound event without `clientId` and `recordedBy`. */
+function eventBody<S extends z.ZodObject>(schema: S) {
+  const { clientId: _c, recordedBy: _r, eventId: _e, occurredAt: _o, ...rest } = schema.shape;
+  return z.strictObject({ eventId: optionalEventId, occurredAt: optionalOccurredAt, ...rest });
+}
+
+export const admissionBody = z
+  .strictObject({
+    eventId: optionalEventId,
+    occurredAt: optionalOccurredAt,
+    programId: admittedEventSchema.shape.programId,
+    intake: admittedEventSchema.shape.intake,
+    recommendedLevel: admittedEventSchema.shape.recommendedLevel,
+  })
+  .meta({ id: 'Admission' });
+export type AdmissionBody = z.infer<typeof admissionBody>;
+
+/** Every event but the admission, which has its own route (coordinators only). */
+const recordableEvents = clientEventSchema.options.filter((option) => option.shape.type.value !== 'admitted');
+
+export const eventBodySchema = z
+  .discriminatedUnion(
+    'type',
+    recordableEvents.map(eventBody) as unknown as [
+      ReturnType<typeof eventBody>,
+      ...ReturnType<typeof eventBody>[],
+    ],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? `expected type to be one of: ${recordableEvents.map((o) => o.shape.type.value).join(', ')} (admissions go to POST /v1/clients/{clientId}/episodes)`
+          : undefined,
+    },
+  )
+  .meta({ id: 'ClientEventBody' });
+export type EventBody = Record<string, unknown> & { eventId?: string; occurredAt?: string; type: string };
+
+export const eventQuery = z.object({
+  wait: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('true: wait for the journey to apply the event and answer 200 with the outcome'),
+});
+
+export const transitionBody = z
+  .strictObject({
+    commandId: optionalCommandId,
+    targetLevel: transitionRequestedCommandSchema.shape.targetLevel,
+    reasonCode: transitionRequestedCommandSchema.shape.reasonCode,
+  })
+  .meta({ id: 'TransitionRequest' });
+
+/** Optional: a bare POST approves (fastify reads an absent body as null). */
+export const approvalBody = z.strictObject({ commandId: optionalCommandId }).nullish();
+
+export const rejectionBody = z
+  .strictObject({
+    commandId: optionalCommandId,
+    reasonCode: transitionRejectedCommandSchema.shape.reasonCode,
+  })
+  .meta({ id: 'Rejection' });
+
+export const dischargeBody = z
+  .strictObject({
+    commandId: optionalCommandId,
+    kind: dischargeCommandSchema.shape.kind,
+    reasonCode: dischargeCommandSchema.shape.reasonCode,
+  })
+  .meta({ id: 'Discharge' });
+
+export const episodeState = episodeStateSchema.meta({ id: 'EpisodeState' });
+
+export const admissionAnswer = z.object({
+  clientId: identifierSchema,
+  eventId: identifierSchema,
+  programId: codeSchema,
+  level: levelOfCareSchema,
+  workflowId: z.string(),
+  runId: z.string(),
+});
+
+export const eventAccepted = z.object({
+  clientId: identifierSchema,
+  eventId: identifierSchema,
+  status: z.literal('accepted'),
+});
+
+export const outcomeAnswer = z
+  .object({ state: episodeState, effects: z.array(effectSchema) })
+  .meta({ id: 'CommandOutcome' });
+
+export const transitionAnswer = z.object({
+  state: episodeState,
+  effects: z.array(effectSchema),
+  proposal: proposalSchema
+    .nullable()
+    .describe('The proposal awaiting approval when the program does not change the level at once'),
+});
+
+export const historyAnswer = z.object({
+  clientId: identifierSchema,
+  history: z.array(levelHistoryEntrySchema),
+});
+
+export const caseloadQuery = z.object({
+  level: levelOfCareSchema.optional(),
+  program: codeSchema.optional(),
+  risk: riskLevelSchema.optional(),
+  status: episodeStateSchema.shape.status.optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected the nextCursor of a previous page')
+    .optional(),
+});
+export type CaseloadQuery = z.infer<typeof caseloadQuery>;
+
+export const caseloadEntry = z.object({
+  clientId: identifierSchema,
+  programId: codeSchema,
+  level: levelOfCareSchema,
+  status: episodeStateSchema.shape.status,
+  riskLevel: riskLevelSchema,
+  levelSince: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+});
+export type CaseloadEntry = z.infer<typeof caseloadEntry>;
+
+export const caseloadAnswer = z.object({
+  clients: z.array(caseloadEntry),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});
+
+export const healthAnswer = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checks: z.object({
+    temporal: z.object({ ok: z.boolean(), detail: z.string().optional() }),
+    kafka: z.object({ ok: z.boolean(), detail: z.string().optional() }),
+  }),
+});

@@ -1,0 +1,73 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { ApiApp } from './app';
+import { requireTokens } from './authentication';
+import type { ApiContext } from './context';
+import { answerErrorsAsProblems } from './error-answers';
+import { clientRoutes } from './routes/clients';
+import { commandRoutes } from './routes/commands';
+import { episodeRoutes } from './routes/episodes';
+import { eventRoutes } from './routes/events';
+import { operationsRoutes } from './routes/operations';
+import type { TokenRegistry } from './tokens';
+
+/**
+ * Structured request logs with identifiers only: method, path (whose ids are client and proposal
+ * ids) and status; never bodies, headers or addresses.
+ */
+export const requestLogging: FastifyServerOptions['logger'] = {
+  level: 'info',
+  serializers: {
+    req: (request: { method: string; url: string; id: string }) => ({
+      id: request.id,
+      method: request.method,
+      path: request.url.split('?')[0],
+    }),
+    res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+  },
+};
+
+/** The coordinator API, ready to listen (or to take injected requests). */
+export async function buildApi(
+  ctx: ApiContext,
+  tokens: TokenRegistry,
+  logger: FastifyServerOptions['logger'] = requestLogging,
+): Promise<ApiApp> {
+  const app = Fastify({ logger }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'carepath coordinator API',
+        description:
+          'Admit clients, record what happened, request and decide level-of-care changes, discharge. ' +
+          'Errors are application/problem+json (RFC 9457). Writes accept an Idempotency-Key.',
+        version: '1',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  requireTokens(app, tokens);
+  ctx.metrics.instrument(app);
+  answerErrorsAsProblems(app, ctx);
+  operationsRoutes(app, ctx);
+  episodeRoutes(app, ctx);
+  clientRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  commandRoutes(app, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
+import { Journeys } from '../client/journeys';
+import { carepathDataConverter } from '../codec/data-converter';
+import { loadKeyRing } from '../codec/key-ring';
+import type { CarepathConfig } from '../config';
+import { ensureDevelopmentToken } from './development-token';
+import { Health } from './health';
+import { IdempotencyStore } from './idempotency';
+import { ApiMetrics } from './metrics';
+import { buildApi } from './server';
+import { readTokensFile, TokenRegistry } from './tokens';
+
+export interface RunningApi {
+  url: string;
+  /** The local development token to print; null when the tokens come from CAREPATH_API_TOKENS_FILE. */
+  developmentToken: string | null;
+  close(): Promise<void>;
+}
+
+/** The configured tokens file, or in local mode only, the data dir's file with a development token. */
+async function apiTokens(
+  config: CarepathConfig,
+): Promise<{ tokens: TokenRegistry; developmentToken: string | null }> {
+  if (config.api.tokensFile)
+    return { tokens: new TokenRegistry(await readTokensFile(config.api.tokensFile)), developmentToken: null };
+  if (config.mode !== 'local')
+    throw new Error(
+      'CAREPATH_API_TOKENS_FILE is required outside local mode: no default token exists there.',
+    );
+  const { tokensFile, token } = await ensureDevelopmentToken(config.dataDir);
+  return { tokens: new TokenRegistry(await readTokensFile(tokensFile)), developmentToken: token };
+}
+
+/** The coordinator API on the configured address, over the configured Temporal and Kafka. */
+export async function startApi(config: CarepathConfig): Promise<RunningApi> {
+  const { tokens, developmentToken } = await apiTokens(config);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: carepathDataConverter(loadKeyRing(config)),
+  });
+  const kafka = new Kafka({
+    clientId: `${config.kafka.clientId}-api`,
+    brokers: config.kafka.brokers,
+    logLevel: logLevel.NOTHING,
+    // Health checks answer within seconds rather than wait out kafkajs's retries.
+    connectionTimeout: 1000,
+    requestTimeout: 2000,
+    retry: { retries: 0 },
+  });
+  const health = new Health(connection, kafka.admin());
+  const app = await buildApi(
+    {
+      journeys: new Journeys(temporal, config.temporal.taskQueue),
+      temporal,
+      namespace: config.temporal.namespace,
+      health,
+      idempotency: new IdempotencyStore(),
+      metrics: new ApiMetrics(),
+      now: () => new Date().toISOString(),
+    },
+    tokens,
+  );
+  await app.listen({ host: config.api.host, port: config.api.port });
+  const { address, port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    developmentToken,
+    async close() {
+      await app.close();
+      await health.close();
+      await connection.close();
+    },
+  };
+}

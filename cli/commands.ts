@@ -1,0 +1,256 @@
+import type { ParseArgsConfig } from 'node:util';
+import { callApi, type ApiTarget } from './api-client';
+import { eventFields, UsageError } from './event-fields';
+import { renderCaseload, renderHistory, renderOutcome, renderState } from './render';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  usage: string;
+  summary: string;
+  /** Positional argument names, in order; a trailing `...` takes the rest. */
+  positionals: readonly string[];
+  options: Options;
+  optionHelp: readonly (readonly [string, string])[];
+  run(target: ApiTarget, args: string[], values: Values): Promise<{ body: unknown; text: string }>;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const required = (values: Values, name: string): string => {
+  const value = text(values[name]);
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+};
+const path = (...segments: string[]) => `/v1/clients/${segments.map(encodeURIComponent).join('/')}`;
+const write = (values: Values) => ({ idempotencyKey: text(values['idempotency-key']) });
+const idempotency = { 'idempotency-key': { type: 'string' } } as const;
+const idempotencyHelp = [
+  '--idempotency-key K',
+  'repeat a write safely: the API returns the first answer',
+] as const;
+
+// The API's answers are validated there; the CLI only renders them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = any;
+
+export const commands: Readonly<Record<string, Command>> = {
+  admit: {
+    usage: 'admit <clientId> --program <programId> --level <level> [intake options]',
+    summary: 'Admit a client to a program at the level the intake recommends',
+    positionals: ['clientId'],
+    options: {
+      program: { type: 'string' },
+      level: { type: 'string' },
+      age: { type: 'string' },
+      gender: { type: 'string' },
+      'withdrawal-risk': { type: 'boolean' },
+      'co-occurring': { type: 'boolean' },
+      'stand-alone': { type: 'string' },
+      'stepping-down-from': { type: 'string' },
+      'drug-test-done': { type: 'boolean' },
+      'physical-exam-done': { type: 'boolean' },
+      'sobriety-date': { type: 'string' },
+      ...idempotency,
+    },
+    optionHelp: [
+      ['--program ID', 'program to admit to (e.g. step-down-iop)'],
+      ['--level LEVEL', 'recommended level: detox, residential, php, iop, outpatient'],
+      ['--age N', 'age in years (required)'],
+      ['--gender G', 'female, male, nonbinary or unspecified (default unspecified)'],
+      ['--withdrawal-risk', 'the intake found a withdrawal risk'],
+      ['--co-occurring', 'a co-occurring mental illness was found'],
+      ['--stand-alone LIST', 'comma-separated stand-alone indications'],
+      ['--stepping-down-from L', 'the level the client steps down from'],
+      ['--drug-test-done', 'an intake drug test was done'],
+      ['--physical-exam-done', 'an intake physical exam was done'],
+      ['--sobriety-date DATE', 'sobriety date, YYYY-MM-DD'],
+      idempotencyHelp,
+    ],
+    async run(target, [clientId = ''], values) {
+      const age = Number(required(values, 'age'));
+      const { body } = await callApi(target, 'POST', path(clientId, 'episodes'), {
+        ...write(values),
+        body: {
+          programId: required(values, 'program'),
+          recommendedLevel: required(values, 'level'),
+          intake: {
+            ageYears: age,
+            gender: text(values.gender) ?? 'unspecified',
+            withdrawalRisk: values['withdrawal-risk'] === true,
+            coOccurringMentalIllness: values['co-occurring'] === true,
+            standAloneIndications: text(values['stand-alone'])?.split(',').filter(Boolean) ?? [],
+            steppingDownFrom: text(values['stepping-down-from']) ?? null,
+            drugTestDone: values['drug-test-done'] === true,
+            physicalExamDone: values['physical-exam-done'] === true,
+            sobrietyDate: text(values['sobriety-date']) ?? null,
+          },
+        },
+      });
+      const a = body as Answer;
+      return {
+        body,
+        text: `Admitted ${a.clientId} to ${a.programId} at ${a.level} (workflow ${a.workflowId}).`,
+      };
+    },
+  },
+
+  event: {
+    usage: 'event <clientId> <type> [field=value ...] [--wait]',
+    summary: 'Record what happened, e.g. `event c-1 session-attended sessionId=s-1 kind=group hours=3`',
+    positionals: ['clientId', 'type', 'field=value...'],
+    options: { wait: { type: 'boolean' }, ...idempotency },
+    optionHelp: [
+      ['--wait', 'wait until the journey applied the event and show the outcome'],
+      ['field=value', "the event's fields (see /docs, ClientEventBody); occurredAt defaults to now"],
+      idempotencyHelp,
+    ],
+    async run(target, [clientId = '', type = '', ...pairs], values) {
+      const wait = values.wait === true;
+      const { body } = await callApi(
+        target,
+        'POST',
+        `${path(clientId, 'events')}${wait ? '?wait=true' : ''}`,
+        {
+          ...write(values),
+          body: { type, ...eventFields(type, pairs) },
+        },
+      );
+      const a = body as Answer;
+      return {
+        body,
+        text: wait ? renderOutcome(`Recorded ${type}.`, a) : `Recorded ${type} as ${a.eventId}.`,
+      };
+    },
+  },
+
+  transition: {
+    usage: 'transition <clientId> <targetLevel> --reason <reasonCode>',
+    summary: 'Request a change of level of care',
+    positionals: ['clientId', 'targetLevel'],
+    options: { reason: { type: 'string' }, ...idempotency },
+    optionHelp: [['--reason CODE', 'why, as a reason code (e.g. needs-more-structure)'], idempotencyHelp],
+    async run(target, [clientId = '', targetLevel = ''], values) {
+      const { body } = await callApi(target, 'POST', path(clientId, 'transitions'), {
+        ...write(values),
+        body: { targetLevel, reasonCode: required(values, 'reason') },
+      });
+      const a = body as Answer;
+      const headline = a.proposal
+        ? `Proposal ${a.proposal.proposalId} opened: ${targetLevel} awaits approval by ${a.proposal.approverRole}.`
+        : `${clientId} is now at ${a.state.level}.`;
+      return { body, text: renderOutcome(headline, a) };
+    },
+  },
+
+  approve: {
+    usage: 'approve <clientId> <proposalId>',
+    summary: 'Approve a pending proposal',
+    positionals: ['clientId', 'proposalId'],
+    options: { ...idempotency },
+    optionHelp: [idempotencyHelp],
+    async run(target, [clientId = '', proposalId = ''], values) {
+      const { body } = await callApi(target, 'POST', path(clientId, 'proposals', proposalId, 'approve'), {
+        ...write(values),
+        body: {},
+      });
+      return { body, text: renderOutcome(`Approved ${proposalId}.`, body as Answer) };
+    },
+  },
+
+  reject: {
+    usage: 'reject <clientId> <proposalId> --reason <reasonCode>',
+    summary: 'Reject a pending proposal',
+    positionals: ['clientId', 'proposalId'],
+    options: { reason: { type: 'string' }, ...idempotency },
+    optionHelp: [['--reason CODE', 'why, as a reason code (e.g. clinical-judgement)'], idempotencyHelp],
+    async run(target, [clientId = '', proposalId = ''], values) {
+      const { body } = await callApi(target, 'POST', path(clientId, 'proposals', proposalId, 'reject'), {
+        ...write(values),
+        body: { reasonCode: required(values, 'reason') },
+      });
+      return { body, text: renderOutcome(`Rejected ${proposalId}.`, body as Answer) };
+    },
+  },
+
+  discharge: {
+    usage: 'discharge <clientId> --kind <kind> --reason <reasonCode>',
+    summary: "End the client's open episode",
+    positionals: ['clientId'],
+    options: { kind: { type: 'string' }, reason: { type: 'string' }, ...idempotency },
+    optionHelp: [
+      ['--kind KIND', 'completed, left-against-advice, administrative, transferred, lost-to-follow-up, …'],
+      ['--reason CODE', 'why, as a reason code (e.g. program-completed)'],
+      idempotencyHelp,
+    ],
+    async run(target, [clientId = ''], values) {
+      const { body } = await callApi(target, 'POST', path(clientId, 'discharge'), {
+        ...write(values),
+        body: { kind: required(values, 'kind'), reasonCode: required(values, 'reason') },
+      });
+      return { body, text: renderOutcome(`Discharged ${clientId}.`, body as Answer) };
+    },
+  },
+
+  show: {
+    usage: 'show <clientId>',
+    summary: "A client's current episode: level, risk, this week, pending proposals",
+    positionals: ['clientId'],
+    options: {},
+    optionHelp: [],
+    async run(target, [clientId = '']) {
+      const { body } = await callApi(target, 'GET', path(clientId));
+      return { body, text: renderState(body as Answer) };
+    },
+  },
+
+  history: {
+    usage: 'history <clientId>',
+    summary: 'Level-of-care history with who, when and why',
+    positionals: ['clientId'],
+    options: {},
+    optionHelp: [],
+    async run(target, [clientId = '']) {
+      const { body } = await callApi(target, 'GET', path(clientId, 'history'));
+      return { body, text: renderHistory(body as Answer) };
+    },
+  },
+
+  list: {
+    usage: 'list [--level L] [--program P] [--risk R] [--status S] [--page-size N] [--cursor C]',
+    summary: 'The caseload, filtered',
+    positionals: [],
+    options: {
+      level: { type: 'string' },
+      program: { type: 'string' },
+      risk: { type: 'string' },
+      status: { type: 'string' },
+      'page-size': { type: 'string' },
+      cursor: { type: 'string' },
+    },
+    optionHelp: [
+      ['--level L', 'only clients at this level'],
+      ['--program P', 'only this program'],
+      ['--risk R', 'low, medium or high'],
+      ['--status S', 'active or discharged'],
+      ['--page-size N', '1-100 (default 25)'],
+      ['--cursor C', 'the next page, as printed under the table'],
+    ],
+    async run(target, _args, values) {
+      const query = new URLSearchParams();
+      for (const [option, parameter] of [
+        ['level', 'level'],
+        ['program', 'program'],
+        ['risk', 'risk'],
+        ['status', 'status'],
+        ['page-size', 'pageSize'],
+        ['cursor', 'cursor'],
+      ] as const) {
+        const value = text(values[option]);
+        if (value) query.set(parameter, value);
+      }
+      const { body } = await callApi(target, 'GET', `/v1/clients?${query.toString()}`);
+      return { body, text: renderCaseload(body as Answer) };
+    },
+  },
+};

@@ -1,0 +1,163 @@
+import { parseArgs } from 'node:util';
+import { ApiRefused, ApiUnreachable, type Problem } from './api-client';
+import { commands, type Values } from './commands';
+import { UsageError } from './event-fields';
+import { createTokenEntry } from './token';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** 1: the API refused (4xx); 2: the command line is wrong; 3: the API is unreachable or failed (5xx). */
+export const exitCode = { ok: 0, refused: 1, usage: 2, unavailable: 3 } as const;
+
+const defaultApiUrl = 'http://127.0.0.1:3000';
+
+const globalOptions = {
+  api: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const globalHelp = [
+  ['--api URL', `the API's address (default $CAREPATH_API_URL, else ${defaultApiUrl})`],
+  ['--token T', 'bearer token (default $CAREPATH_TOKEN)'],
+  ['--json', "print the API's JSON answer instead of a table"],
+  ['-h, --help', 'this help'],
+] as const;
+
+const helpLines = (pairs: readonly (readonly [string, string])[]) => {
+  const width = Math.max(...pairs.map(([flag]) => flag.length));
+  return pairs.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`).join('\n');
+};
+
+function overview(): string {
+  const names = [...Object.keys(commands), 'token'];
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'carepath: the coordinator API from the command line',
+    '',
+    'Usage: carepath <command> [arguments] [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    `  ${'token'.padEnd(width)}  Make a bearer token and its tokens-file entry (administrators)`,
+    '',
+    'Options for every command:',
+    helpLines(globalHelp),
+    '',
+    'Run `carepath <command> --help` for its arguments.',
+  ].join('\n');
+}
+
+const tokenHelp = [
+  'Usage: carepath token --staff-id <id> --role <coordinator|clinician|viewer> [--staff-role <role>]',
+  '',
+  'Prints a new token once, and the entry to add to the file CAREPATH_API_TOKENS_FILE names',
+  '(it holds the sha256 of the token only).',
+  '',
+  helpLines([
+    ['--staff-id ID', 'the staff member the token identifies'],
+    ['--role R', 'coordinator, clinician or viewer'],
+    ['--staff-role R', 'clinical role to act as (default: care-coordinator, primary-counsellor)'],
+    ['--json', 'print {token, entry} as JSON'],
+  ]),
+].join('\n');
+
+function describeProblem(problem: Problem): string {
+  const { type: _t, title, status, detail, instance: _i, issues, requestId: _r, ...extensions } = problem;
+  const lines = [`error: ${title ?? 'request refused'} (HTTP ${status}): ${detail ?? ''}`.trimEnd()];
+  for (const issue of issues ?? [])
+    lines.push(`  - ${[issue.location, ...(issue.path ?? [])].filter(Boolean).join('.')}: ${issue.message}`);
+  for (const [key, value] of Object.entries(extensions))
+    lines.push(`  ${key}: ${Array.isArray(value) ? value.join(', ') || '(none)' : JSON.stringify(value)}`);
+  return lines.join('\n');
+}
+
+/** Runs one `carepath` command line; answers its exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview());
+    return name === undefined ? exitCode.usage : exitCode.ok;
+  }
+  try {
+    if (name === 'token') {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          'staff-id': { type: 'string' },
+          role: { type: 'string' },
+          'staff-role': { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+      });
+      if (values.help) {
+        io.out(tokenHelp);
+        return exitCode.ok;
+      }
+      const created = createTokenEntry(values['staff-id'], values.role, values['staff-role']);
+      io.out(
+        values.json
+          ? JSON.stringify(created, null, 2)
+          : `Token (give it to ${created.entry.staffId}; it is not stored anywhere):\n  ${created.token}\n\n` +
+              `Add this entry to the "tokens" array of the tokens file, then restart the API:\n  ${JSON.stringify(created.entry)}`,
+      );
+      return exitCode.ok;
+    }
+    const command = commands[name];
+    if (!command) throw new UsageError(`unknown command '${name}'`);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...globalOptions, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      io.out(
+        [
+          `Usage: carepath ${command.usage}`,
+          '',
+          command.summary,
+          ...(command.optionHelp.length ? ['', 'Options:', helpLines(command.optionHelp)] : []),
+          '',
+          'Options for every command:',
+          helpLines(globalHelp),
+        ].join('\n'),
+      );
+      return exitCode.ok;
+    }
+    const takesRest = command.positionals.at(-1)?.endsWith('...') === true;
+    const needed = takesRest ? command.positionals.length - 1 : command.positionals.length;
+    if (positionals.length < needed || (!takesRest && positionals.length > needed))
+      throw new UsageError(`expected: carepath ${command.usage}`);
+    const target = {
+      url: (values.api as string | undefined) ?? io.env.CAREPATH_API_URL ?? defaultApiUrl,
+      token: (values.token as string | undefined) ?? io.env.CAREPATH_TOKEN,
+    };
+    const answer = await command.run(target, positionals, values as Values);
+    io.out(values.json ? JSON.stringify(answer.body, null, 2) : answer.text);
+    return exitCode.ok;
+  } catch (error) {
+    if (error instanceof ApiRefused) {
+      io.err(describeProblem(error.problem));
+      if (error.problem.status === 401)
+        io.err('  (set CAREPATH_TOKEN or pass --token; `npm start` prints a development token)');
+      return (error.problem.status ?? 500) >= 500 ? exitCode.unavailable : exitCode.refused;
+    }
+    if (error instanceof ApiUnreachable) {
+      io.err(`error: ${error.message}`);
+      return exitCode.unavailable;
+    }
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      io.err(`error: ${error.message}\nRun \`carepath ${name} --help\` for usage.`);
+      return exitCode.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+import { fields, table } from './table';
+
+/** Human-readable views of the API's answers (identifiers and codes, as the API gives them). */
+
+interface Proposal {
+  proposalId: string;
+  action: { type: string; from?: string; to?: string; kind?: string };
+  approverRole: string;
+  deadline: string;
+}
+
+interface State {
+  clientId: string;
+  programId: string;
+  status: string;
+  level: string;
+  levelSince: string;
+  riskLevel: string;
+  riskFlags: string[];
+  cohortId: string | null;
+  week: { attendedHours: number; targetHours: number | null };
+  pendingProposals: Proposal[];
+  discharge: { kind: string; at: string } | null;
+}
+
+const action = (p: Proposal) =>
+  p.action.type === 'level-change' ? `${p.action.from} -> ${p.action.to}` : `discharge (${p.action.kind})`;
+
+export function renderState(state: State): string {
+  const summary = fields([
+    ['client', state.clientId],
+    ['program', state.programId],
+    [
+      'status',
+      state.discharge ? `${state.status} (${state.discharge.kind}, ${state.discharge.at})` : state.status,
+    ],
+    ['level', `${state.level} since ${state.levelSince}`],
+    ['risk', state.riskFlags.length ? `${state.riskLevel} (${state.riskFlags.join(', ')})` : state.riskLevel],
+    ['cohort', state.cohortId ?? '-'],
+    [
+      'this week',
+      `${state.week.attendedHours} h attended${state.week.targetHours === null ? '' : ` of ${state.week.targetHours} h`}`,
+    ],
+  ]);
+  if (state.pendingProposals.length === 0) return `${summary}\n\nNo proposals awaiting approval.`;
+  return `${summary}\n\nAwaiting approval:\n${table(
+    ['PROPOSAL', 'ACTION', 'APPROVER', 'DEADLINE'],
+    state.pendingProposals.map((p) => [p.proposalId, action(p), p.approverRole, p.deadline]),
+  )}`;
+}
+
+interface HistoryEntry {
+  from: string | null;
+  to: string;
+  at: string;
+  reasonCode: string;
+  rule: string;
+  actor: { staffId: string; role: string };
+}
+
+export function renderHistory(history: { clientId: string; history: HistoryEntry[] }): string {
+  return table(
+    ['AT', 'FROM', 'TO', 'REASON', 'RULE', 'BY'],
+    history.history.map((e) => [
+      e.at,
+      e.from ?? '-',
+      e.to,
+      e.reasonCode,
+      e.rule,
+      `${e.actor.staffId} (${e.actor.role})`,
+    ]),
+  );
+}
+
+interface Caseload {
+  clients: {
+    clientId: string;
+    programId: string;
+    level: string;
+    status: string;
+    riskLevel: string;
+    levelSince: string;
+  }[];
+  nextCursor: string | null;
+}
+
+export function renderCaseload(caseload: Caseload): string {
+  if (caseload.clients.length === 0) return 'No clients match.';
+  const rows = table(
+    ['CLIENT', 'PROGRAM', 'LEVEL', 'SINCE', 'RISK', 'STATUS'],
+    caseload.clients.map((c) => [c.clientId, c.programId, c.level, c.levelSince, c.riskLevel, c.status]),
+  );
+  return caseload.nextCursor ? `${rows}\n\nMore: add --cursor ${caseload.nextCursor}` : rows;
+}
+
+/** After a command: what changed, then the state. */
+export function renderOutcome(headline: string, outcome: { state: State }): string {
+  return `${headline}\n\n${renderState(outcome.state)}`;
+}

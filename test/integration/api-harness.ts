@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Connection, type Client } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
+import { Health } from '../../api/health';
+import { IdempotencyStore } from '../../api/idempotency';
+import { ApiMetrics } from '../../api/metrics';
+import type { ApiRole } from '../../api/roles';
+import { buildApi } from '../../api/server';
+import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
+import { Journeys } from '../../client/journeys';
+import type { StaffRole } from '../../schemas';
+import { createJourneyWorker } from '../../workers/journey-worker';
+import { devServer, testDataConverter } from '../stack/environments';
+import { testStack } from '../stack/test-stack';
+import { journeyHarness, RecordingPublisher } from './journey-driver';
+
+/** The staff the API tests act as; `counsellor` is a clinician with the default clinical role. */
+export const staff = {
+  coordinator: { staffId: 'staff-coordinator-1', role: 'coordinator' },
+  clinician: { staffId: 'staff-supervisor-1', role: 'clinician', staffRole: 'clinical-supervisor' },
+  counsellor: { staffId: 'staff-counsellor-1', role: 'clinician' },
+  viewer: { staffId: 'staff-viewer-1', role: 'viewer' },
+} as const satisfies Record<string, { staffId: string; role: ApiRole; staffRole?: StaffRole }>;
+export type StaffName = keyof typeof staff;
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // Answers are JSON of many shapes; tests read the fields they assert on.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** A real HTTP server of the API over a given Temporal client, with one token per test staff member. */
+export async function serveApi(opts: { client: Client; connection: Connection; journeys: Journeys }) {
+  const tokens = Object.fromEntries(Object.keys(staff).map((name) => [name, generateToken()])) as Record<
+    StaffName,
+    string
+  >;
+  const entries: TokenEntry[] = (Object.keys(staff) as StaffName[]).map((name) => ({
+    sha256: hashToken(tokens[name]),
+    ...staff[name],
+  }));
+  const kafka = new Kafka({
+    brokers: testStack().stack.kafka.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  });
+  const health = new Health(opts.connection, kafka.admin());
+  const metrics = new ApiMetrics();
+  const app = await buildApi(
+    {
+      journeys: opts.journeys,
+      temporal: opts.client,
+      namespace: 'default',
+      health,
+      idempotency: new IdempotencyStore(),
+      metrics,
+      now: () => new Date().toISOString(),
+    },
+    new TokenRegistry({ tokens: entries }),
+    false,
+  );
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  async function call(
+    method: string,
+    path: string,
+    options: { as?: StaffName; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    const token = options.token ?? (options.as ? tokens[options.as] : undefined);
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      ...(options.body !== undefined && {
+        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      }),
+    });
+    const text = await response.text();
+    const json = /json/.test(response.headers.get('content-type') ?? '');
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: json && text ? JSON.parse(text) : text,
+    };
+  }
+
+  return {
+    url,
+    tokens,
+    call,
+    async close() {
+      await app.close();
+      await health.close();
+    },
+  };
+}
+
+/** The API on the run's dev server, with a journey worker of its own (caseload, auth, errors). */
+export async function apiOnDevServer() {
+  const dev = await devServer();
+  const connection = await Connection.connect({ address: testStack().stack.temporal.address });
+  const publisher = new RecordingPublisher();
+  const taskQueue = `api-${randomUUID()}`;
+  const worker = await createJourneyWorker({
+    connection: dev.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    publisher,
+    workflowBundle: { codePath: testStack().bundlePath },
+    dataConverter: testDataConverter,
+  });
+  const running = worker.run();
+  const journeys = new Journeys(dev.client, taskQueue);
+  const api = await serveApi({ client: dev.client, connection, journeys });
+  return {
+    ...api,
+    client: dev.client,
+    connection,
+    journeys,
+    publisher,
+    async close() {
+      await api.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await dev.close();
+    },
+  };
+}
+
+/** The API on a time-skipping server of the file's own, for journeys that last months. */
+export async function apiOnTimeSkipping() {
+  const harness = await journeyHarness();
+  const api = await serveApi({
+    client: harness.env.client,
+    connection: harness.env.connection,
+    journeys: harness.journeys,
+  });
+  return {
+    ...api,
+    env: harness.env,
+    publisher: harness.publisher,
+    async close() {
+      await api.close();
+      await harness.close();
+    },
+  };
+}
+
+export const uniqueClientId = (label: string) => `${label}-${randomUUID()}`;

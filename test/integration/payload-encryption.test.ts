@@ -1,0 +1,193 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { Journeys } from '../../client/journeys';
+import { carepathDataConverter } from '../../codec/data-converter';
+import { EncryptionCodec, isEncrypted, keyIdMetadata } from '../../codec/encryption-codec';
+import type { KeyRing } from '../../codec/key-ring';
+import type { AdmittedEvent, ClientEvent } from '../../schemas';
+import { createJourneyWorker } from '../../workers/journey-worker';
+import { episodeWorkflowId } from '../../workflows/definitions';
+import { testStack } from '../stack/test-stack';
+import { adultIntake, coordinator, counsellor, RecordingPublisher } from './journey-driver';
+
+/** Every payload in a history, with whether it sits in search attributes (which stay plain by design). */
+function payloadsOf(
+  value: unknown,
+  inSearchAttributes = false,
+): { payload: Payload; searchAttribute: boolean }[] {
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return [];
+  const record = value as Record<string, unknown>;
+  if (record.data instanceof Uint8Array && typeof record.metadata === 'object')
+    return [{ payload: record as Payload, searchAttribute: inSearchAttributes }];
+  return Object.entries(record).flatMap(([key, child]) =>
+    payloadsOf(child, inSearchAttributes || key === 'searchAttributes'),
+  );
+}
+
+const ring = (currentKeyId: string, ...keyIds: string[]): KeyRing => ({
+  currentKeyId,
+  keys: new Map(keyIds.map((keyId) => [keyId, randomBytes(32)])),
+});
+const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
+
+/** What the Temporal server, its database and its UI hold of a journey: ciphertext, except codes. */
+describe('journey payloads on the dev server', () => {
+  let connection: Connection;
+  let plainClient: Client;
+  const address = () => testStack().stack.temporal.address;
+
+  /** A journey worker and client sharing a key ring, on a task queue of their own. */
+  async function journeysWith(keys: KeyRing, taskQueue = `encryption-${randomUUID()}`) {
+    const nativeConnection = await NativeConnection.connect({ address: address() });
+    const dataConverter = carepathDataConverter(keys);
+    const worker: Worker = await createJourneyWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      publisher: new RecordingPublisher(),
+      workflowBundle: { codePath: testStack().bundlePath },
+      dataConverter,
+    });
+    const running = worker.run();
+    return {
+      taskQueue,
+      journeys: new Journeys(new Client({ connection, dataConverter }), taskQueue),
+      async close() {
+        worker.shutdown();
+        await running;
+        await nativeConnection.close();
+      },
+    };
+  }
+
+  const clinical = {
+    sobrietyDate: '2019-03-17',
+    indication: 'prior-sobriety-recent-relapse',
+    drugTestResult: 'positive',
+    instrument: 'PHQ-9',
+  } as const;
+
+  function admission(clientId: string): AdmittedEvent {
+    return {
+      type: 'admitted',
+      eventId: `${clientId}-admitted`,
+      clientId,
+      occurredAt: new Date().toISOString(),
+      recordedBy: coordinator,
+      programId: 'step-down-iop',
+      intake: adultIntake({
+        sobrietyDate: clinical.sobrietyDate,
+        standAloneIndications: [clinical.indication],
+      }),
+      recommendedLevel: 'iop',
+    };
+  }
+  const clinicalEvents = (clientId: string): ClientEvent[] => [
+    {
+      type: 'drug-test-resulted',
+      eventId: `${clientId}-drug-test`,
+      clientId,
+      occurredAt: new Date().toISOString(),
+      recordedBy: counsellor,
+      testId: `test-${clientId}`,
+      result: clinical.drugTestResult,
+    },
+    {
+      type: 'measurement-recorded',
+      eventId: `${clientId}-phq9`,
+      clientId,
+      occurredAt: new Date().toISOString(),
+      recordedBy: counsellor,
+      instrument: clinical.instrument,
+      score: 19,
+    },
+  ];
+
+  beforeAll(async () => {
+    connection = await Connection.connect({ address: address() });
+    plainClient = new Client({ connection });
+  });
+  afterAll(() => connection.close());
+
+  test('a history fetched without the codec holds none of the clinical values; with it, it decodes to them', async () => {
+    const keys = ring('2025-a', '2025-a');
+    const stack = await journeysWith(keys);
+    const clientId = `client-${randomUUID()}`;
+    const admitted = admission(clientId);
+    try {
+      await stack.journeys.admit(admitted);
+      for (const event of clinicalEvents(clientId)) await stack.journeys.recordEventAndWait(event);
+      await stack.journeys.state(clientId);
+    } finally {
+      await stack.close();
+    }
+
+    const history = await plainClient.workflow.getHandle(episodeWorkflowId(clientId)).fetchHistory();
+    const stored = Buffer.from(temporal.api.history.v1.History.encode(history).finish()).toString('latin1');
+    for (const value of [
+      ...Object.values(clinical),
+      'sobrietyDate',
+      'standAloneIndications',
+      'coOccurringMentalIllness',
+      'withdrawalRisk',
+      'drug-test-resulted',
+      'measurement-recorded',
+      'female',
+    ])
+      expect({ value, found: stored.includes(value) }).toEqual({ value, found: false });
+
+    const payloads = payloadsOf(history);
+    const encrypted = payloads.filter((p) => !p.searchAttribute).map((p) => p.payload);
+    expect(encrypted.length).toBeGreaterThan(5);
+    expect(encrypted.filter((p) => !isEncrypted(p))).toEqual([]);
+    const searchAttributes = payloads.filter((p) => p.searchAttribute).map((p) => text(p.payload.data));
+    expect(searchAttributes.join(' ')).toContain('"iop"');
+
+    const codec = new EncryptionCodec(keys);
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    const [input] = await codec.decode(started as Payload[]);
+    expect(input && defaultPayloadConverter.fromPayload(input)).toMatchObject({ admission: admitted });
+    const decoded = await codec.decode(encrypted);
+    const clear = decoded.map((p) => text(p.data)).join('\n');
+    for (const value of Object.values(clinical)) expect(clear).toContain(value);
+  });
+
+  test('after a new key becomes current, journeys written with the old key still decode and continue', async () => {
+    const before = ring('2025-a', '2025-a');
+    const clientId = `client-${randomUUID()}`;
+    const [drugTest, measurement] = clinicalEvents(clientId);
+    const first = await journeysWith(before);
+    try {
+      await first.journeys.admit(admission(clientId));
+      if (drugTest) await first.journeys.recordEventAndWait(drugTest);
+    } finally {
+      await first.close();
+    }
+
+    const rotated: KeyRing = {
+      currentKeyId: '2025-b',
+      keys: new Map([...before.keys, ['2025-b', randomBytes(32)]]),
+    };
+    // A new worker on the same task queue replays the history written with the old key.
+    const second = await journeysWith(rotated, first.taskQueue);
+    try {
+      if (measurement) await second.journeys.recordEventAndWait(measurement);
+      const state = await second.journeys.state(clientId);
+      expect(state.clientId).toBe(clientId);
+      expect(state.level).toBe('iop');
+    } finally {
+      await second.close();
+    }
+
+    const history = await plainClient.workflow.getHandle(episodeWorkflowId(clientId)).fetchHistory();
+    const keyIds = new Set(
+      payloadsOf(history)
+        .filter((p) => !p.searchAttribute)
+        .map((p) => text(p.payload.metadata?.[keyIdMetadata])),
+    );
+    expect([...keyIds].sort()).toEqual(['2025-a', '2025-b']);
+  });
+});
