@@ -12,6 +12,7 @@ import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
+import { kafkaLogCreator } from './structured-logs';
 import { createJourneyWorker } from './journey-worker';
 import { ensureTopics } from './topics';
 
@@ -35,6 +36,7 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     clientId: config.kafka.clientId,
     brokers: config.kafka.brokers,
     logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator,
   });
   const admin = kafka.admin();
   await admin.connect();

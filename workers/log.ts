@@ -23,6 +23,10 @@ const operationalFields = new Set([
   'payloads',
   'taskQueue',
   'namespace',
+  'logger',
+  'sdkComponent',
+  'workflowType',
+  'activityType',
 ]);
 /** A code or identifier: one token of letters, digits and separators, never free text. */
 const codeShaped = /^[A-Za-z0-9][A-Za-z0-9._:/@…-]{0,199}$/;

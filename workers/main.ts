@@ -1,9 +1,11 @@
 import { loadConfig } from '../config';
+import { installTemporalLogging } from './structured-logs';
 import { startServices } from './carepath';
 
 /** carepath's services alone, against Temporal and Kafka that run elsewhere (Docker, production). */
 async function main() {
   const config = loadConfig();
+  installTemporalLogging();
   const services = await startServices(config);
   console.log(
     JSON.stringify({

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { installTemporalLogging } from './structured-logs';
 import { describeStack, ensureLocalStack } from '../infra/local';
 import { isRunning } from '../infra/processes';
 import { stopStack } from '../infra/stack';
@@ -12,6 +13,7 @@ import { startServices } from './carepath';
  */
 async function main() {
   const config = loadConfig();
+  installTemporalLogging();
   if (config.mode !== 'local') {
     throw new Error(
       'npm start runs the local development stack, but CAREPATH_MODE is not local. ' +
