@@ -24,6 +24,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/stack/global-setup.ts',
       globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/stack/capture-logs.setup.ts'],
     },
   ],
 };

@@ -25,6 +25,8 @@ import type { TokenRegistry } from './tokens';
  */
 export const requestLogging: FastifyServerOptions['logger'] = {
   level: 'info',
+  // Through process.stdout like every other log line, rather than pino's own file descriptor writer.
+  stream: process.stdout,
   serializers: {
     req: (request: { method: string; url: string; id: string }) => ({
       id: request.id,

@@ -25,9 +25,9 @@ const temporalLevels: Partial<Record<LogEntry['level'], Level>> = {
 };
 
 /** Must run before any Temporal worker or connection is created in the process. */
-export function installTemporalLogging(): void {
+export function installTemporalLogging(minimum: 'INFO' | 'WARN' = 'INFO'): void {
   Runtime.install({
-    logger: new DefaultLogger('INFO', (entry) => {
+    logger: new DefaultLogger(minimum, (entry) => {
       const level = temporalLevels[entry.level];
       if (level) logLine(level, entry.message, { logger: 'temporal', ...scalars(entry.meta) });
     }),

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { installTemporalLogging } from '../../workers/structured-logs';
 import { temporal } from '@temporalio/proto';
 import { carepathDataConverter } from '../../codec/data-converter';
 import type { KeyRing } from '../../codec/key-ring';
@@ -10,8 +11,8 @@ import { testStack } from './test-stack';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
-// Workers' INFO lines would bury test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// The services' structured, redacted log, as in production; INFO lines would bury test output.
+installTemporalLogging('WARN');
 
 /** The test file's payload key: tests run with encryption on, as carepath always does. */
 export const testKeyRing: KeyRing = { currentKeyId: 'test-1', keys: new Map([['test-1', randomBytes(32)]]) };
