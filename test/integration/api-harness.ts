@@ -10,10 +10,9 @@ import { buildApi } from '../../api/server';
 import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
 import { Journeys } from '../../client/journeys';
 import type { StaffRole } from '../../schemas';
-import { createJourneyWorker } from '../../workers/journey-worker';
-import { devServer, testDataConverter } from '../stack/environments';
+import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
-import { journeyHarness, RecordingPublisher } from './journey-driver';
+import { journeyHarness, runJourneyWorker } from './journey-driver';
 
 /** The staff the API tests act as; `counsellor` is a clinician with the default clinical role. */
 export const staff = {
@@ -106,17 +105,7 @@ export async function serveApi(opts: { client: Client; connection: Connection; j
 export async function apiOnDevServer() {
   const dev = await devServer();
   const connection = await Connection.connect({ address: testStack().stack.temporal.address });
-  const publisher = new RecordingPublisher();
-  const taskQueue = `api-${randomUUID()}`;
-  const worker = await createJourneyWorker({
-    connection: dev.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    publisher,
-    workflowBundle: { codePath: testStack().bundlePath },
-    dataConverter: testDataConverter,
-  });
-  const running = worker.run();
+  const { worker, running, publisher, taskQueue } = await runJourneyWorker(dev.nativeConnection, 'api');
   const journeys = new Journeys(dev.client, taskQueue);
   const api = await serveApi({ client: dev.client, connection, journeys });
   return {

@@ -3,7 +3,7 @@ import { addDays } from '../../pathway/time';
 import { getProgram } from '../../programs';
 import type { LevelOfCare, ProgramDefinition } from '../../schemas';
 import { apiOnTimeSkipping, staff, uniqueClientId, type Answer, type StaffName } from './api-harness';
-import { adultIntake } from './journey-driver';
+import { adultIntake, ladder } from './journey-driver';
 
 /**
  * Each reference program's happy path driven through the HTTP API only, on a time-skipping server:
@@ -122,13 +122,6 @@ class ApiJourney {
     }
     await this.advanceTo(addDays(since, aftercare.durationDays + 0.1));
   }
-}
-
-function ladder(program: ProgramDefinition, entry: LevelOfCare): LevelOfCare[] {
-  const path: LevelOfCare[] = [entry];
-  for (let next = program.levels[entry]?.stepsDownTo; next; next = program.levels[next]?.stepsDownTo)
-    path.push(next);
-  return path;
 }
 
 test.each([

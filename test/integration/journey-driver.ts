@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { EffectBatch, EffectPublisher, EffectStream } from '../../activities/effects';
 import { Journeys } from '../../client/journeys';
 import { levelPlan } from '../../pathway/plan';
@@ -53,20 +53,36 @@ export class RecordingPublisher implements EffectPublisher {
   }
 }
 
-/** A time-skipping server and a journey worker of the test file's own. */
-export async function journeyHarness(settings: Partial<JourneySettings> = {}) {
-  const env = await timeSkippingEnvironment();
+/**
+ * A running journey worker on a task queue of its own, with the run's shared bundle and a
+ * recording publisher in place of Kafka.
+ */
+export async function runJourneyWorker(connection: NativeConnection, name: string) {
   const publisher = new RecordingPublisher();
-  const taskQueue = `journeys-${randomUUID()}`;
+  const taskQueue = `${name}-${randomUUID()}`;
   const worker = await createJourneyWorker({
-    connection: env.nativeConnection,
+    connection,
     namespace: 'default',
     taskQueue,
     publisher,
     workflowBundle: { codePath: testStack().bundlePath },
     dataConverter: testDataConverter,
   });
-  const running = worker.run();
+  return { worker, running: worker.run(), publisher, taskQueue };
+}
+
+/** The levels a program's happy path walks: from the entry level down each `stepsDownTo`. */
+export function ladder(program: ProgramDefinition, entry: LevelOfCare): LevelOfCare[] {
+  const path: LevelOfCare[] = [entry];
+  for (let next = program.levels[entry]?.stepsDownTo; next; next = program.levels[next]?.stepsDownTo)
+    path.push(next);
+  return path;
+}
+
+/** A time-skipping server and a journey worker of the test file's own. */
+export async function journeyHarness(settings: Partial<JourneySettings> = {}) {
+  const env = await timeSkippingEnvironment();
+  const { worker, running, publisher, taskQueue } = await runJourneyWorker(env.nativeConnection, 'journeys');
   return {
     env,
     publisher,

@@ -13,10 +13,8 @@ import {
   ProgramId,
   RiskLevel,
 } from '../../workflows/search-attributes';
-import { createJourneyWorker } from '../../workers/journey-worker';
-import { devServer, testDataConverter } from '../stack/environments';
-import { testStack } from '../stack/test-stack';
-import { adultIntake, coordinator, counsellor, RecordingPublisher } from './journey-driver';
+import { devServer } from '../stack/environments';
+import { adultIntake, coordinator, counsellor, runJourneyWorker } from './journey-driver';
 
 /** What an operator sees in the Temporal UI, checked on the dev server (real visibility store). */
 describe('the operator view of journeys on the dev server', () => {
@@ -32,17 +30,9 @@ describe('the operator view of journeys on the dev server', () => {
 
   beforeAll(async () => {
     dev = await devServer();
-    const taskQueue = `operator-view-${randomUUID()}`;
-    worker = await createJourneyWorker({
-      connection: dev.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      publisher: new RecordingPublisher(),
-      workflowBundle: { codePath: testStack().bundlePath },
-      dataConverter: testDataConverter,
-    });
-    running = worker.run();
-    journeys = new Journeys(dev.client, taskQueue);
+    const started = await runJourneyWorker(dev.nativeConnection, 'operator-view');
+    ({ worker, running } = started);
+    journeys = new Journeys(dev.client, started.taskQueue);
   });
   afterAll(async () => {
     worker.shutdown();

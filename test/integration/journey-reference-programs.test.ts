@@ -1,14 +1,5 @@
 import { getProgram } from '../../programs';
-import type { LevelOfCare, ProgramDefinition } from '../../schemas';
-import { journeyHarness, WorkflowJourney } from './journey-driver';
-
-/** The levels a program's happy path walks: from the entry level down each `stepsDownTo`. */
-function ladder(program: ProgramDefinition, entry: LevelOfCare): LevelOfCare[] {
-  const path: LevelOfCare[] = [entry];
-  for (let next = program.levels[entry]?.stepsDownTo; next; next = program.levels[next]?.stepsDownTo)
-    path.push(next);
-  return path;
-}
+import { journeyHarness, ladder, WorkflowJourney } from './journey-driver';
 
 describe('each reference program, admission to the end, as a Temporal workflow on the time-skipping server', () => {
   let harness: Awaited<ReturnType<typeof journeyHarness>>;
