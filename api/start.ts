@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Journeys } from '../client/journeys';
-import { carepathDataConverter } from '../codec/data-converter';
-import { loadKeyRing } from '../codec/key-ring';
 import type { CarepathConfig } from '../config';
 import { ensureDevelopmentToken } from './development-token';
 import { Health } from './health';
@@ -33,14 +32,17 @@ async function apiTokens(
   return { tokens: new TokenRegistry(await readTokensFile(tokensFile)), developmentToken: token };
 }
 
-/** The coordinator API on the configured address, over the configured Temporal and Kafka. */
-export async function startApi(config: CarepathConfig): Promise<RunningApi> {
+/**
+ * The coordinator API on the configured address, over the configured Temporal and Kafka, with the
+ * services' payload data converter (the key ring is read once, by the caller).
+ */
+export async function startApi(config: CarepathConfig, dataConverter: DataConverter): Promise<RunningApi> {
   const { tokens, developmentToken } = await apiTokens(config);
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({
     connection,
     namespace: config.temporal.namespace,
-    dataConverter: carepathDataConverter(loadKeyRing(config)),
+    dataConverter,
   });
   const kafka = new Kafka({
     clientId: `${config.kafka.clientId}-api`,

@@ -64,7 +64,7 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     groupId: config.kafka.consumerGroup,
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
   });
-  const api = await startApi(config);
+  const api = await startApi(config, dataConverter);
   const codec = await startCodecServer({
     ring,
     operators,
