@@ -1,9 +1,14 @@
-import { levelPlan } from '../../pathway/plan';
-import { addDays } from '../../pathway/time';
 import { getProgram } from '../../programs';
 import type { LevelOfCare, ProgramDefinition } from '../../schemas';
 import { apiOnTimeSkipping, staff, uniqueClientId, type Answer, type StaffName } from './api-harness';
-import { adultIntake, ladder } from './journey-driver';
+import {
+  adultIntake,
+  advanceClock,
+  ladder,
+  walkHappyPath,
+  type ClientEventBody,
+  type HappyPathJourney,
+} from './journey-driver';
 
 /**
  * Each reference program's happy path driven through the HTTP API only, on a time-skipping server:
@@ -22,7 +27,7 @@ async function expectStatus(answer: Promise<Answer>, status: number): Promise<An
   return settled;
 }
 
-class ApiJourney {
+class ApiJourney implements HappyPathJourney {
   readonly clientId = uniqueClientId('api-journey');
 
   constructor(readonly program: ProgramDefinition) {}
@@ -31,9 +36,8 @@ class ApiJourney {
     return new Date(await api.env.currentTimeMs()).toISOString();
   }
 
-  async advanceTo(instant: string): Promise<void> {
-    const delta = Date.parse(instant) - (await api.env.currentTimeMs());
-    if (delta > 0) await api.env.sleep(delta);
+  advanceTo(instant: string): Promise<void> {
+    return advanceClock(api.env, instant);
   }
 
   async admit(level: LevelOfCare, withdrawalRisk: boolean): Promise<void> {
@@ -51,11 +55,7 @@ class ApiJourney {
     );
   }
 
-  async record(
-    occurredAt: string,
-    event: Record<string, unknown>,
-    as: StaffName = 'counsellor',
-  ): Promise<void> {
+  async recordAt(occurredAt: string, event: ClientEventBody, as: StaffName = 'counsellor'): Promise<void> {
     await this.advanceTo(occurredAt);
     await expectStatus(
       api.call('POST', `/v1/clients/${this.clientId}/events?wait=true`, {
@@ -70,57 +70,11 @@ class ApiJourney {
     return (await expectStatus(api.call('GET', `/v1/clients/${this.clientId}`, { as: 'viewer' }), 200)).body;
   }
 
-  /** The level's weekly hours for its minimum stay, its milestones, then the proposed step-down approved. */
-  async completeLevel(): Promise<void> {
-    const state = await this.state();
-    const plan = levelPlan(this.program, state.level);
-    const since: string = state.levelSince;
-    if (plan.weeklyHours) {
-      const sessions = Math.max(1, plan.sessionsPerWeek?.min ?? 1);
-      for (let week = 0; week < Math.ceil(plan.lengthOfStayDays.min / 7); week++)
-        for (let session = 0; session < sessions; session++) {
-          const at = addDays(since, week * 7 + session + 0.25);
-          await this.record(at, {
-            type: 'session-attended',
-            sessionId: `session-${Date.parse(at)}`,
-            kind: 'group',
-            hours: plan.weeklyHours.target / sessions,
-          });
-        }
-    }
-    const milestonesAt = addDays(since, 1);
-    if (state.riskFlags.includes('withdrawal-risk'))
-      await this.record(milestonesAt, {
-        type: 'assessment-completed',
-        recommendedLevel: state.level,
-        withdrawalRisk: false,
-      });
-    for (const { milestoneId } of plan.milestones)
-      await this.record(milestonesAt, { type: 'milestone-completed', milestoneId });
-    await this.advanceTo(addDays(since, plan.lengthOfStayDays.min + 0.1));
-    for (const proposal of (await this.state()).pendingProposals)
-      await expectStatus(
-        api.call('POST', `/v1/clients/${this.clientId}/proposals/${proposal.proposalId}/approve`, {
-          as: 'coordinator',
-        }),
-        200,
-      );
-  }
-
-  async completeAftercare(): Promise<void> {
-    const aftercare = this.program.aftercare;
-    if (!aftercare) throw new Error(`program ${this.program.programId} has no aftercare`);
-    const since: string = (await this.state()).levelSince;
-    for (let day = 1; day < aftercare.durationDays; day += aftercare.checkInIntervalDays) {
-      const at = addDays(since, day);
-      await this.record(at, {
-        type: 'session-attended',
-        sessionId: `check-in-${day}`,
-        kind: 'check-in',
-        hours: 1,
-      });
-    }
-    await this.advanceTo(addDays(since, aftercare.durationDays + 0.1));
+  async approve(proposalId: string): Promise<void> {
+    await expectStatus(
+      api.call('POST', `/v1/clients/${this.clientId}/proposals/${proposalId}/approve`, { as: 'coordinator' }),
+      200,
+    );
   }
 }
 
@@ -136,10 +90,7 @@ test.each([
   const journey = new ApiJourney(program);
   await journey.admit(entry, entry === 'detox');
 
-  for (let level = 0; level < 10 && (await journey.state()).status === 'active'; level++) {
-    if ((await journey.state()).level === 'aftercare') await journey.completeAftercare();
-    else await journey.completeLevel();
-  }
+  await walkHappyPath(journey);
 
   const state = await journey.state();
   expect(state.status).toBe('discharged');

@@ -109,6 +109,90 @@ export const adultIntake = (overrides: Partial<Intake> = {}): Intake => ({
   ...overrides,
 });
 
+/** A client event without its identity: what a caller records, through whichever door. */
+export type ClientEventBody = ClientEvent extends infer E
+  ? E extends ClientEvent
+    ? Omit<E, 'eventId' | 'clientId' | 'occurredAt' | 'recordedBy'>
+    : never
+  : never;
+
+/** Moves a time-skipping server's clock forward to `instant` (never back). */
+export async function advanceClock(env: TestWorkflowEnvironment, instant: string): Promise<void> {
+  const delta = Date.parse(instant) - (await env.currentTimeMs());
+  if (delta > 0) await env.sleep(delta);
+}
+
+/**
+ * What walking a program's happy path needs from a journey, whether it is driven through the
+ * Temporal client or through the HTTP API.
+ */
+export interface HappyPathJourney {
+  readonly program: ProgramDefinition;
+  advanceTo(instant: string): Promise<void>;
+  state(): Promise<Pick<EpisodeState, 'status' | 'level' | 'levelSince' | 'riskFlags' | 'pendingProposals'>>;
+  recordAt(occurredAt: string, body: ClientEventBody): Promise<void>;
+  approve(proposalId: string): Promise<void>;
+}
+
+/**
+ * Completes the current level as its plan asks: the weekly hours attended for the minimum stay,
+ * every milestone met, and the step-down approved when the program proposes it.
+ */
+async function completeLevel(journey: HappyPathJourney): Promise<void> {
+  const state = await journey.state();
+  const plan = levelPlan(journey.program, state.level);
+  const since = state.levelSince;
+  if (plan.weeklyHours) {
+    const sessions = Math.max(1, plan.sessionsPerWeek?.min ?? 1);
+    for (let week = 0; week < Math.ceil(plan.lengthOfStayDays.min / 7); week++)
+      for (let session = 0; session < sessions; session++) {
+        const at = addDays(since, week * 7 + session + 0.25);
+        await journey.recordAt(at, {
+          type: 'session-attended',
+          sessionId: `session-${Date.parse(at)}`,
+          kind: 'group',
+          hours: plan.weeklyHours.target / sessions,
+        });
+      }
+  }
+  const milestonesAt = addDays(since, 1);
+  if (state.riskFlags.includes('withdrawal-risk'))
+    await journey.recordAt(milestonesAt, {
+      type: 'assessment-completed',
+      recommendedLevel: state.level,
+      withdrawalRisk: false,
+    });
+  for (const { milestoneId } of plan.milestones)
+    await journey.recordAt(milestonesAt, { type: 'milestone-completed', milestoneId });
+  await journey.advanceTo(addDays(since, plan.lengthOfStayDays.min + 0.1));
+  for (const proposal of (await journey.state()).pendingProposals) await journey.approve(proposal.proposalId);
+}
+
+/** Check-ins through aftercare at the program's interval, then the completion timer. */
+async function completeAftercare(journey: HappyPathJourney): Promise<void> {
+  const aftercare = journey.program.aftercare;
+  if (!aftercare) throw new Error(`program ${journey.program.programId} has no aftercare`);
+  const since = (await journey.state()).levelSince;
+  for (let day = 1; day < aftercare.durationDays; day += aftercare.checkInIntervalDays)
+    await journey.recordAt(addDays(since, day), {
+      type: 'session-attended',
+      sessionId: `check-in-${day}`,
+      kind: 'check-in',
+      hours: 1,
+    });
+  await journey.advanceTo(addDays(since, aftercare.durationDays + 0.1));
+}
+
+/** Walks the program from the journey's current level to its end (at most ten levels). */
+export async function walkHappyPath(journey: HappyPathJourney): Promise<void> {
+  for (let level = 0; level < 10; level++) {
+    const state = await journey.state();
+    if (state.status !== 'active') return;
+    if (state.level === 'aftercare') await completeAftercare(journey);
+    else await completeLevel(journey);
+  }
+}
+
 type Body<T extends ClientEvent['type']> = Omit<
   Extract<ClientEvent, { type: T }>,
   'type' | 'eventId' | 'clientId' | 'occurredAt' | 'recordedBy'
@@ -123,7 +207,7 @@ type CommandBody<T extends CoordinatorCommand['type']> = Omit<
  * time-skipping server: time is moved forward to each event's instant before it is recorded,
  * so the workflow's timers fire in between exactly as they would over months.
  */
-export class WorkflowJourney {
+export class WorkflowJourney implements HappyPathJourney {
   readonly clientId = `client-${randomUUID()}`;
   private sequence = 0;
 
@@ -137,9 +221,8 @@ export class WorkflowJourney {
     return new Date(await this.env.currentTimeMs()).toISOString();
   }
 
-  async advanceTo(instant: string): Promise<void> {
-    const delta = Date.parse(instant) - (await this.env.currentTimeMs());
-    if (delta > 0) await this.env.sleep(delta);
+  advanceTo(instant: string): Promise<void> {
+    return advanceClock(this.env, instant);
   }
 
   event<T extends ClientEvent['type']>(type: T, occurredAt: string, body: Body<T>, by = counsellor) {
@@ -202,58 +285,19 @@ export class WorkflowJourney {
     );
   }
 
-  /**
-   * Completes the current level as its plan asks: the weekly hours attended for the minimum stay,
-   * every milestone met, and the step-down approved when the program proposes it.
-   */
-  async completeLevel(): Promise<void> {
-    const state = await this.state();
-    const plan = levelPlan(this.program, state.level);
-    const since = state.levelSince;
-    const weeks = Math.ceil(plan.lengthOfStayDays.min / 7);
-    if (plan.weeklyHours) {
-      const sessions = Math.max(1, plan.sessionsPerWeek?.min ?? 1);
-      for (let week = 0; week < weeks; week++)
-        for (let session = 0; session < sessions; session++) {
-          const at = addDays(since, week * 7 + session + 0.25);
-          await this.record(
-            this.event('session-attended', at, {
-              sessionId: `session-${at}`,
-              kind: 'group',
-              hours: plan.weeklyHours.target / sessions,
-            }),
-          );
-        }
-    }
-    const milestonesAt = addDays(since, 1);
-    if (state.riskFlags.includes('withdrawal-risk'))
-      await this.record(
-        this.event('assessment-completed', milestonesAt, {
-          recommendedLevel: state.level,
-          withdrawalRisk: false,
-        }),
-      );
-    for (const { milestoneId } of plan.milestones)
-      await this.record(this.event('milestone-completed', milestonesAt, { milestoneId }));
-    await this.advanceTo(addDays(since, plan.lengthOfStayDays.min + 0.1));
-    for (const proposal of (await this.state()).pendingProposals)
-      await this.journeys.approveProposal(
-        this.clientId,
-        this.command('transition-approved', { proposalId: proposal.proposalId }),
-      );
+  /** Records an event body at `occurredAt`, as the counsellor (the happy path's way in). */
+  async recordAt(occurredAt: string, body: ClientEventBody): Promise<void> {
+    const event = {
+      ...body,
+      eventId: `${this.clientId}-event-${++this.sequence}`,
+      clientId: this.clientId,
+      occurredAt,
+      recordedBy: counsellor,
+    } as ClientEvent;
+    await this.record(event);
   }
 
-  /** Weekly check-ins through aftercare, then the completion timer. */
-  async completeAftercare(): Promise<void> {
-    const aftercare = this.program.aftercare;
-    if (!aftercare) throw new Error(`program ${this.program.programId} has no aftercare`);
-    const since = (await this.state()).levelSince;
-    for (let day = 1; day < aftercare.durationDays; day += aftercare.checkInIntervalDays) {
-      const at = addDays(since, day);
-      await this.record(
-        this.event('session-attended', at, { sessionId: `check-in-${at}`, kind: 'check-in', hours: 1 }),
-      );
-    }
-    await this.advanceTo(addDays(since, aftercare.durationDays + 0.1));
+  async approve(proposalId: string): Promise<void> {
+    await this.journeys.approveProposal(this.clientId, this.command('transition-approved', { proposalId }));
   }
 }

@@ -1,5 +1,5 @@
 import { getProgram } from '../../programs';
-import { journeyHarness, ladder, WorkflowJourney } from './journey-driver';
+import { journeyHarness, ladder, walkHappyPath, WorkflowJourney } from './journey-driver';
 
 describe('each reference program, admission to the end, as a Temporal workflow on the time-skipping server', () => {
   let harness: Awaited<ReturnType<typeof journeyHarness>>;
@@ -18,10 +18,7 @@ describe('each reference program, admission to the end, as a Temporal workflow o
     const journey = new WorkflowJourney(harness.env, harness.journeys, program);
     await journey.admit(entry, entry === 'detox' ? { withdrawalRisk: true, steppingDownFrom: null } : {});
 
-    for (let level = 0; level < 10 && (await journey.state()).status === 'active'; level++) {
-      if ((await journey.state()).level === 'aftercare') await journey.completeAftercare();
-      else await journey.completeLevel();
-    }
+    await walkHappyPath(journey);
 
     const state = await journey.state();
     expect(state.status).toBe('discharged');
