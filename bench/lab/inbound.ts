@@ -1,0 +1,91 @@
+import type { AdmittedEvent, ClientEvent, LevelOfCare, StaffActor } from '../../schemas';
+
+const coordinator: StaffActor = { staffId: 'staff-bench-coordinator', role: 'care-coordinator' };
+const counsellor: StaffActor = { staffId: 'staff-bench-counsellor', role: 'primary-counsellor' };
+
+/**
+ * A synthetic client's inbound events, built the way an EHR feed sends them: ids are stable per
+ * client and sequence, so a scenario can be produced twice and the copies recognised.
+ */
+export class SyntheticClient {
+  private sequence = 0;
+  constructor(
+    readonly clientId: string,
+    readonly programId: string,
+    private readonly recommendedLevel: LevelOfCare = 'iop',
+  ) {}
+
+  private base() {
+    return {
+      eventId: `${this.clientId}-e${++this.sequence}`,
+      clientId: this.clientId,
+      occurredAt: new Date().toISOString(),
+      recordedBy: counsellor,
+    };
+  }
+
+  admitted(): AdmittedEvent {
+    return {
+      ...this.base(),
+      recordedBy: coordinator,
+      type: 'admitted',
+      programId: this.programId,
+      recommendedLevel: this.recommendedLevel,
+      intake: {
+        ageYears: 34,
+        gender: 'female',
+        withdrawalRisk: false,
+        coOccurringMentalIllness: false,
+        standAloneIndications: ['prior-sobriety-recent-relapse'],
+        steppingDownFrom: 'detox',
+        drugTestDone: true,
+        physicalExamDone: true,
+        sobrietyDate: null,
+      },
+    };
+  }
+
+  attended(hours = 3): ClientEvent {
+    const base = this.base();
+    return { ...base, type: 'session-attended', sessionId: `session-${base.eventId}`, kind: 'group', hours };
+  }
+
+  missed(): ClientEvent {
+    const base = this.base();
+    return {
+      ...base,
+      type: 'session-missed',
+      sessionId: `session-${base.eventId}`,
+      kind: 'group',
+      absence: 'no-show',
+    };
+  }
+
+  relapse(): ClientEvent {
+    return { ...this.base(), type: 'relapse-reported', withdrawalRisk: false };
+  }
+
+  discharge(): ClientEvent {
+    return {
+      ...this.base(),
+      type: 'discharge-requested',
+      kind: 'left-against-advice',
+      reasonCode: 'client-request',
+    };
+  }
+}
+
+/** A client event as the structured-mode CloudEvent record the bridge reads, keyed by client id. */
+export const inboundRecord = (event: ClientEvent) => ({
+  key: event.clientId,
+  value: JSON.stringify({
+    specversion: '1.0',
+    id: event.eventId,
+    source: 'urn:carepath:bench:ehr-feed',
+    type: `org.carepath.client-event.${event.type}.v1`,
+    subject: event.clientId,
+    time: event.occurredAt,
+    datacontenttype: 'application/json',
+    data: event,
+  }),
+});

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import { carepathTopics, deadLetterHeaders } from '../../schemas/contract';
+
+/** One outbound CloudEvent as a downstream service reads it. */
+export interface OutboundEvent {
+  topic: string;
+  /** `source id`: unique per event in carepath's contract, the key to de-duplicate on. */
+  key: string;
+  type: string;
+  subject: string;
+  /** When the tap read it (ms since the epoch), for latency figures. */
+  readAt: number;
+}
+
+export interface DeadLetter {
+  reason: string;
+  /** The original record's position, `partition:offset`, unique per inbound message. */
+  origin: string;
+}
+
+const outboundTopics = [
+  carepathTopics['care-events'],
+  carepathTopics['staff-notifications'],
+  carepathTopics['billing-events'],
+];
+
+/**
+ * An independent consumer of carepath's outbound and dead-letter topics, in a group of its own, that
+ * records every event id it reads and how often: the drills' and benchmarks' witness of what left
+ * carepath, kept apart from the code under test.
+ */
+export class OutboundTap {
+  /** Times each `source id` was read: more than once is a duplicate. */
+  readonly seen = new Map<string, number>();
+  readonly events: OutboundEvent[] = [];
+  readonly deadLetters: DeadLetter[] = [];
+  private listeners: ((event: OutboundEvent) => void)[] = [];
+
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(kafka: Kafka): Promise<OutboundTap> {
+    const consumer = kafka.consumer({ groupId: `carepath-tap-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    const tap = new OutboundTap(consumer);
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...outboundTopics, carepathTopics['client-events-dlq']],
+      fromBeginning: true,
+    });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const readAt = Date.now();
+        const header = (name: string) => message.headers?.[name]?.toString();
+        if (topic === carepathTopics['client-events-dlq']) {
+          tap.deadLetters.push({
+            reason: header(deadLetterHeaders.reason) ?? 'missing',
+            origin: `${header(deadLetterHeaders.partition) ?? '?'}:${header(deadLetterHeaders.offset) ?? '?'}`,
+          });
+          return;
+        }
+        const json = JSON.parse(message.value?.toString('utf8') ?? '{}') as Record<string, unknown>;
+        const event: OutboundEvent = {
+          topic,
+          key: `${String(json.source)} ${String(json.id)}`,
+          type: String(json.type),
+          subject: message.key?.toString('utf8') ?? '',
+          readAt,
+        };
+        tap.seen.set(event.key, (tap.seen.get(event.key) ?? 0) + 1);
+        tap.events.push(event);
+        for (const listener of tap.listeners) listener(event);
+      },
+    });
+    return tap;
+  }
+
+  /** Called for every outbound event read from now on. */
+  onEvent(listener: (event: OutboundEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Event keys read more than once. */
+  duplicates(): string[] {
+    return [...this.seen].filter(([, times]) => times > 1).map(([key]) => key);
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
