@@ -39,12 +39,16 @@ export class OutboundTap {
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(kafka: Kafka): Promise<OutboundTap> {
+  /**
+   * `extraTopics` are read like the outbound ones (structured CloudEvents): a benchmark's baseline
+   * publishes its own records there, so both sides are timed by the same consumer.
+   */
+  static async start(kafka: Kafka, extraTopics: readonly string[] = []): Promise<OutboundTap> {
     const consumer = kafka.consumer({ groupId: `carepath-tap-${randomUUID()}`, maxWaitTimeInMs: 50 });
     const tap = new OutboundTap(consumer);
     await consumer.connect();
     await consumer.subscribe({
-      topics: [...outboundTopics, carepathTopics['client-events-dlq']],
+      topics: [...outboundTopics, ...extraTopics, carepathTopics['client-events-dlq']],
       fromBeginning: true,
     });
     await consumer.run({

@@ -5,23 +5,92 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../infra/ports';
 import type { Lab } from './lab';
 
-/** The compiled entry point of carepath's services; benchmarks and drills run the real one. */
-function servicesEntryPoint(): string {
+/**
+ * A compiled entry point of this project (e.g. `workers/main.js`); benchmarks and drills run the
+ * real, built code in their child processes.
+ */
+function compiledEntryPoint(relativePath: string): string {
   // Compiled, this file is lib/bench/lab/services.js; under ts-jest it is bench/lab/services.ts.
   const root = resolve(__dirname, '../..');
-  const entry =
-    basename(root) === 'lib' ? join(root, 'workers', 'main.js') : join(root, 'lib', 'workers', 'main.js');
+  const entry = basename(root) === 'lib' ? join(root, relativePath) : join(root, 'lib', relativePath);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   return entry;
 }
 
-export interface ServicesProcess {
+/** A Node.js process started against the lab, with its output in the lab's log dir. */
+export interface LabProcess {
   pid: number;
-  /** Resident memory of the services process, in bytes (from /proc). */
+  /** Where its stdout and stderr go. */
+  logFile: string;
+  /** Resident memory of the process, in bytes (from /proc). */
   residentBytes(): number;
   kill(signal: NodeJS.Signals): void;
   /** Resolves with the exit code (or signal) once the process has gone. */
   exited: Promise<string>;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves once it has gone. */
+  stop(graceMs?: number): Promise<string>;
+}
+
+/** carepath's services process; the same handle as any other lab process. */
+export type ServicesProcess = LabProcess;
+
+/**
+ * Runs a compiled entry point of this project in a child process configured for the lab
+ * (TEMPORAL_ADDRESS, KAFKA_BROKERS, then `env`), and resolves once its log contains `readyLine`.
+ */
+export async function startLabProcess(
+  lab: Lab,
+  opts: { name: string; entry: string; readyLine: string; env?: Record<string, string> },
+): Promise<LabProcess> {
+  const logFile = join(lab.dataDir, 'logs', `${opts.name}.log`);
+  const log = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [compiledEntryPoint(opts.entry)], {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: lab.temporalAddress,
+        KAFKA_BROKERS: lab.brokers.join(','),
+        ...opts.env,
+      },
+      stdio: ['ignore', log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${opts.name}; see ${logFile}`);
+  const exited = new Promise<string>((done) =>
+    child.once('exit', (code, signal) => done(signal ?? `exit ${String(code)}`)),
+  );
+  let gone: string | undefined;
+  void exited.then((how) => (gone = how));
+  const deadline = Date.now() + 120_000;
+  while (!readFileSync(logFile, 'utf8').includes(opts.readyLine)) {
+    if (gone !== undefined) throw new Error(`${opts.name} exited (${gone}) while starting; see ${logFile}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${opts.name} did not start within 120 s; see ${logFile}`);
+    }
+    await sleep(200);
+  }
+  return {
+    pid,
+    logFile,
+    residentBytes: () => residentBytes(pid),
+    kill: (signal) => void child.kill(signal),
+    exited,
+    async stop(graceMs = 15_000) {
+      if (gone !== undefined) return gone;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
 /**
@@ -33,50 +102,18 @@ export async function startServicesProcess(
   lab: Lab,
   opts: { name?: string; env?: Record<string, string> } = {},
 ): Promise<ServicesProcess> {
-  const name = opts.name ?? 'services';
-  const logFile = join(lab.dataDir, 'logs', `${name}.log`);
-  const log = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(process.execPath, [servicesEntryPoint()], {
-      env: {
-        ...process.env,
-        CAREPATH_MODE: 'local',
-        CAREPATH_DATA_DIR: join(lab.dataDir, 'carepath'),
-        TEMPORAL_ADDRESS: lab.temporalAddress,
-        KAFKA_BROKERS: lab.brokers.join(','),
-        CAREPATH_API_PORT: String(await freePort()),
-        CAREPATH_CODEC_PORT: String(await freePort()),
-        ...opts.env,
-      },
-      stdio: ['ignore', log, log],
-    });
-  } finally {
-    closeSync(log);
-  }
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start carepath's services; see ${logFile}`);
-  const exited = new Promise<string>((done) =>
-    child.once('exit', (code, signal) => done(signal ?? `exit ${String(code)}`)),
-  );
-  let gone: string | undefined;
-  void exited.then((how) => (gone = how));
-  const deadline = Date.now() + 120_000;
-  while (!readFileSync(logFile, 'utf8').includes('carepath services started')) {
-    if (gone !== undefined)
-      throw new Error(`carepath's services exited (${gone}) while starting; see ${logFile}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`carepath's services did not start within 120 s; see ${logFile}`);
-    }
-    await sleep(200);
-  }
-  return {
-    pid,
-    residentBytes: () => residentBytes(pid),
-    kill: (signal) => void child.kill(signal),
-    exited,
-  };
+  return startLabProcess(lab, {
+    name: opts.name ?? 'services',
+    entry: join('workers', 'main.js'),
+    readyLine: 'carepath services started',
+    env: {
+      CAREPATH_MODE: 'local',
+      CAREPATH_DATA_DIR: join(lab.dataDir, 'carepath'),
+      CAREPATH_API_PORT: String(await freePort()),
+      CAREPATH_CODEC_PORT: String(await freePort()),
+      ...opts.env,
+    },
+  });
 }
 
 /** VmRSS of a live process, in bytes. */
