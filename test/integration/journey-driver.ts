@@ -7,8 +7,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { EffectBatch, EffectPublisher, EffectStream } from '../../activities/effects';
 import { Journeys } from '../../client/journeys';
-import { levelPlan } from '../../pathway/plan';
-import { addDays } from '../../pathway/time';
 import type {
   AdmittedEvent,
   ClientEvent,
@@ -23,8 +21,11 @@ import type {
 import type { JourneySettings } from '../../schemas/journey';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { episodeWorkflowId } from '../../workflows/definitions';
+import type { ClientEventBody, HappyPathJourney } from '../../bench/lab/happy-path';
 import { testStack } from '../stack/test-stack';
 import { testDataConverter, timeSkippingEnvironment } from '../stack/environments';
+
+export { walkHappyPath, type ClientEventBody, type HappyPathJourney } from '../../bench/lab/happy-path';
 
 export const historyFixturesDir = join(__dirname, '..', 'fixtures', 'histories');
 
@@ -109,88 +110,10 @@ export const adultIntake = (overrides: Partial<Intake> = {}): Intake => ({
   ...overrides,
 });
 
-/** A client event without its identity: what a caller records, through whichever door. */
-export type ClientEventBody = ClientEvent extends infer E
-  ? E extends ClientEvent
-    ? Omit<E, 'eventId' | 'clientId' | 'occurredAt' | 'recordedBy'>
-    : never
-  : never;
-
 /** Moves a time-skipping server's clock forward to `instant` (never back). */
 export async function advanceClock(env: TestWorkflowEnvironment, instant: string): Promise<void> {
   const delta = Date.parse(instant) - (await env.currentTimeMs());
   if (delta > 0) await env.sleep(delta);
-}
-
-/**
- * What walking a program's happy path needs from a journey, whether it is driven through the
- * Temporal client or through the HTTP API.
- */
-export interface HappyPathJourney {
-  readonly program: ProgramDefinition;
-  advanceTo(instant: string): Promise<void>;
-  state(): Promise<Pick<EpisodeState, 'status' | 'level' | 'levelSince' | 'riskFlags' | 'pendingProposals'>>;
-  recordAt(occurredAt: string, body: ClientEventBody): Promise<void>;
-  approve(proposalId: string): Promise<void>;
-}
-
-/**
- * Completes the current level as its plan asks: the weekly hours attended for the minimum stay,
- * every milestone met, and the step-down approved when the program proposes it.
- */
-async function completeLevel(journey: HappyPathJourney): Promise<void> {
-  const state = await journey.state();
-  const plan = levelPlan(journey.program, state.level);
-  const since = state.levelSince;
-  if (plan.weeklyHours) {
-    const sessions = Math.max(1, plan.sessionsPerWeek?.min ?? 1);
-    for (let week = 0; week < Math.ceil(plan.lengthOfStayDays.min / 7); week++)
-      for (let session = 0; session < sessions; session++) {
-        const at = addDays(since, week * 7 + session + 0.25);
-        await journey.recordAt(at, {
-          type: 'session-attended',
-          sessionId: `session-${Date.parse(at)}`,
-          kind: 'group',
-          hours: plan.weeklyHours.target / sessions,
-        });
-      }
-  }
-  const milestonesAt = addDays(since, 1);
-  if (state.riskFlags.includes('withdrawal-risk'))
-    await journey.recordAt(milestonesAt, {
-      type: 'assessment-completed',
-      recommendedLevel: state.level,
-      withdrawalRisk: false,
-    });
-  for (const { milestoneId } of plan.milestones)
-    await journey.recordAt(milestonesAt, { type: 'milestone-completed', milestoneId });
-  await journey.advanceTo(addDays(since, plan.lengthOfStayDays.min + 0.1));
-  for (const proposal of (await journey.state()).pendingProposals) await journey.approve(proposal.proposalId);
-}
-
-/** Check-ins through aftercare at the program's interval, then the completion timer. */
-async function completeAftercare(journey: HappyPathJourney): Promise<void> {
-  const aftercare = journey.program.aftercare;
-  if (!aftercare) throw new Error(`program ${journey.program.programId} has no aftercare`);
-  const since = (await journey.state()).levelSince;
-  for (let day = 1; day < aftercare.durationDays; day += aftercare.checkInIntervalDays)
-    await journey.recordAt(addDays(since, day), {
-      type: 'session-attended',
-      sessionId: `check-in-${day}`,
-      kind: 'check-in',
-      hours: 1,
-    });
-  await journey.advanceTo(addDays(since, aftercare.durationDays + 0.1));
-}
-
-/** Walks the program from the journey's current level to its end (at most ten levels). */
-export async function walkHappyPath(journey: HappyPathJourney): Promise<void> {
-  for (let level = 0; level < 10; level++) {
-    const state = await journey.state();
-    if (state.status !== 'active') return;
-    if (state.level === 'aftercare') await completeAftercare(journey);
-    else await completeLevel(journey);
-  }
 }
 
 type Body<T extends ClientEvent['type']> = Omit<

@@ -1,15 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { installTemporalLogging } from '../../workers/structured-logs';
-import { temporal } from '@temporalio/proto';
 import { carepathDataConverter } from '../../codec/data-converter';
 import type { KeyRing } from '../../codec/key-ring';
-import { carepathSearchAttributes } from '../../workflows/search-attributes';
+import { timeSkippingServer } from '../../bench/lab/time-skipping';
 import { testStack } from './test-stack';
-
-const { IndexedValueType } = temporal.api.enums.v1;
 
 // The services' structured, redacted log, as in production; INFO lines would bury test output.
 installTemporalLogging('WARN');
@@ -22,24 +19,8 @@ export const testDataConverter = carepathDataConverter(testKeyRing);
  * A time-skipping server of the file's own: its clock is global to the server, so files running in
  * parallel must not share one.
  */
-export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testStack().testServerBin } },
-    client: { dataConverter: testDataConverter },
-  });
-  // The dev server registers these at start (infra/temporal-server.ts); the test server needs telling.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      carepathSearchAttributes.map((key) => [
-        key.name,
-        key.type === 'DATETIME'
-          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
-    ),
-  });
-  return env;
+export function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  return timeSkippingServer(testStack().testServerBin, testDataConverter);
 }
 
 /** A client (encrypting with the test key) and a worker connection to the run's dev server. */
