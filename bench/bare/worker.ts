@@ -1,0 +1,72 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { Kafka, logLevel } from 'kafkajs';
+import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
+import { loadConfig } from '../../config';
+import { logLine } from '../../workers/log';
+import { installTemporalLogging, kafkaLogCreator } from '../../workers/structured-logs';
+import { bareSource, bareTopic, bareWorkerReady, type BareActivities } from './definitions';
+
+/**
+ * The bare baseline's worker, in a child process of its own as carepath's services are: the same
+ * configuration variables, the same idempotent producer and acks, nothing else.
+ */
+async function main() {
+  const config = loadConfig();
+  installTemporalLogging();
+  const kafka = new Kafka({
+    clientId: 'carepath-bench-bare',
+    brokers: config.kafka.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(bareTopic))
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: bareTopic, numPartitions: config.kafka.topicPartitions }],
+      });
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = idempotentProducer(kafka);
+  await producer.connect();
+  const sender = kafkajsSender(producer);
+  const activities: BareActivities = {
+    notify: (streamId, probeId) =>
+      sender.send([
+        {
+          topic: bareTopic,
+          key: streamId,
+          value: JSON.stringify({
+            specversion: '1.0',
+            id: probeId,
+            source: bareSource,
+            type: 'bench.bare.probe',
+          }),
+          headers: {},
+        },
+      ]),
+  };
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('./workflows'),
+    activities,
+  });
+  const running = worker.run();
+  logLine('info', bareWorkerReady, { taskQueue: config.temporal.taskQueue });
+  // Temporal's runtime stops the worker on SIGINT/SIGTERM; then the rest closes.
+  await running.finally(async () => {
+    await producer.disconnect();
+    await connection.close();
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  process.exit(1);
+});
