@@ -1,0 +1,339 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { Journeys } from '../client/journeys';
+import { carepathDataConverter } from '../codec/data-converter';
+import { loadConfig } from '../config';
+import { ensureInstalled } from '../infra/install';
+import { getProgram } from '../programs';
+import type { ClientEvent, EpisodeState, ProgramDefinition, StaffActor } from '../schemas';
+import { createJourneyWorker } from '../workers/journey-worker';
+import { countUpdate } from './bare/definitions';
+import type { countingWorkflow } from './bare/workflows';
+import type { Cleanup } from './cleanup';
+import { walkHappyPath, type ClientEventBody, type HappyPathJourney } from './lab/happy-path';
+import type { Progress } from './lab/lab';
+import { timeSkippingServer } from './lab/time-skipping';
+import { round, ticker } from './measure';
+import type { BenchOptions } from './options';
+import type { BenchmarkResult } from './report';
+import { percentile } from './stats';
+
+type History = temporal.api.history.v1.IHistory;
+
+const coordinator: StaffActor = { staffId: 'staff-bench-coordinator', role: 'care-coordinator' };
+const counsellor: StaffActor = { staffId: 'staff-bench-counsellor', role: 'primary-counsellor' };
+
+/** What the journey did, in order, so the baseline can be given the same inputs at the same instants. */
+type Step = { kind: 'advance'; to: string } | { kind: 'input'; at: string; payload: unknown };
+
+/**
+ * One client's journey on the time-skipping server, driven as the reference-program tests drive it:
+ * time moved to each event's instant, the event recorded through the journeys client (an Update).
+ */
+class SimulatedJourney implements HappyPathJourney {
+  readonly clientId = 'long-journey-1';
+  readonly steps: Step[] = [];
+  private sequence = 0;
+
+  constructor(
+    private readonly env: TestWorkflowEnvironment,
+    private readonly journeys: Journeys,
+    readonly program: ProgramDefinition,
+  ) {}
+
+  async now(): Promise<string> {
+    return new Date(await this.env.currentTimeMs()).toISOString();
+  }
+
+  async advanceTo(instant: string): Promise<void> {
+    this.steps.push({ kind: 'advance', to: instant });
+    await advance(this.env, instant);
+  }
+
+  state(): Promise<EpisodeState> {
+    return this.journeys.state(this.clientId);
+  }
+
+  async admit(): Promise<{ workflowId: string; runId: string }> {
+    const level = this.program.admission.entryLevels[0];
+    if (!level) throw new Error(`program ${this.program.programId} has no entry level`);
+    const occurredAt = await this.now();
+    const admission = {
+      type: 'admitted' as const,
+      eventId: `${this.clientId}-e${++this.sequence}`,
+      clientId: this.clientId,
+      occurredAt,
+      recordedBy: coordinator,
+      programId: this.program.programId,
+      recommendedLevel: level,
+      intake: {
+        ageYears: 34,
+        gender: 'female' as const,
+        // Detox admits only with withdrawal risk; every other entry level steps down from it.
+        withdrawalRisk: level === 'detox',
+        coOccurringMentalIllness: false,
+        standAloneIndications: ['prior-sobriety-recent-relapse' as const],
+        steppingDownFrom: level === 'detox' ? null : ('detox' as const),
+        drugTestDone: true,
+        physicalExamDone: true,
+        sobrietyDate: null,
+      },
+    };
+    this.steps.push({ kind: 'input', at: occurredAt, payload: admission });
+    return this.journeys.admit(admission);
+  }
+
+  async recordAt(occurredAt: string, body: ClientEventBody): Promise<void> {
+    const event = {
+      ...body,
+      eventId: `${this.clientId}-e${++this.sequence}`,
+      clientId: this.clientId,
+      occurredAt,
+      recordedBy: counsellor,
+    } as ClientEvent;
+    await this.advanceTo(occurredAt);
+    this.steps.push({ kind: 'input', at: occurredAt, payload: event });
+    await this.journeys.recordEventAndWait(event);
+  }
+
+  async approve(proposalId: string): Promise<void> {
+    const command = {
+      type: 'transition-approved' as const,
+      commandId: `${this.clientId}-c${++this.sequence}`,
+      issuedBy: coordinator,
+      proposalId,
+    };
+    this.steps.push({ kind: 'input', at: await this.now(), payload: command });
+    await this.journeys.approveProposal(this.clientId, command);
+  }
+}
+
+/** Moves the server's clock forward to `instant` (never back). */
+async function advance(env: TestWorkflowEnvironment, instant: string): Promise<void> {
+  const delta = Date.parse(instant) - (await env.currentTimeMs());
+  if (delta > 0) await env.sleep(delta);
+}
+
+/** The event count of every run of a workflow, following continue-as-new from its first run. */
+async function historiesOf(client: Client, workflowId: string, firstRunId: string): Promise<History[]> {
+  const histories: History[] = [];
+  for (let runId: string | null | undefined = firstRunId; runId;) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    histories.push(history);
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+  }
+  return histories;
+}
+
+/**
+ * Replay times of a history: the history replayed `replays + 1` times by one replay worker. The first
+ * includes the worker's start (loading the bundle, its source map, a V8 context); the others are
+ * what a running worker spends replaying the history when the workflow is not in its cache.
+ */
+async function replayTimes(
+  code: string,
+  dataConverter: DataConverter | undefined,
+  history: History,
+  replays: number,
+): Promise<{ medianMs: number; coldMs: number; samplesMs: number[] }> {
+  const copies = Array.from({ length: replays + 1 }, (_, i) => ({ workflowId: `replay-${i}`, history }));
+  const times: number[] = [];
+  let since = performance.now();
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { code }, ...(dataConverter && { dataConverter }) },
+    copies,
+  )) {
+    if (result.error) throw result.error;
+    const now = performance.now();
+    times.push(now - since);
+    since = now;
+  }
+  const [coldMs = 0, ...warm] = times;
+  return {
+    medianMs: percentile(warm, 50),
+    coldMs: round(coldMs, 0),
+    samplesMs: warm.map((ms) => round(ms, 0)),
+  };
+}
+
+/** Figures of one simulated workflow: how long the simulation took, and its history per run. */
+interface Simulated {
+  wallMs: number;
+  histories: History[];
+}
+
+const eventsPerRun = (sim: Simulated) => sim.histories.map((history) => history.events?.length ?? 0);
+const longestRun = (sim: Simulated): History =>
+  sim.histories.reduce((a, b) => ((b.events?.length ?? 0) > (a.events?.length ?? 0) ? b : a));
+
+/** The journey: admission to the program's end on the time-skipping server. */
+async function simulateJourney(
+  env: TestWorkflowEnvironment,
+  journeys: Journeys,
+  program: ProgramDefinition,
+  progress: Progress,
+): Promise<Simulated & { steps: Step[]; admittedAt: number; endedAt: number }> {
+  const journey = new SimulatedJourney(env, journeys, program);
+  const admittedAt = await env.currentTimeMs();
+  const tick = ticker(progress, () => {
+    const inputs = journey.steps.filter((step) => step.kind === 'input').length;
+    const last = journey.steps.at(-1);
+    const at = last ? Date.parse(last.kind === 'input' ? last.at : last.to) : admittedAt;
+    return `simulated day ${Math.floor((at - admittedAt) / 86_400_000)}, ${inputs} inputs recorded`;
+  });
+  try {
+    const started = performance.now();
+    const { workflowId, runId } = await journey.admit();
+    await walkHappyPath(journey);
+    const state = await journey.state();
+    const wallMs = performance.now() - started;
+    if (state.status !== 'discharged' || state.discharge?.kind !== 'completed')
+      throw new Error(`the journey did not complete (status ${state.status}, level ${state.level})`);
+    return {
+      wallMs,
+      histories: await historiesOf(env.client, workflowId, runId),
+      steps: journey.steps,
+      admittedAt,
+      endedAt: await env.currentTimeMs(),
+    };
+  } finally {
+    tick.stop();
+  }
+}
+
+/** The baseline: a counting workflow given the journey's inputs at the same instants, as Updates. */
+async function simulateBare(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  steps: readonly Step[],
+): Promise<Simulated> {
+  // The bare worker has no codec: its client must not encrypt either.
+  const client = new Client({ connection: env.connection });
+  const inputs = steps.filter((step): step is Extract<Step, { kind: 'input' }> => step.kind === 'input');
+  const [admission, ...rest] = inputs;
+  const started = performance.now();
+  const handle = await client.workflow.start<typeof countingWorkflow>('countingWorkflow', {
+    workflowId: 'long-journey-bare-1',
+    taskQueue,
+    args: [rest.length, admission?.payload],
+  });
+  for (const step of steps.slice(1)) {
+    if (step.kind === 'advance') await advance(env, step.to);
+    else {
+      await advance(env, step.at);
+      await handle.executeUpdate(countUpdate, { args: [step.payload] });
+    }
+  }
+  await handle.result();
+  const wallMs = performance.now() - started;
+  return { wallMs, histories: await historiesOf(client, handle.workflowId, handle.firstExecutionRunId) };
+}
+
+/**
+ * Issue 8, benchmark 4: a 12-month journey (by default milestone-tapered IOP: 180 days of IOP, 28 of
+ * outpatient, 180 of aftercare) simulated on the time-skipping server, its history counted and replayed.
+ */
+export async function longJourneyBenchmark(
+  opts: BenchOptions,
+  progress: Progress,
+  cleanup: Cleanup,
+): Promise<BenchmarkResult> {
+  const say = (side: string) => (message: string) => progress(`long journey (${side}): ${message}`);
+  const program = getProgram(opts.program);
+  const install = await ensureInstalled(loadConfig().cacheDir, progress);
+  say('setup')('bundling the workflows, starting a time-skipping server…');
+  // webpack's report of every module would bury the progress lines.
+  const quiet = new DefaultLogger('WARN');
+  const [journeyCode, bareCode] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./bare/workflows'), logger: quiet }),
+  ]);
+  // A key of the run's own: carepath always encrypts its payloads, the baseline never does.
+  const dataConverter = carepathDataConverter({
+    currentKeyId: 'bench-1',
+    keys: new Map([['bench-1', randomBytes(32)]]),
+  });
+  const env = await timeSkippingServer(install.temporalTestServer, dataConverter);
+  cleanup.add('the time-skipping server', () => env.teardown());
+  const taskQueue = 'bench-long-journeys';
+  const bareTaskQueue = 'bench-long-bare';
+  const journeyWorker = await createJourneyWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    // Effects are counted, not published: this benchmark is about history and time, not Kafka.
+    publisher: { publish: async () => undefined },
+    dataConverter,
+    workflowBundle: { code: journeyCode.code },
+  });
+  const bareWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: bareTaskQueue,
+    workflowBundle: { code: bareCode.code },
+  });
+  const running = Promise.all([journeyWorker.run(), bareWorker.run()]);
+  cleanup.add('the long-journey workers', async () => {
+    journeyWorker.shutdown();
+    bareWorker.shutdown();
+    await running;
+  });
+
+  say('carepath')(`${program.programId} from admission to its end`);
+  const journey = await simulateJourney(env, new Journeys(env.client, taskQueue), program, say('carepath'));
+  say('baseline')(
+    `a counting workflow given the same ${journey.steps.filter((s) => s.kind === 'input').length} inputs at the same instants`,
+  );
+  const bare = await simulateBare(env, bareTaskQueue, journey.steps);
+  say('replay')(`replaying each history ${opts.replays} times…`);
+  const journeyReplay = await replayTimes(journeyCode.code, dataConverter, longestRun(journey), opts.replays);
+  const bareReplay = await replayTimes(bareCode.code, undefined, longestRun(bare), opts.replays);
+  const days = Math.round((journey.endedAt - journey.admittedAt) / 86_400_000);
+  return {
+    figures: [
+      {
+        figure: 'history events per run',
+        unit: 'events',
+        carepath: Math.max(...eventsPerRun(journey)),
+        baseline: Math.max(...eventsPerRun(bare)),
+        target: { kind: 'at-most', value: 2000 },
+      },
+      {
+        figure: 'replay of that history',
+        unit: 'ms',
+        carepath: journeyReplay.medianMs,
+        baseline: bareReplay.medianMs,
+        target: { kind: 'below', value: 1000 },
+      },
+      {
+        figure: 'replay with the worker start',
+        unit: 'ms',
+        carepath: journeyReplay.coldMs,
+        baseline: bareReplay.coldMs,
+      },
+      {
+        figure: `simulating ${days} days`,
+        unit: 's',
+        carepath: journey.wallMs / 1000,
+        baseline: bare.wallMs / 1000,
+        target: { kind: 'below', value: 30 },
+      },
+    ],
+    details: {
+      arrangement:
+        'both workers in this process on one time-skipping server, one after the other; replays by one replay worker with a prebuilt bundle: the first includes the worker start, the median of the others is the replay figure',
+      program: program.programId,
+      simulatedDays: days,
+      inputs: journey.steps.filter((step) => step.kind === 'input').length,
+      carepath: {
+        eventsPerRun: eventsPerRun(journey),
+        replay: journeyReplay,
+        wallMs: round(journey.wallMs, 0),
+      },
+      baseline: { eventsPerRun: eventsPerRun(bare), replay: bareReplay, wallMs: round(bare.wallMs, 0) },
+    },
+  };
+}

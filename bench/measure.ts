@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import type { OutboundTap } from './lab/outbound-tap';
+import type { Progress } from './lab/lab';
+
+/**
+ * When each outbound record was first read by the tap, by its `source id` key, and a way to wait
+ * for given keys: how both sides of a benchmark see their work done, with the same consumer.
+ */
+export class Arrivals {
+  private readonly readAt = new Map<string, number>();
+  private readonly waiting = new Map<string, ((readAt: number) => void)[]>();
+
+  constructor(tap: OutboundTap) {
+    for (const event of tap.events) this.arrive(event.key, event.readAt);
+    tap.onEvent((event) => this.arrive(event.key, event.readAt));
+  }
+
+  private arrive(key: string, readAt: number) {
+    if (this.readAt.has(key)) return;
+    this.readAt.set(key, readAt);
+    for (const resolve of this.waiting.get(key) ?? []) resolve(readAt);
+    this.waiting.delete(key);
+  }
+
+  has(key: string): boolean {
+    return this.readAt.has(key);
+  }
+
+  /** Resolves with the time the record was read; rejects after `timeoutMs`. */
+  waitFor(key: string, timeoutMs: number): Promise<number> {
+    const seen = this.readAt.get(key);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no outbound record ${key} within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+      const listeners = this.waiting.get(key) ?? [];
+      listeners.push((readAt) => {
+        clearTimeout(timer);
+        resolve(readAt);
+      });
+      this.waiting.set(key, listeners);
+    });
+  }
+
+  /** Resolves with the latest read time once every key has been read. */
+  async waitForAll(keys: readonly string[], timeoutMs: number): Promise<number> {
+    const times = await Promise.all(keys.map((key) => this.waitFor(key, timeoutMs)));
+    return Math.max(...times);
+  }
+
+  /** How many of the keys have been read. */
+  countRead(keys: readonly string[]): number {
+    return keys.reduce((n, key) => n + (this.readAt.has(key) ? 1 : 0), 0);
+  }
+}
+
+/** Prints `line()` every `everyMs` until stopped: progress while a benchmark runs. */
+export function ticker(progress: Progress, line: () => string, everyMs = 2000): { stop(): void } {
+  const timer = setInterval(() => progress(line()), everyMs);
+  return { stop: () => clearInterval(timer) };
+}
+
+const clockTicksPerSecond = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+}
+
+/** One process's share of a phase: CPU seconds used and that as a percentage of one core. */
+export interface CpuShare {
+  cpuSeconds: number;
+  percentOfOneCore: number;
+}
+
+/**
+ * CPU used by each named process over a phase: a process near 100% of a core (or all of them near
+ * the machine's total) is the bottleneck; all of them well below means the work waits on itself.
+ */
+export function cpuMeter(pids: Readonly<Record<string, number>>): { stop(): Record<string, CpuShare> } {
+  const ownSeconds = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  const read = () =>
+    Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, pid === process.pid ? ownSeconds() : cpuSeconds(pid)]),
+    );
+  const started = Date.now();
+  const before = read();
+  return {
+    stop() {
+      const elapsed = (Date.now() - started) / 1000;
+      const after = read();
+      return Object.fromEntries(
+        Object.entries(after).map(([name, seconds]) => {
+          const used = seconds - (before[name] ?? 0);
+          return [
+            name,
+            {
+              cpuSeconds: round(used, 2),
+              percentOfOneCore: round((100 * used) / Math.max(elapsed, 0.001), 0),
+            },
+          ];
+        }),
+      );
+    },
+  };
+}
+
+export const round = (value: number, digits: number): number => Number(value.toFixed(digits));

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { programs } from '../programs';
+
+/** The four benchmarks of issue 8, in the order they run. */
+export const benchmarkNames = ['throughput', 'latency', 'scale', 'long'] as const;
+export type BenchmarkName = (typeof benchmarkNames)[number];
+
+const count = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `expected a whole number from ${min} to ${max}` })
+    .int(`expected a whole number from ${min} to ${max}`)
+    .min(min, `expected a whole number from ${min} to ${max}`)
+    .max(max, `expected a whole number from ${min} to ${max}`);
+
+/**
+ * `npm run bench` options, each `--name value` (or `--name=value`). Defaults finish the four
+ * benchmarks in a few minutes on a 2-core machine; the README says how to run the full sizes.
+ */
+export const benchOptionsSchema = z.object({
+  only: z
+    .string()
+    .transform((value) => value.split(',').map((name) => name.trim()))
+    .pipe(
+      z.array(z.enum(benchmarkNames, { message: `expected some of ${benchmarkNames.join(', ')}` })).min(1),
+    )
+    .optional()
+    .describe(`some of ${benchmarkNames.join(',')} (default: all)`),
+  clients: count(1, 100_000).default(200).describe('throughput: synthetic clients'),
+  events: count(2, 500).default(10).describe('throughput: inbound events per client, admission included'),
+  concurrency: count(1, 1000).default(20).describe('clients driven at once, on both sides'),
+  'latency-clients': count(1, 100_000).default(100).describe('latency: clients, each a stream of probes'),
+  probes: count(1, 20).default(3).describe('latency: probes (missed sessions) per client'),
+  journeys: count(1, 100_000).default(2000).describe('scale: journeys admitted and held open'),
+  program: z
+    .enum(Object.keys(programs) as [string, ...string[]], {
+      message: `expected one of ${Object.keys(programs).join(', ')}`,
+    })
+    .default('milestone-tapered-iop')
+    .describe('long: the program walked end to end'),
+  replays: count(1, 100).default(3).describe('long: replays timed after the first (the median is reported)'),
+});
+export type BenchOptions = z.infer<typeof benchOptionsSchema>;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The usage text, listing every option with its default. */
+export function usage(): string {
+  const lines = Object.entries(benchOptionsSchema.shape).map(([name, schema]) => {
+    const parsed = schema.safeParse(undefined);
+    const fallback = parsed.success && parsed.data !== undefined ? ` (default ${String(parsed.data)})` : '';
+    return `  --${name.padEnd(16)} ${schema.description ?? ''}${fallback}`;
+  });
+  return ['usage: npm run bench [-- --name value …]', ...lines].join('\n');
+}
+
+/** Parses command-line arguments; a UsageError names the option and what is allowed. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match?.[1]) throw new UsageError(`unexpected argument '${arg}'\n${usage()}`);
+    const name = match[1];
+    if (!(name in benchOptionsSchema.shape)) throw new UsageError(`unknown option --${name}\n${usage()}`);
+    const value = match[2] ?? argv[++i];
+    if (value === undefined || value.startsWith('--'))
+      throw new UsageError(`option --${name} needs a value\n${usage()}`);
+    if (name in raw) throw new UsageError(`option --${name} is given twice`);
+    raw[name] = value;
+  }
+  const parsed = benchOptionsSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new UsageError(
+      parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('\n'),
+    );
+  return parsed.data;
+}

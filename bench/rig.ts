@@ -1,0 +1,103 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
+import { carepathTopics } from '../schemas/contract';
+import type { ClientEvent } from '../schemas';
+import { bareTopic, bareWorkerReady } from './bare/definitions';
+import type { Cleanup } from './cleanup';
+import { inboundRecord } from './lab/inbound';
+import { startLab, type Lab, type Progress } from './lab/lab';
+import { OutboundTap } from './lab/outbound-tap';
+import { startLabProcess, startServicesProcess, type LabProcess } from './lab/services';
+import { Arrivals, cpuMeter, type CpuShare } from './measure';
+
+/** The workers under test: carepath's services and the bare baseline, each in a child process. */
+export interface Workers {
+  services: LabProcess;
+  bare: LabProcess;
+  servicesTaskQueue: string;
+  bareTaskQueue: string;
+}
+
+/**
+ * Everything the server benchmarks share: one lab (Temporal and Kafka), carepath's services and the
+ * bare worker in child processes of their own, the load generator's producer and Temporal client,
+ * and one outbound tap that times both sides.
+ */
+export interface Rig {
+  lab: Lab;
+  readonly workers: Workers;
+  /** The load generator's Temporal client (bare workflows, visibility counts); no codec. */
+  temporal: Client;
+  arrivals: Arrivals;
+  /** Produces one inbound client event to carepath's client-events topic, as an EHR feed would. */
+  produce(event: ClientEvent): Promise<void>;
+  /** Stops both workers and starts fresh ones on new task queues: a clean slate for memory. */
+  restartWorkers(tag: string): Promise<void>;
+  /** CPU used per process (services, bare, Temporal, Kafka, this load generator) over a phase. */
+  cpu(): { stop(): Record<string, CpuShare> };
+}
+
+async function startWorkers(lab: Lab, tag: string, progress: Progress): Promise<Workers> {
+  const servicesTaskQueue = `carepath-journeys-${tag}`;
+  const bareTaskQueue = `bench-bare-${tag}`;
+  progress(
+    `starting carepath's services and the bare worker (task queues ${servicesTaskQueue}, ${bareTaskQueue})…`,
+  );
+  const [services, bare] = await Promise.all([
+    startServicesProcess(lab, { name: `services-${tag}`, env: { TEMPORAL_TASK_QUEUE: servicesTaskQueue } }),
+    startLabProcess(lab, {
+      name: `bare-${tag}`,
+      entry: 'bench/bare/worker.js',
+      readyLine: bareWorkerReady,
+      env: { TEMPORAL_TASK_QUEUE: bareTaskQueue },
+    }),
+  ]);
+  return { services, bare, servicesTaskQueue, bareTaskQueue };
+}
+
+/**
+ * Starts the rig; everything it opens is added to `cleanup`, which the caller runs. The lab's logs
+ * (servers, services, bare worker) are copied to `keepLogsIn` before the lab is removed: the
+ * bridge's lines time its stage, and a bottleneck is looked for there.
+ */
+export async function startRig(progress: Progress, cleanup: Cleanup, keepLogsIn: string): Promise<Rig> {
+  const lab = await startLab(progress);
+  cleanup.add('the lab (Temporal and Kafka)', () => lab.close());
+  cleanup.add('the lab logs', async () => cpSync(join(lab.dataDir, 'logs'), keepLogsIn, { recursive: true }));
+  let workers = await startWorkers(lab, 'main', progress);
+  cleanup.add('the workers', () => Promise.all([workers.services.stop(), workers.bare.stop()]));
+  const kafka = new Kafka({ clientId: 'carepath-bench', brokers: lab.brokers, logLevel: logLevel.ERROR });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  cleanup.add('the inbound producer', () => producer.disconnect());
+  // After the workers: they create the topics the tap subscribes to.
+  const tap = await OutboundTap.start(kafka, [bareTopic]);
+  cleanup.add('the outbound tap', () => tap.stop());
+  const connection = await Connection.connect({ address: lab.temporalAddress });
+  cleanup.add('the Temporal client', () => connection.close());
+  return {
+    lab,
+    get workers() {
+      return workers;
+    },
+    temporal: new Client({ connection }),
+    arrivals: new Arrivals(tap),
+    async produce(event) {
+      await producer.send({ topic: carepathTopics['client-events'], messages: [inboundRecord(event)] });
+    },
+    async restartWorkers(tag) {
+      await Promise.all([workers.services.stop(), workers.bare.stop()]);
+      workers = await startWorkers(lab, tag, progress);
+    },
+    cpu: () =>
+      cpuMeter({
+        services: workers.services.pid,
+        bare: workers.bare.pid,
+        temporal: lab.temporal().pid,
+        kafka: lab.kafka().pid,
+        'load generator': process.pid,
+      }),
+  };
+}

@@ -1,0 +1,178 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bareRecordKey } from './bare/definitions';
+import type { notifyingWorkflow } from './bare/workflows';
+import { SyntheticClient } from './lab/inbound';
+import type { Progress } from './lab/lab';
+import type { LabProcess } from './lab/services';
+import { round, ticker } from './measure';
+import type { BenchOptions } from './options';
+import type { BenchmarkResult } from './report';
+import type { Rig } from './rig';
+import { predictOutbound } from './scenario';
+import { forEachConcurrently } from './stats';
+
+const admitDeadlineMs = 60 * 60_000;
+const mib = 2 ** 20;
+
+/** Samples a process's resident memory every second, keeping the peak. */
+function memoryWatch(proc: LabProcess) {
+  let peak = proc.residentBytes();
+  const timer = setInterval(() => (peak = Math.max(peak, proc.residentBytes())), 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, proc.residentBytes());
+    },
+  };
+}
+
+/**
+ * Open workflows on a task queue by Temporal's visibility, which lags the workflows a little:
+ * polled until it reaches `expected` or stops changing.
+ */
+async function openOn(rig: Rig, taskQueue: string, expected: number): Promise<number> {
+  let last = -1;
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const { count } = await rig.temporal.workflow.count(
+      `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
+    );
+    if (count >= expected || (count === last && attempt >= 10)) return count;
+    last = count;
+    await sleep(1000);
+  }
+  return last;
+}
+
+interface Side {
+  name: string;
+  worker: LabProcess;
+  taskQueue: string;
+  /** Admits one journey (or starts one bare workflow); returns the key of the record that marks it open. */
+  admit(index: number): Promise<string>;
+}
+
+async function hold(rig: Rig, side: Side, journeys: number, concurrency: number, progress: Progress) {
+  const idleBytes = side.worker.residentBytes();
+  const marks: string[] = [];
+  const tick = ticker(
+    progress,
+    () =>
+      `admitted ${rig.arrivals.countRead(marks)}/${journeys} (sent ${marks.length}), worker RSS ${round(side.worker.residentBytes() / mib, 0)} MiB`,
+    5000,
+  );
+  const memory = memoryWatch(side.worker);
+  const cpu = rig.cpu();
+  const started = Date.now();
+  try {
+    await forEachConcurrently(
+      Array.from({ length: journeys }, (_, i) => i),
+      concurrency,
+      async (i) => void marks.push(await side.admit(i)),
+    );
+    const admitted = await rig.arrivals.waitForAll(marks, admitDeadlineMs);
+    const cpuShares = cpu.stop();
+    const open = await openOn(rig, side.taskQueue, journeys);
+    return {
+      open,
+      admitSeconds: (admitted - started) / 1000,
+      admissionsPerSecond: round((journeys * 1000) / (admitted - started), 1),
+      residentMiB: round(side.worker.residentBytes() / mib, 0),
+      peakResidentMiB: round(memory.stop() / mib, 0),
+      idleResidentMiB: round(idleBytes / mib, 0),
+      cpu: cpuShares,
+    };
+  } finally {
+    memory.stop();
+    tick.stop();
+  }
+}
+
+/** Issue 8, benchmark 3: journeys admitted through Kafka and held open, against bare workflows started directly. */
+export async function scaleBenchmark(
+  rig: Rig,
+  opts: BenchOptions,
+  progress: Progress,
+): Promise<BenchmarkResult> {
+  const say = (side: string) => (message: string) => progress(`scale (${side}): ${message}`);
+  const { journeys, concurrency } = opts;
+  // Fresh workers on task queues of their own: memory and the open count are this load's alone.
+  await rig.restartWorkers('scale');
+  const { workers } = rig;
+  say('baseline')(
+    `${journeys} workflows started straight on Temporal, each publishing one record, ${concurrency} at a time`,
+  );
+  const bare = await hold(
+    rig,
+    {
+      name: 'baseline',
+      worker: workers.bare,
+      taskQueue: workers.bareTaskQueue,
+      async admit(i) {
+        const streamId = `scale-bare-${i + 1}`;
+        await rig.temporal.workflow.start<typeof notifyingWorkflow>('notifyingWorkflow', {
+          workflowId: streamId,
+          taskQueue: workers.bareTaskQueue,
+          args: [streamId, `${streamId}-start`],
+        });
+        return bareRecordKey(`${streamId}-start`);
+      },
+    },
+    journeys,
+    concurrency,
+    say('baseline'),
+  );
+  say('carepath')(
+    `${journeys} admissions produced to Kafka, ${concurrency} at a time; admitted = episode-started read`,
+  );
+  const carepath = await hold(
+    rig,
+    {
+      name: 'carepath',
+      worker: workers.services,
+      taskQueue: workers.servicesTaskQueue,
+      async admit(i) {
+        const admission = new SyntheticClient(`scale-${i + 1}`, 'default').admitted();
+        const [started] = predictOutbound(admission, []);
+        const mark = started?.find((record) => record.stream === 'care-events');
+        if (!mark) throw new Error('an admission publishes no care event');
+        await rig.produce(admission);
+        return mark.key;
+      },
+    },
+    journeys,
+    concurrency,
+    say('carepath'),
+  );
+  const notJudged = journeys < 10_000 ? `run at ${journeys}; --journeys 10000 for the target` : undefined;
+  return {
+    figures: [
+      {
+        figure: 'open journeys held',
+        unit: 'journeys',
+        carepath: carepath.open,
+        baseline: bare.open,
+        target: { kind: 'at-least', value: 10_000 },
+        ...(notJudged && { notJudged }),
+      },
+      {
+        figure: `worker RSS at ${journeys} open`,
+        unit: 'MiB',
+        carepath: carepath.residentMiB,
+        baseline: bare.residentMiB,
+        target: { kind: 'at-most', value: 1536 },
+        ...(notJudged && { notJudged }),
+      },
+      {
+        figure: `time to admit ${journeys}`,
+        unit: 's',
+        carepath: carepath.admitSeconds,
+        baseline: bare.admitSeconds,
+      },
+    ],
+    details: {
+      arrangement: `fresh workers, each in a child process, against the same lab servers; ${journeys} journeys, ${concurrency} sent at a time on both sides; carepath's RSS is its whole services process (worker, bridge, API, codec server)`,
+      carepath,
+      baseline: bare,
+    },
+  };
+}
