@@ -37,6 +37,10 @@ export const benchOptionsSchema = z.object({
     })
     .default('milestone-tapered-iop')
     .describe('long: the program walked end to end'),
+  'cpu-prof': z
+    .boolean()
+    .default(false)
+    .describe('a flag: CPU profiles of both workers, per thread, beside the results'),
   replays: count(1, 100).default(3).describe('long: replays timed after the first (the median is reported)'),
 });
 export type BenchOptions = z.infer<typeof benchOptionsSchema>;
@@ -55,19 +59,27 @@ export function usage(): string {
   return ['usage: npm run bench [-- --name value …]', ...lines].join('\n');
 }
 
+/** Options given without a value. */
+const flags = new Set(['cpu-prof']);
+
 /** Parses command-line arguments; a UsageError names the option and what is allowed. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-  const raw: Record<string, string> = {};
+  const raw: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match?.[1]) throw new UsageError(`unexpected argument '${arg}'\n${usage()}`);
     const name = match[1];
     if (!(name in benchOptionsSchema.shape)) throw new UsageError(`unknown option --${name}\n${usage()}`);
+    if (name in raw) throw new UsageError(`option --${name} is given twice`);
+    if (flags.has(name)) {
+      if (match[2] !== undefined) throw new UsageError(`option --${name} is a flag and takes no value`);
+      raw[name] = true;
+      continue;
+    }
     const value = match[2] ?? argv[++i];
     if (value === undefined || value.startsWith('--'))
       throw new UsageError(`option --${name} needs a value\n${usage()}`);
-    if (name in raw) throw new UsageError(`option --${name} is given twice`);
     raw[name] = value;
   }
   const parsed = benchOptionsSchema.safeParse(raw);

@@ -39,16 +39,31 @@ export interface Rig {
   cpu(): { stop(): Record<string, CpuShare> };
 }
 
-async function startWorkers(lab: Lab, tag: string, progress: Progress): Promise<Workers> {
+/** Where the rig keeps what outlives the lab. */
+export interface RigFiles {
+  /** The lab's logs (servers, services, bare worker), copied here before the lab is removed. */
+  logsDir: string;
+  /** With --cpu-prof: each worker process writes a CPU profile per thread here when it stops. */
+  profilesDir?: string;
+}
+
+async function startWorkers(lab: Lab, tag: string, files: RigFiles, progress: Progress): Promise<Workers> {
   const servicesTaskQueue = `carepath-journeys-${tag}`;
   const bareTaskQueue = `bench-bare-${tag}`;
+  const profiled = (name: string) =>
+    files.profilesDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(files.profilesDir, name)}`] } : {};
   progress(
     `starting carepath's services and the bare worker (task queues ${servicesTaskQueue}, ${bareTaskQueue})…`,
   );
   const [services, bare] = await Promise.all([
-    startServicesProcess(lab, { name: `services-${tag}`, env: { TEMPORAL_TASK_QUEUE: servicesTaskQueue } }),
+    startServicesProcess(lab, {
+      name: `services-${tag}`,
+      env: { TEMPORAL_TASK_QUEUE: servicesTaskQueue },
+      ...profiled(`services-${tag}`),
+    }),
     startLabProcess(lab, {
       name: `bare-${tag}`,
+      ...profiled(`bare-${tag}`),
       entry: 'bench/bare/worker.js',
       readyLine: bareWorkerReady,
       env: { TEMPORAL_TASK_QUEUE: bareTaskQueue },
@@ -59,14 +74,15 @@ async function startWorkers(lab: Lab, tag: string, progress: Progress): Promise<
 
 /**
  * Starts the rig; everything it opens is added to `cleanup`, which the caller runs. The lab's logs
- * (servers, services, bare worker) are copied to `keepLogsIn` before the lab is removed: the
- * bridge's lines time its stage, and a bottleneck is looked for there.
+ * are kept (see RigFiles): the bridge's lines time its stage, and a bottleneck is looked for there.
  */
-export async function startRig(progress: Progress, cleanup: Cleanup, keepLogsIn: string): Promise<Rig> {
+export async function startRig(progress: Progress, cleanup: Cleanup, files: RigFiles): Promise<Rig> {
   const lab = await startLab(progress);
   cleanup.add('the lab (Temporal and Kafka)', () => lab.close());
-  cleanup.add('the lab logs', async () => cpSync(join(lab.dataDir, 'logs'), keepLogsIn, { recursive: true }));
-  let workers = await startWorkers(lab, 'main', progress);
+  cleanup.add('the lab logs', async () =>
+    cpSync(join(lab.dataDir, 'logs'), files.logsDir, { recursive: true }),
+  );
+  let workers = await startWorkers(lab, 'main', files, progress);
   cleanup.add('the workers', () => Promise.all([workers.services.stop(), workers.bare.stop()]));
   const kafka = new Kafka({ clientId: 'carepath-bench', brokers: lab.brokers, logLevel: logLevel.ERROR });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -89,7 +105,7 @@ export async function startRig(progress: Progress, cleanup: Cleanup, keepLogsIn:
     },
     async restartWorkers(tag) {
       await Promise.all([workers.services.stop(), workers.bare.stop()]);
-      workers = await startWorkers(lab, tag, progress);
+      workers = await startWorkers(lab, tag, files, progress);
     },
     cpu: () =>
       cpuMeter({

@@ -43,7 +43,10 @@ async function main(cleanup: Cleanup): Promise<void> {
     if (name === 'long') results.long = await longJourneyBenchmark(options, progress, cleanup);
     else
       results[name] = await onRig[name](
-        (rig ??= await startRig(progress, cleanup, join(resultsPath(startedAt), 'logs'))),
+        (rig ??= await startRig(progress, cleanup, {
+          logsDir: join(resultsPath(startedAt), 'logs'),
+          ...(options['cpu-prof'] && { profilesDir: join(resultsPath(startedAt), 'profiles') }),
+        })),
         options,
         progress,
       );

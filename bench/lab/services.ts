@@ -40,13 +40,20 @@ export type ServicesProcess = LabProcess;
  */
 export async function startLabProcess(
   lab: Lab,
-  opts: { name: string; entry: string; readyLine: string; env?: Record<string, string> },
+  opts: {
+    name: string;
+    entry: string;
+    readyLine: string;
+    env?: Record<string, string>;
+    /** Node.js options before the entry point, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+    nodeArgs?: string[];
+  },
 ): Promise<LabProcess> {
   const logFile = join(lab.dataDir, 'logs', `${opts.name}.log`);
   const log = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [compiledEntryPoint(opts.entry)], {
+    child = spawn(process.execPath, [...(opts.nodeArgs ?? []), compiledEntryPoint(opts.entry)], {
       env: {
         ...process.env,
         TEMPORAL_ADDRESS: lab.temporalAddress,
@@ -100,10 +107,11 @@ export async function startLabProcess(
  */
 export async function startServicesProcess(
   lab: Lab,
-  opts: { name?: string; env?: Record<string, string> } = {},
+  opts: { name?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<ServicesProcess> {
   return startLabProcess(lab, {
     name: opts.name ?? 'services',
+    ...(opts.nodeArgs && { nodeArgs: opts.nodeArgs }),
     entry: join('workers', 'main.js'),
     readyLine: 'carepath services started',
     env: {

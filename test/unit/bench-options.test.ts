@@ -27,8 +27,17 @@ describe('npm run bench options', () => {
     [['--clients'], /option --clients needs a value/],
     [['--clients', '5', '--clients', '6'], /given twice/],
     [['clients'], /unexpected argument 'clients'/],
+    [['--cpu-prof=yes'], /--cpu-prof is a flag and takes no value/],
   ])('%j is refused with what is allowed', (argv, message) => {
     expect(() => parseBenchOptions(argv)).toThrow(message);
+  });
+
+  test('--cpu-prof is a flag', () => {
+    expect(parseBenchOptions(['--cpu-prof', '--clients', '3'])).toMatchObject({
+      'cpu-prof': true,
+      clients: 3,
+    });
+    expect(parseBenchOptions([])['cpu-prof']).toBe(false);
   });
 
   test('usage lists every option with its default', () => {
