@@ -1,0 +1,16 @@
+import type { Harness } from './harness';
+import { outageUnderLoad, type OutageOptions } from './load';
+import type { DrillResult } from './report';
+
+/**
+ * Drill 3: the Kafka broker stopped under load and restarted. The feed waits, the bridge and the
+ * effect activities retry; nothing may be lost or applied twice.
+ */
+export function kafkaOutageDrill(harness: Harness, opts: OutageOptions): Promise<DrillResult> {
+  return outageUnderLoad(harness, 'kafka-outage', opts, {
+    what: 'Kafka broker',
+    stop: () => harness.lab.stopKafka(),
+    start: () => harness.lab.startKafka(),
+    restartedOn: 'on the same port and log dirs',
+  });
+}

@@ -1,0 +1,144 @@
+import type { Message } from 'kafkajs';
+import { inboundRecord, SyntheticClient } from '../bench/lab/inbound';
+import type { AdmittedEvent, ClientEvent } from '../schemas';
+import type { DeadLetterReason } from '../schemas/contract';
+import { beginDrill, type TrafficOptions } from './drill';
+import type { Harness } from './harness';
+import type { DrillResult } from './report';
+import { interleave } from './scenario';
+
+export interface MalformedOptions extends TrafficOptions {
+  /** Malformed or invalid inbound messages mixed into the valid ones. */
+  bad: number;
+}
+
+/** What a bad message is built from: a client id of its own, or the open journey it conflicts with. */
+interface BadInput {
+  ghostId: string;
+  admission: AdmittedEvent;
+  maxBytes: number;
+}
+
+type Envelope = Record<string, unknown> & { data: Record<string, unknown> };
+
+const envelope = (event: ClientEvent): Envelope => JSON.parse(inboundRecord(event).value) as Envelope;
+const record = (key: string | null, value: unknown): Message => ({
+  key,
+  value: typeof value === 'string' || value === null ? value : JSON.stringify(value),
+});
+const attendedBy = (clientId: string) => new SyntheticClient(clientId, 'default').attended();
+
+/**
+ * The kinds of bad inbound message a feed can send, each with the reason the bridge must give it in
+ * the dead-letter topic. Every one but the conflicting admission is keyed by a client of its own.
+ */
+const badKinds: { reason: DeadLetterReason; build: (input: BadInput) => Message }[] = [
+  {
+    reason: 'invalid-json',
+    build: ({ ghostId }) => record(ghostId, inboundRecord(attendedBy(ghostId)).value.slice(0, 60)),
+  },
+  {
+    reason: 'invalid-json',
+    build: ({ ghostId }) => ({ key: ghostId, value: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) }),
+  },
+  { reason: 'invalid-json', build: ({ ghostId }) => record(ghostId, null) },
+  {
+    reason: 'invalid-event',
+    build: ({ ghostId }) => {
+      const { data: _data, ...rest } = envelope(attendedBy(ghostId));
+      return record(ghostId, rest);
+    },
+  },
+  {
+    reason: 'invalid-event',
+    build: ({ ghostId }) =>
+      record(ghostId, { ...envelope(attendedBy(ghostId)), type: 'org.carepath.client-event.teleported.v1' }),
+  },
+  {
+    reason: 'invalid-event',
+    build: ({ ghostId }) => record(ghostId, { ...envelope(attendedBy(ghostId)), id: `${ghostId}-other` }),
+  },
+  {
+    reason: 'invalid-event',
+    build: ({ ghostId }) => {
+      const event = envelope(attendedBy(ghostId));
+      return record(ghostId, { ...event, data: { ...event.data, hours: -3 } });
+    },
+  },
+  {
+    reason: 'key-mismatch',
+    build: ({ ghostId }) => record(`${ghostId}-other`, envelope(attendedBy(ghostId))),
+  },
+  {
+    reason: 'message-too-large',
+    build: ({ ghostId, maxBytes }) =>
+      record(ghostId, { ...envelope(attendedBy(ghostId)), padding: 'x'.repeat(maxBytes) }),
+  },
+  { reason: 'no-open-episode', build: ({ ghostId }) => record(ghostId, envelope(attendedBy(ghostId))) },
+  {
+    reason: 'unknown-program',
+    build: ({ ghostId }) =>
+      record(ghostId, envelope(new SyntheticClient(ghostId, 'no-such-program').admitted())),
+  },
+  {
+    reason: 'admission-refused',
+    build: ({ ghostId }) => {
+      const admission = new SyntheticClient(ghostId, 'default').admitted();
+      return record(ghostId, envelope({ ...admission, intake: { ...admission.intake, ageYears: 10 } }));
+    },
+  },
+  {
+    // A second, different admission while the client's episode is open.
+    reason: 'episode-already-open',
+    build: ({ ghostId, admission }) => {
+      const again = { ...admission, eventId: `${admission.eventId}-${ghostId}` };
+      return record(admission.clientId, envelope(again));
+    },
+  },
+];
+
+/**
+ * Drill 5: malformed and invalid inbound messages mixed at random into valid traffic. Each must
+ * reach the dead-letter topic once, with its reason; the valid traffic must come out whole.
+ */
+export async function malformedDrill(harness: Harness, opts: MalformedOptions): Promise<DrillResult> {
+  const drill = await beginDrill(harness, 'malformed', opts);
+  const clients: (ClientEvent | Message)[][] = drill.streams;
+  const streams = [...clients];
+  const expectedDeadLetters: Partial<Record<DeadLetterReason, number>> = {};
+  for (let i = 0; i < opts.bad; i++) {
+    const kind = badKinds[i % badKinds.length];
+    const target = clients[i % clients.length];
+    const admission = target?.[0];
+    if (!kind || !target || !admission || !('type' in admission) || admission.type !== 'admitted')
+      throw new Error('scenario error: every client stream starts with its admission');
+    const message = kind.build({
+      ghostId: `${drill.prefix}-g${i + 1}`,
+      admission,
+      maxBytes: harness.config.kafka.maxInboundMessageBytes,
+    });
+    // The conflicting admission follows the valid one in its client's stream; the rest stand alone.
+    if (kind.reason === 'episode-already-open') target.splice(1, 0, message);
+    else streams.push([message]);
+    expectedDeadLetters[kind.reason] = (expectedDeadLetters[kind.reason] ?? 0) + 1;
+  }
+  const sequence = interleave(streams, drill.random);
+  const valid = sequence.filter((item): item is ClientEvent => 'eventId' in item);
+  drill.progress('sending valid and malformed messages', { valid: valid.length, bad: opts.bad });
+  await harness.feed(
+    sequence.map((item) => ('eventId' in item ? inboundRecord(item) : item)),
+    0,
+    drill.progress,
+  );
+  return drill.judge({
+    did: [
+      `mixed in ${opts.bad} bad messages at random: ` +
+        Object.entries(expectedDeadLetters)
+          .map(([reason, n]) => `${n} ${reason}`)
+          .join(', '),
+    ],
+    delivered: valid,
+    sent: sequence.length,
+    expectedDeadLetters,
+  });
+}

@@ -1,0 +1,177 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { startLab, type Lab } from '../bench/lab/lab';
+import { drillNames, drills, type DrillName, type DrillSizes } from './catalog';
+import { Harness } from './harness';
+import { countsTable, drillAccount, drillLog, progressOf, type DrillResult } from './report';
+
+const usage = `npm run drill [-- options]
+
+Runs carepath's reliability drills against a private Temporal and Kafka (never the npm start stack)
+and prints what each did and its counts. Exits 1 if any drill fails, 2 on a usage error.
+
+  --only NAME[,NAME]     run only these drills: ${drillNames.join(', ')}
+  --clients N            clients per drill (default 40)
+  --events N             events per client, the admission included (default 8)
+  --kills N              worker-kill: how many SIGKILLs (default 4)
+  --kill-every S         worker-kill: seconds the services run, once up, before each kill (default 5)
+  --kafka-outage S       kafka-outage: seconds the broker stays down (default 60)
+  --temporal-down S      temporal-restart: seconds the server stays down (default 15)
+  --bad N                malformed: bad messages mixed into valid traffic (default 1000)
+  --seed N               random seed of the scenarios (default: random, printed)
+  --settle S             seconds to wait for carepath to finish after the load (default 240)
+  --help                 this text`;
+
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const optionsSchema = z.object({
+  only: z
+    .string()
+    .transform((value) => value.split(',').map((name) => name.trim()))
+    .pipe(z.array(z.enum(drillNames as [DrillName, ...DrillName[]])).min(1))
+    .optional(),
+  clients: count(1, 2000).default(40),
+  // The journeys remember their last 500 event ids: a redelivery beyond them is no longer recognised.
+  events: count(2, 200).default(8),
+  kills: count(1, 50).default(4),
+  'kill-every': count(1, 600).default(5),
+  'kafka-outage': count(1, 900).default(60),
+  'temporal-down': count(1, 900).default(15),
+  bad: count(0, 100_000).default(1000),
+  seed: count(0, 2 ** 32 - 1).default(() => Math.floor(Math.random() * 2 ** 32)),
+  settle: count(10, 3600).default(240),
+});
+
+/** The drills to run and their sizes, or a usage error naming the option and what it accepts. */
+export function parseOptions(argv: string[]): { names: DrillName[]; sizes: DrillSizes } | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: Object.fromEntries(
+      [...Object.keys(optionsSchema.shape), 'help'].map((name) => [
+        name,
+        { type: name === 'help' ? 'boolean' : 'string' },
+      ]),
+    ) as Record<string, { type: 'string' | 'boolean' }>,
+  });
+  if (values.help) return 'help';
+  const parsed = optionsSchema.safeParse(values);
+  if (!parsed.success)
+    throw new UsageError(
+      parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('\n'),
+    );
+  const o = parsed.data;
+  return {
+    names: o.only ?? drillNames,
+    sizes: {
+      clients: o.clients,
+      events: o.events,
+      kills: o.kills,
+      killEverySeconds: o['kill-every'],
+      kafkaOutageSeconds: o['kafka-outage'],
+      temporalDownSeconds: o['temporal-down'],
+      bad: o.bad,
+      seed: o.seed,
+      settleSeconds: o.settle,
+    },
+  };
+}
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Runs the drills one after the other on one lab; a drill that throws counts as failed. */
+async function runDrills(names: readonly DrillName[], sizes: DrillSizes, harness: Harness) {
+  const results: DrillResult[] = [];
+  for (const name of names) {
+    const started = Date.now();
+    progressOf(name)('drill started', { seed: sizes.seed });
+    let result: DrillResult;
+    try {
+      result = await drills[name](harness, sizes);
+    } catch (error) {
+      result = {
+        name,
+        did: [],
+        counts: {
+          sent: 0,
+          applied: 0,
+          expectedApplied: 0,
+          published: 0,
+          expectedPublished: 0,
+          duplicates: 0,
+          missing: 0,
+          unexpected: 0,
+          deadLettered: 0,
+          expectedDeadLetters: 0,
+          stateMismatches: 0,
+        },
+        problems: [`the drill could not run: ${error instanceof Error ? error.message : String(error)}`],
+        passed: false,
+        seconds: (Date.now() - started) / 1000,
+      };
+    }
+    progressOf(name)(result.passed ? 'drill passed' : 'drill failed', {
+      seconds: Math.round(result.seconds),
+    });
+    process.stdout.write(`${drillAccount(result)}\n\n`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function main(): Promise<number> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const { names, sizes } = options;
+  const started = Date.now();
+  let lab: Lab | undefined;
+  let harness: Harness | undefined;
+  let interrupted = false;
+  // A drill stops and starts servers that run detached from this terminal: Ctrl-C must take them down too.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    drillLog('warn', 'interrupted: stopping the services and the lab', { signal });
+    // While the lab is still starting there is nothing to stop yet: main stops it once it is up.
+    if (!lab) return;
+    void (harness?.close(0) ?? Promise.resolve()).then(() => lab?.close()).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    lab = await startLab(progressOf('lab'));
+    if (interrupted) return 130;
+    harness = await Harness.open(lab, progressOf('lab'));
+    const results = await runDrills(names, sizes, harness);
+    process.stdout.write(
+      `${countsTable(results)}\n\n(a/b: measured/expected; seed ${sizes.seed}; ` +
+        `${Math.round((Date.now() - started) / 1000)} s in all)\n`,
+    );
+    return results.every((result) => result.passed) ? 0 : 1;
+  } finally {
+    // Nothing more is measured: the services need no graceful stop.
+    await harness?.close(5000);
+    await lab?.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    drillLog('warn', 'drills could not run', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    process.exit(1);
+  },
+);

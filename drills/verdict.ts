@@ -1,0 +1,219 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OutboundTap } from '../bench/lab/outbound-tap';
+import { UnknownClient } from '../client/errors';
+import type { Journeys } from '../client/journeys';
+import type { ClientEvent } from '../schemas';
+import type { DeadLetterReason } from '../schemas/contract';
+import { episodeWorkflowId } from '../workflows/definitions';
+import type { Harness, InboundMarks } from './harness';
+import type { DrillCounts, DrillResult, Progress } from './report';
+import { expectedOutcome, stateDifferences } from './scenario';
+
+export interface DrillRun {
+  name: string;
+  /** Every client id and every published effect id of the drill starts with it. */
+  prefix: string;
+  /** What the drill did, for the report. */
+  did: string[];
+  started: number;
+  /** The valid events, in the order their first copy was sent. */
+  delivered: readonly ClientEvent[];
+  /** Inbound records produced, all kinds. */
+  sent: number;
+  /** Where the inbound topic ended before the drill sent anything: later dead letters are the drill's. */
+  marks: InboundMarks;
+  expectedDeadLetters?: Partial<Record<DeadLetterReason, number>>;
+  /** How long to wait for carepath to finish after the last message was sent. */
+  settleSeconds: number;
+}
+
+/** How many of `items` to run at once against Temporal, so the verdict does not load the lab itself. */
+const concurrency = 8;
+
+async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return results;
+}
+
+const histogram = (reasons: readonly string[]) => {
+  const counts: Record<string, number> = {};
+  for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
+  return counts;
+};
+
+const sortedJson = (counts: Record<string, number | undefined>) =>
+  JSON.stringify(Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))));
+
+/** How many distinct events the journeys have applied so far (a journey not yet started counts none). */
+async function appliedSoFar(journeys: Journeys, clientIds: readonly string[]): Promise<number> {
+  const states = await mapLimited(clientIds, (clientId) => journeys.state(clientId).catch(() => undefined));
+  return states.reduce((n, state) => n + new Set(state?.recentEventIds).size, 0);
+}
+
+/** How long the bridge may take to commit what it has handled, once everything else is done. */
+const commitGraceMs = 30_000;
+
+/**
+ * Waits until carepath has finished the drill's traffic, then judges it by independent witnesses:
+ * a fresh outbound tap (every outbound id, from the beginning of the topics), the dead-letter topic,
+ * the bridge's committed offsets and each journey's state read from Temporal. Passes only with
+ * nothing missing, nothing unexpected (an event applied twice would publish effect ids the
+ * scenario has not), every journey in the state the core decides, and exactly the dead letters due.
+ */
+export async function judge(harness: Harness, run: DrillRun, progress: Progress): Promise<DrillResult> {
+  const expected = expectedOutcome(run.delivered);
+  const clientIds = [...expected.states.keys()];
+  const ownKey = ` ep-${run.prefix}-`;
+  const expectedDeadLetters = Object.values(run.expectedDeadLetters ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+  const problems: string[] = [];
+  const did = [...run.did];
+  const { client, journeys } = await harness.journeys();
+  const tap = await OutboundTap.start(harness.kafka);
+  try {
+    const published = () => new Map([...tap.seen].filter(([key]) => key.includes(ownKey)));
+    // Dead letters of messages sent after the drill's marks; several records of one message count once.
+    const deadLetters = () =>
+      new Map(
+        tap.deadLetters
+          .filter(({ origin }) => {
+            const [partition, offset] = origin.split(':');
+            return (
+              /^\d+$/.test(offset ?? '') && BigInt(offset ?? '0') >= (run.marks.get(Number(partition)) ?? 0n)
+            );
+          })
+          .map(({ origin, reason }) => [origin, reason]),
+      );
+    const pendingActivities = async () =>
+      (
+        await mapLimited(clientIds, async (clientId) => {
+          const description = await client.workflow.getHandle(episodeWorkflowId(clientId)).describe();
+          return description.raw.pendingActivities?.length ?? 0;
+        })
+      ).reduce((a, b) => a + b, 0);
+
+    // Done when every expected event is out, every dead letter is in, every journey has applied all
+    // its events, no effect is still being retried, and then nothing more arrives for a moment.
+    const deadline = Date.now() + run.settleSeconds * 1000;
+    let reported = 0;
+    for (;;) {
+      const seen = published();
+      const missing = [...expected.outbound].filter((key) => !seen.has(key)).length;
+      const lettered = deadLetters().size;
+      const waitingFor = [
+        ...(missing > 0 ? [`${missing} expected events`] : []),
+        ...(lettered < expectedDeadLetters ? [`${expectedDeadLetters - lettered} dead letters`] : []),
+      ];
+      // The costlier checks ask Temporal, once the cheap ones are met.
+      if (waitingFor.length === 0) {
+        const applied = await appliedSoFar(journeys, clientIds);
+        if (applied < expected.applied) waitingFor.push(`${expected.applied - applied} events to be applied`);
+      }
+      if (waitingFor.length === 0) {
+        const pending = await pendingActivities().catch(() => -1);
+        if (pending !== 0) waitingFor.push(`${pending} pending activities`);
+      }
+      if (waitingFor.length === 0) {
+        const before = tap.events.length + tap.deadLetters.length;
+        await sleep(2000);
+        if (tap.events.length + tap.deadLetters.length === before) break;
+        continue;
+      }
+      if (Date.now() > deadline) {
+        problems.push(`gave up after ${run.settleSeconds} s waiting for ${waitingFor.join(', ')}`);
+        break;
+      }
+      if (Date.now() - reported >= 5000) {
+        reported = Date.now();
+        progress('waiting for carepath to finish', {
+          published: seen.size,
+          expected: expected.outbound.size,
+          deadLettered: lettered,
+          bridgeLag: await harness.bridgeLag().catch(() => -1),
+        });
+      }
+      await sleep(500);
+    }
+    // Uncommitted messages are read again after a restart and must be recognised then: not a failure,
+    // but worth saying. Waiting for the commits also lets a late redelivery show up in the counts.
+    let lag = await harness.bridgeLag().catch(() => -1);
+    for (const until = Date.now() + commitGraceMs; lag !== 0 && Date.now() < until;) {
+      await sleep(1000);
+      lag = await harness.bridgeLag().catch(() => -1);
+    }
+    if (lag !== 0) did.push(`note: the bridge had not committed ${lag} handled inbound messages at the end`);
+
+    const seen = published();
+    const missing = [...expected.outbound].filter((key) => !seen.has(key));
+    const unexpected = [...seen.keys()].filter((key) => !expected.outbound.has(key));
+    // A journey that was never started (its admission lost) counts as a state mismatch, applied nothing.
+    const states = await mapLimited(clientIds, (clientId) =>
+      journeys.state(clientId).catch((error: unknown) => {
+        if (error instanceof UnknownClient) return undefined;
+        throw error;
+      }),
+    );
+    let applied = 0;
+    let appliedTwice = 0;
+    const mismatches: string[] = [];
+    states.forEach((state, i) => {
+      const clientId = clientIds[i] ?? '';
+      const wanted = expected.states.get(clientId);
+      if (!state || !wanted) {
+        mismatches.push(`${clientId} (no journey)`);
+        return;
+      }
+      applied += new Set(state.recentEventIds).size;
+      appliedTwice += state.recentEventIds.length - new Set(state.recentEventIds).size;
+      const differences = stateDifferences(wanted, state);
+      if (differences.length > 0) mismatches.push(`${clientId} (${differences.join(', ')})`);
+    });
+    const letters = deadLetters();
+    const counts: DrillCounts = {
+      sent: run.sent,
+      applied,
+      expectedApplied: expected.applied,
+      published: seen.size,
+      expectedPublished: expected.outbound.size,
+      duplicates: [...seen.values()].filter((times) => times > 1).length,
+      missing: missing.length,
+      unexpected: unexpected.length,
+      deadLettered: letters.size,
+      expectedDeadLetters,
+      stateMismatches: mismatches.length,
+    };
+
+    if (missing.length > 0) problems.push(`missing outbound events, e.g. ${missing.slice(0, 3).join(', ')}`);
+    if (unexpected.length > 0)
+      problems.push(`outbound events no scenario event produces, e.g. ${unexpected.slice(0, 3).join(', ')}`);
+    if (applied !== expected.applied || appliedTwice > 0)
+      problems.push(
+        `journeys applied ${applied} events (${appliedTwice} twice); expected ${expected.applied}`,
+      );
+    if (mismatches.length > 0)
+      problems.push(
+        `${mismatches.length} journeys' states differ from what the core decides for their events, ` +
+          `e.g. ${mismatches.slice(0, 3).join('; ')}`,
+      );
+    const reasons = sortedJson(histogram([...letters.values()]));
+    const wantedReasons = sortedJson(run.expectedDeadLetters ?? {});
+    if (reasons !== wantedReasons)
+      problems.push(`dead letters by reason ${reasons}; expected ${wantedReasons}`);
+    if (Date.now() >= expected.earliestTimer)
+      problems.push('a journey timer fell due during the run, which the expected events do not include');
+    return {
+      name: run.name,
+      did,
+      counts,
+      problems,
+      passed: problems.length === 0,
+      seconds: (Date.now() - run.started) / 1000,
+    };
+  } finally {
+    await tap.stop();
+  }
+}
