@@ -1,0 +1,82 @@
+import { startLab, type Lab } from '../../bench/lab/lab';
+import { Harness } from '../../drills/harness';
+import { kafkaOutageDrill } from '../../drills/kafka-outage';
+import { malformedDrill } from '../../drills/malformed';
+import { redeliveryDrill } from '../../drills/redelivery';
+import type { DrillResult } from '../../drills/report';
+import { temporalRestartDrill } from '../../drills/temporal-restart';
+import { workerKillDrill } from '../../drills/worker-kill';
+
+/**
+ * Short versions of the reliability drills (`npm run drill` runs the full ones), on a lab of this
+ * file's own: the drills stop and restart its servers and SIGKILL its services process, so they
+ * never share the run's stack.
+ */
+jest.setTimeout(240_000);
+
+let lab: Lab | undefined;
+let harness: Harness | undefined;
+const open = () => {
+  if (!harness) throw new Error('the lab did not start');
+  return harness;
+};
+
+beforeAll(async () => {
+  lab = await startLab(() => undefined);
+  harness = await Harness.open(lab, () => undefined);
+}, 240_000);
+
+afterAll(async () => {
+  await harness?.close(5000);
+  await lab?.close();
+});
+
+const clients = 6;
+const events = 6;
+const load = { clients, events, seed: 8, settleSeconds: 150 };
+
+/** Passed, with every count as the scenario says: nothing missing, nothing applied twice. */
+function expectPassed(result: DrillResult, sent: number, deadLetters = 0): void {
+  expect(result.problems).toEqual([]);
+  expect(result.passed).toBe(true);
+  const { counts } = result;
+  expect(counts).toMatchObject({
+    sent,
+    applied: clients * events,
+    expectedApplied: clients * events,
+    published: counts.expectedPublished,
+    missing: 0,
+    unexpected: 0,
+    deadLettered: deadLetters,
+    expectedDeadLetters: deadLetters,
+    stateMismatches: 0,
+  });
+  // Every client's admission alone publishes an episode-started event.
+  expect(counts.expectedPublished).toBeGreaterThan(clients);
+}
+
+test('redelivery: every event sent twice, some out of order → each applied once', async () => {
+  const result = await redeliveryDrill(open(), { ...load, reorderShare: 0.3, copySpread: 4 });
+  expectPassed(result, 2 * clients * events);
+  expect(result.counts.duplicates).toBe(0);
+});
+
+test('worker-kill: services SIGKILLed twice under load and restarted → nothing lost or applied twice', async () => {
+  const result = await workerKillDrill(open(), { ...load, kills: 2, killEverySeconds: 3 });
+  expectPassed(result, clients * events);
+});
+
+test('kafka-outage: broker stopped 5 s under load → nothing lost or applied twice', async () => {
+  const result = await kafkaOutageDrill(open(), { ...load, downSeconds: 5, leadSeconds: 3 });
+  expectPassed(result, clients * events);
+});
+
+test('temporal-restart: dev server stopped and restarted mid-run → nothing lost or applied twice', async () => {
+  const result = await temporalRestartDrill(open(), { ...load, downSeconds: 5, leadSeconds: 3 });
+  expectPassed(result, clients * events);
+});
+
+test('malformed: 50 bad messages among valid ones → all dead-lettered with reasons, valid traffic whole', async () => {
+  const result = await malformedDrill(open(), { ...load, bad: 50 });
+  expectPassed(result, clients * events + 50, 50);
+});
