@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
 import type { OutboundTap } from './lab/outbound-tap';
 import type { Progress } from './lab/lab';
 
@@ -114,3 +115,53 @@ export function cpuMeter(pids: Readonly<Record<string, number>>): { stop(): Reco
 }
 
 export const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+/** What the bridge did with one inbound event, from its structured log lines (`bridge: event …`). */
+export interface BridgeHandling {
+  /** When Temporal first accepted the event (the signal or start call returned). */
+  acceptedAt?: number;
+  /** How often the bridge handled the event: more than once means it read the message again. */
+  handlings: number;
+}
+
+/**
+ * The bridge's handling of each event, by event id, from the services' log: the bridge's stage of a
+ * latency, and how often it read a message again. Best effort: a log without such lines (a bridge
+ * that logs differently) leaves these measurements out, never a figure.
+ */
+export function bridgeLog(logFile: string): Map<string, BridgeHandling> {
+  const events = new Map<string, BridgeHandling>();
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"bridge: event ')) continue;
+    let entry: { time?: string; eventId?: string; message?: string };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue; // not a JSON line (e.g. a stack trace): not the bridge's
+    }
+    if (!entry.eventId) continue;
+    const seen = events.get(entry.eventId) ?? { handlings: 0 };
+    seen.handlings++;
+    if (seen.acceptedAt === undefined && entry.message === 'bridge: event accepted' && entry.time)
+      seen.acceptedAt = Date.parse(entry.time);
+    events.set(entry.eventId, seen);
+  }
+  return events;
+}
+
+/**
+ * History events per input of some workflows (their whole history over the inputs each was given):
+ * how much Temporal persists for one inbound event, the server's share of the cost.
+ */
+export async function historyEventsPerInput(
+  client: Client,
+  workflows: readonly { workflowId: string; inputs: number }[],
+): Promise<number> {
+  let events = 0;
+  let inputs = 0;
+  for (const { workflowId, inputs: given } of workflows) {
+    events += (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+    inputs += given;
+  }
+  return round(events / inputs, 2);
+}

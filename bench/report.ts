@@ -23,6 +23,8 @@ export interface Figure {
 /** What one benchmark returns: its rows, and the measurements behind them for the JSON file. */
 export interface BenchmarkResult {
   figures: Figure[];
+  /** Lines printed under the table: where the time went, for finding a bottleneck. */
+  notes?: string[];
   details: Record<string, unknown>;
 }
 

@@ -52,10 +52,13 @@ async function main(cleanup: Cleanup): Promise<void> {
       );
   }
   const figures = Object.values(results).flatMap((result) => result.figures);
-  console.log(`\n${table(figures)}\n`);
+  const notes = Object.values(results).flatMap((result) => result.notes ?? []);
+  console.log(`\n${table(figures)}\n${notes.map((note) => `\n${note}`).join('')}\n`);
   console.log(`details and machine: ${writeResults({ startedAt, options, machine: host, results })}`);
   if (rig)
-    console.log(`server and worker logs (after the lab stops): ${join(resultsPath(startedAt), 'logs')}`);
+    console.log(
+      `logs (and CPU profiles with --cpu-prof) once the lab has stopped: ${resultsPath(startedAt)}/`,
+    );
 }
 
 const cleanup = new Cleanup();

@@ -143,6 +143,8 @@ export async function scaleBenchmark(
     concurrency,
     say('carepath'),
   );
+  const perThousand = (side: typeof carepath) =>
+    round(((side.residentMiB - side.idleResidentMiB) * 1000) / journeys, 0);
   const notJudged = journeys < 10_000 ? `run at ${journeys}; --journeys 10000 for the target` : undefined;
   return {
     figures: [
@@ -168,6 +170,10 @@ export async function scaleBenchmark(
         carepath: carepath.admitSeconds,
         baseline: bare.admitSeconds,
       },
+    ],
+    notes: [
+      `scale: worker RSS grew ${perThousand(carepath)} MiB per 1,000 open journeys (carepath, from ${carepath.idleResidentMiB} MiB idle) vs ` +
+        `${perThousand(bare)} MiB (baseline, from ${bare.idleResidentMiB} MiB); admissions ${carepath.admissionsPerSecond} vs ${bare.admissionsPerSecond} per second`,
     ],
     details: {
       arrangement: `fresh workers, each in a child process, against the same lab servers; ${journeys} journeys, ${concurrency} sent at a time on both sides; carepath's RSS is its whole services process (worker, bridge, API, codec server)`,

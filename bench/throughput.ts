@@ -1,8 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { episodeWorkflowId } from '../workflows/definitions';
 import type { Progress } from './lab/lab';
 import { countSignal } from './bare/definitions';
 import type { countingWorkflow } from './bare/workflows';
-import { ticker, round } from './measure';
+import { bridgeLog, historyEventsPerInput, ticker, round } from './measure';
 import type { BenchOptions } from './options';
 import type { BenchmarkResult } from './report';
 import type { Rig } from './rig';
@@ -10,6 +11,8 @@ import { throughputClient, type ScriptedClient } from './scenario';
 import { forEachConcurrently, ratePerSecond } from './stats';
 
 const deadlineMs = 15 * 60_000;
+/** Clients whose histories are counted after a run. */
+const historySample = 20;
 
 /**
  * carepath: every client's events produced to Kafka in order, `concurrency` clients at a time;
@@ -40,13 +43,25 @@ async function carepathRun(
     });
     const allProduced = Date.now();
     const finished = await rig.arrivals.waitForAll(keys, deadlineMs);
+    const cpuShares = cpu.stop();
+    const bridge = bridgeLog(rig.workers.services.logFile);
+    const handlings = clients
+      .flatMap((client) => client.events)
+      .reduce((n, event) => n + (bridge.get(event.eventId)?.handlings ?? 0), 0);
     return {
       events: total,
       outboundRecords: keys.length,
       elapsedMs: finished - started,
       allInKafkaAfterMs: allProduced - started,
       eventsPerSecond: ratePerSecond(total, finished - started),
-      cpu: cpu.stop(),
+      bridgeHandlingsPerEvent: round(handlings / total, 2),
+      historyEventsPerEvent: await historyEventsPerInput(
+        rig.temporal,
+        clients
+          .slice(0, historySample)
+          .map((c) => ({ workflowId: episodeWorkflowId(c.clientId), inputs: c.events.length })),
+      ),
+      cpu: cpuShares,
     };
   } finally {
     tick.stop();
@@ -95,17 +110,28 @@ async function bareRun(
       finished = Math.max(finished, await handle.result());
       completed++;
     });
+    const cpuShares = cpu.stop();
     return {
       events: total,
       elapsedMs: finished - started,
       allSentAfterMs: allSent - started,
       eventsPerSecond: ratePerSecond(total, finished - started),
-      cpu: cpu.stop(),
+      historyEventsPerEvent: await historyEventsPerInput(
+        rig.temporal,
+        clients
+          .slice(0, historySample)
+          .map((c) => ({ workflowId: `bare-${c.clientId}`, inputs: c.events.length })),
+      ),
+      cpu: cpuShares,
     };
   } finally {
     tick.stop();
   }
 }
+
+/** Temporal server CPU seconds per 1,000 events of a run. */
+const perThousand = (run: { events: number; cpu: Record<string, { cpuSeconds: number }> }) =>
+  round(((run.cpu.temporal?.cpuSeconds ?? 0) * 1000) / run.events, 1);
 
 const scripted = (prefix: string, count: number, events: number) =>
   Array.from({ length: count }, (_, i) => throughputClient(`${prefix}-${i + 1}`, 'default', events));
@@ -138,6 +164,11 @@ export async function throughputBenchmark(
         baseline: bare.eventsPerSecond,
         target: { kind: 'ratio-at-least', value: 0.8 },
       },
+    ],
+    notes: [
+      `throughput: per inbound event, Temporal history events ${carepath.historyEventsPerEvent} (carepath) vs ${bare.historyEventsPerEvent} (baseline), ` +
+        `Temporal server CPU ${perThousand(carepath)} vs ${perThousand(bare)} s per 1,000 events; ` +
+        `the bridge handled each event ${carepath.bridgeHandlingsPerEvent} times`,
     ],
     details: {
       arrangement: `both workers in a child process against the same lab servers; ${clients} clients × ${events} events, ${concurrency} clients at a time on both sides`,
