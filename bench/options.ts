@@ -25,12 +25,12 @@ export const benchOptionsSchema = z.object({
     )
     .optional()
     .describe(`some of ${benchmarkNames.join(',')} (default: all)`),
-  clients: count(1, 100_000).default(200).describe('throughput: synthetic clients'),
-  events: count(2, 500).default(10).describe('throughput: inbound events per client, admission included'),
+  clients: count(1, 100_000).default(100).describe('throughput: synthetic clients'),
+  events: count(2, 500).default(6).describe('throughput: inbound events per client, admission included'),
   concurrency: count(1, 1000).default(20).describe('clients driven at once, on both sides'),
-  'latency-clients': count(1, 100_000).default(100).describe('latency: clients, each a stream of probes'),
+  'latency-clients': count(1, 100_000).default(40).describe('latency: clients, each a stream of probes'),
   probes: count(1, 20).default(3).describe('latency: probes (missed sessions) per client'),
-  journeys: count(1, 100_000).default(2000).describe('scale: journeys admitted and held open'),
+  journeys: count(1, 100_000).default(1000).describe('scale: journeys admitted and held open'),
   program: z
     .enum(Object.keys(programs) as [string, ...string[]], {
       message: `expected one of ${Object.keys(programs).join(', ')}`,

@@ -4,7 +4,7 @@ describe('npm run bench options', () => {
   test('defaults run all four benchmarks at sizes for a few minutes', () => {
     const options = parseBenchOptions([]);
     expect(options.only).toBeUndefined();
-    expect(options).toMatchObject({ clients: 200, events: 10, concurrency: 20, journeys: 2000 });
+    expect(options).toMatchObject({ clients: 100, events: 6, concurrency: 20, journeys: 1000 });
     expect(options.program).toBe('milestone-tapered-iop');
   });
 
@@ -41,7 +41,7 @@ describe('npm run bench options', () => {
   });
 
   test('usage lists every option with its default', () => {
-    expect(usage()).toMatch(/--journeys\s+scale: journeys admitted and held open \(default 2000\)/);
+    expect(usage()).toMatch(/--journeys\s+scale: journeys admitted and held open \(default 1000\)/);
     expect(usage()).toMatch(/--only\s+some of throughput,latency,scale,long/);
   });
 });
