@@ -4,13 +4,16 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   workflowInfo,
   type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import type { EffectActivities, EffectBatch } from '../activities/effects';
 import {
   admit,
@@ -49,17 +52,38 @@ import { batchSummary, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
 import type { z } from 'zod';
 
-const activityOptions: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  // Unlimited attempts: an effect is never dropped, however long Kafka is away.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+// Unlimited attempts: an effect is never dropped, however long Kafka is away.
+const retry: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+};
+const activityOptions: ActivityOptions = { startToCloseTimeout: '30 seconds', retry };
+/**
+ * Effects leave through local activities: a publish is one Kafka send from the worker that made the
+ * decision, so a round trip through Temporal's task queue would add three history events and a
+ * workflow task per batch for nothing (see README, "Benchmarks"). A crashed worker's batch is sent
+ * again by the next worker, with the same effect ids, as a retried activity would be. After a failed
+ * send the retry waits on a workflow timer, not in the worker: the workflow task completes, so
+ * coordinators' updates are answered while Kafka is away.
+ */
+const localActivityOptions: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry,
+  localRetryThreshold: '1 second',
 };
 const activities = proxyActivities<EffectActivities>(activityOptions);
-const send = {
-  'care-events': activities.publishCareEvents,
-  'staff-notifications': activities.notifyStaff,
-  'billing-events': activities.publishBillingEvents,
-} as const;
+const localActivities = proxyLocalActivities<EffectActivities>(localActivityOptions);
+const streams = (proxy: typeof activities | typeof localActivities) =>
+  ({
+    'care-events': proxy.publishCareEvents,
+    'staff-notifications': proxy.notifyStaff,
+    'billing-events': proxy.publishBillingEvents,
+  }) as const;
+const send = streams(activities);
+const sendLocally = streams(localActivities);
+/** Histories recorded before effects became local activities replay with the activities they had. */
+const localEffectsPatch = 'effects-as-local-activities';
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -198,13 +222,16 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
       programId: state.programId,
       effects: streamEffects,
     });
+    const local = patched(localEffectsPatch);
     await Promise.all(
-      [...routeEffects(effects)].map(([stream, streamEffects]) =>
-        send[stream].executeWithOptions(
-          { ...activityOptions, summary: batchSummary(stream, streamEffects) },
-          [batch(streamEffects)],
-        ),
-      ),
+      [...routeEffects(effects)].map(([stream, streamEffects]) => {
+        const summary = batchSummary(stream, streamEffects);
+        return local
+          ? sendLocally[stream].executeWithOptions({ ...localActivityOptions, summary }, [
+              batch(streamEffects),
+            ])
+          : send[stream].executeWithOptions({ ...activityOptions, summary }, [batch(streamEffects)]);
+      }),
     );
   };
 

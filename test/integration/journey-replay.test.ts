@@ -13,6 +13,10 @@ import { historyFixturesDir } from './journey-driver';
  */
 describe('recorded journey histories', () => {
   const files = readdirSync(historyFixturesDir).filter((file) => file.endsWith('.history'));
+  // Histories of the code before each patch stay: journeys running then must still replay.
+  const olderFiles = readdirSync(historyFixturesDir, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => file.endsWith('.history') && !files.includes(file),
+  );
 
   test('cover every reference program and continue-as-new', () => {
     expect(files).toEqual(
@@ -27,8 +31,14 @@ describe('recorded journey histories', () => {
     );
   });
 
+  test('include journeys recorded before effects became local activities', () => {
+    expect(olderFiles).toEqual(
+      expect.arrayContaining([join('with-effect-activities', 'reference-milestone-tapered-iop.history')]),
+    );
+  });
+
   test('replay deterministically with the current workflow code', async () => {
-    const histories = files.map((file) => ({
+    const histories = [...files, ...olderFiles].map((file) => ({
       workflowId: file.replace(/\.history$/, ''),
       history: temporal.api.history.v1.History.decode(readFileSync(join(historyFixturesDir, file))),
     }));

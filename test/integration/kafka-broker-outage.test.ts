@@ -73,13 +73,13 @@ test('broker stopped while effects are pending → after restart every expected 
       ...(await services.journeys.recordEventAndWait(client.relapse())).effects,
       ...(await services.journeys.recordEventAndWait(client.discharge())).effects,
     ];
-    // The activities are failing against the stopped broker, and Temporal keeps retrying them.
+    // The effects' sends are failing against the stopped broker, and the workflow keeps retrying them.
     const handle = server.client.workflow.getHandle(episodeWorkflowId(client.clientId));
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      if (pending.some((activity) => (activity.attempt ?? 0) >= 2)) break;
-      if (Date.now() > deadline) throw new Error('no activity was retried while the broker was down');
+      const events = (await handle.fetchHistory()).events ?? [];
+      if (events.some((event) => event.markerRecordedEventAttributes?.failure)) break;
+      if (Date.now() > deadline) throw new Error('no failed send was recorded while the broker was down');
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
 

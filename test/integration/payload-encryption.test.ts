@@ -14,18 +14,39 @@ import { testStack } from '../stack/test-stack';
 import { adultIntake, coordinator, counsellor, RecordingPublisher } from './journey-driver';
 
 /** Every payload in a history, with whether it sits in search attributes (which stay plain by design). */
-function payloadsOf(
-  value: unknown,
-  inSearchAttributes = false,
-): { payload: Payload; searchAttribute: boolean }[] {
+type PayloadKind = 'data' | 'search-attribute' | 'sdk-marker';
+
+/**
+ * Every payload in a history, and whose it is: carepath's data (encrypted), search attributes (codes
+ * for visibility, never encrypted), or the SDK's own marker bookkeeping (a patch id, a local
+ * activity's sequence number and times), which the SDK writes without the data converter.
+ */
+function payloadsOf(value: unknown, kind: PayloadKind = 'data'): { payload: Payload; kind: PayloadKind }[] {
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return [];
   const record = value as Record<string, unknown>;
   if (record.data instanceof Uint8Array && typeof record.metadata === 'object')
-    return [{ payload: record as Payload, searchAttribute: inSearchAttributes }];
+    return [{ payload: record as Payload, kind }];
+  // A marker's `patch-data` and a local activity's `data` are the SDK's; its `result` is ours.
+  const sdkOwned = typeof record.markerName === 'string' ? ['patch-data', 'data'] : [];
   return Object.entries(record).flatMap(([key, child]) =>
-    payloadsOf(child, inSearchAttributes || key === 'searchAttributes'),
+    key === 'details' && sdkOwned.length > 0
+      ? Object.entries(child as Record<string, unknown>).flatMap(([detail, payloads]) =>
+          payloadsOf(payloads, sdkOwned.includes(detail) ? 'sdk-marker' : kind),
+        )
+      : payloadsOf(child, key === 'searchAttributes' ? 'search-attribute' : kind),
   );
 }
+const sdkMarkerFields = new Set([
+  'id',
+  'deprecated',
+  'seq',
+  'attempt',
+  'activity_id',
+  'activity_type',
+  'complete_time',
+  'backoff',
+  'original_schedule_time',
+]);
 
 const ring = (currentKeyId: string, ...keyIds: string[]): KeyRing => ({
   currentKeyId,
@@ -140,10 +161,17 @@ describe('journey payloads on the dev server', () => {
       expect({ value, found: stored.includes(value) }).toEqual({ value, found: false });
 
     const payloads = payloadsOf(history);
-    const encrypted = payloads.filter((p) => !p.searchAttribute).map((p) => p.payload);
+    const encrypted = payloads.filter((p) => p.kind === 'data').map((p) => p.payload);
     expect(encrypted.length).toBeGreaterThan(5);
     expect(encrypted.filter((p) => !isEncrypted(p))).toEqual([]);
-    const searchAttributes = payloads.filter((p) => p.searchAttribute).map((p) => text(p.payload.data));
+    const markerFields = payloads
+      .filter((p) => p.kind === 'sdk-marker')
+      .flatMap((p) => Object.keys(JSON.parse(text(p.payload.data)) as object));
+    expect(markerFields).toContain('activity_type');
+    expect(markerFields.filter((field) => !sdkMarkerFields.has(field))).toEqual([]);
+    const searchAttributes = payloads
+      .filter((p) => p.kind === 'search-attribute')
+      .map((p) => text(p.payload.data));
     expect(searchAttributes.join(' ')).toContain('"iop"');
 
     const codec = new EncryptionCodec(keys);
@@ -185,7 +213,7 @@ describe('journey payloads on the dev server', () => {
     const history = await plainClient.workflow.getHandle(episodeWorkflowId(clientId)).fetchHistory();
     const keyIds = new Set(
       payloadsOf(history)
-        .filter((p) => !p.searchAttribute)
+        .filter((p) => p.kind === 'data')
         .map((p) => text(p.payload.metadata?.[keyIdMetadata])),
     );
     expect([...keyIds].sort()).toEqual(['2025-a', '2025-b']);

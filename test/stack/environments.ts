@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -11,8 +11,14 @@ import { testStack } from './test-stack';
 // The services' structured, redacted log, as in production; INFO lines would bury test output.
 installTemporalLogging('WARN');
 
-/** The test file's payload key: tests run with encryption on, as carepath always does. */
-export const testKeyRing: KeyRing = { currentKeyId: 'test-1', keys: new Map([['test-1', randomBytes(32)]]) };
+/**
+ * The tests' payload key: tests run with encryption on, as carepath always does. Fixed, because the
+ * recorded replay fixtures (test/fixtures/histories) are encrypted with it; it protects nothing else.
+ */
+export const testKeyRing: KeyRing = {
+  currentKeyId: 'test-1',
+  keys: new Map([['test-1', createHash('sha256').update('carepath test payload key').digest()]]),
+};
 export const testDataConverter = carepathDataConverter(testKeyRing);
 
 /**
