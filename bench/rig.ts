@@ -55,21 +55,26 @@ async function startWorkers(lab: Lab, tag: string, files: RigFiles, progress: Pr
   progress(
     `starting carepath's services and the bare worker (task queues ${servicesTaskQueue}, ${bareTaskQueue})…`,
   );
-  const [services, bare] = await Promise.all([
-    startServicesProcess(lab, {
-      name: `services-${tag}`,
-      env: { TEMPORAL_TASK_QUEUE: servicesTaskQueue },
-      ...profiled(`services-${tag}`),
-    }),
-    startLabProcess(lab, {
+  // One after the other: each creates topics at start, and a broker slow to elect their leaders
+  // has failed a start that overlapped the other's (KafkaJSProtocolError: not host this topic-partition).
+  const services = await startServicesProcess(lab, {
+    name: `services-${tag}`,
+    env: { TEMPORAL_TASK_QUEUE: servicesTaskQueue },
+    ...profiled(`services-${tag}`),
+  });
+  try {
+    const bare = await startLabProcess(lab, {
       name: `bare-${tag}`,
       ...profiled(`bare-${tag}`),
       entry: 'bench/bare/worker.js',
       readyLine: bareWorkerReady,
       env: { TEMPORAL_TASK_QUEUE: bareTaskQueue },
-    }),
-  ]);
-  return { services, bare, servicesTaskQueue, bareTaskQueue };
+    });
+    return { services, bare, servicesTaskQueue, bareTaskQueue };
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
 }
 
 /**
