@@ -62,6 +62,17 @@ function javaArgs(opts: KafkaBrokerOptions, main: string, ...args: string[]) {
   ];
 }
 
+/**
+ * A new KRaft cluster id: 16 random bytes in base64url, as Kafka makes them, and like Kafka's own never
+ * starting with '-', which the storage tool would read as an option (1 start in 64 failed so).
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Writes the config and, on first start only, formats the KRaft metadata log with a new cluster id. */
 function prepare(opts: KafkaBrokerOptions) {
   mkdirSync(opts.dir, { recursive: true });
@@ -69,14 +80,13 @@ function prepare(opts: KafkaBrokerOptions) {
   writeFileSync(config, serverProperties(opts));
   writeFileSync(join(opts.dir, 'log4j.properties'), log4jProperties);
   if (existsSync(join(opts.dir, 'data', 'meta.properties'))) return config;
-  const clusterId = randomBytes(16).toString('base64url');
   const args = javaArgs(
     opts,
     'kafka.tools.StorageTool',
     'format',
     '--ignore-formatted',
     '-t',
-    clusterId,
+    newClusterId(),
     '-c',
     config,
   );
