@@ -88,16 +88,18 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
           })
           .map(({ origin, reason }) => [origin, reason]),
       );
-    const pendingActivities = async () =>
+    // Effects leave through local activities inside workflow tasks (or activities, for histories from
+    // before): a task a killed worker held is retried after its timeout and may publish again.
+    const workInFlight = async () =>
       (
         await mapLimited(clientIds, async (clientId) => {
-          const description = await client.workflow.getHandle(episodeWorkflowId(clientId)).describe();
-          return description.raw.pendingActivities?.length ?? 0;
+          const { raw } = await client.workflow.getHandle(episodeWorkflowId(clientId)).describe();
+          return (raw.pendingActivities?.length ?? 0) + (raw.pendingWorkflowTask ? 1 : 0);
         })
       ).reduce((a, b) => a + b, 0);
 
     // Done when every expected event is out, every dead letter is in, every journey has applied all
-    // its events, no effect is still being retried, and then nothing more arrives for a moment.
+    // its events, no task is still in flight, and then nothing more arrives for a moment.
     const deadline = Date.now() + run.settleSeconds * 1000;
     let reported = 0;
     for (;;) {
@@ -114,8 +116,8 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
         if (applied < expected.applied) waitingFor.push(`${expected.applied - applied} events to be applied`);
       }
       if (waitingFor.length === 0) {
-        const pending = await pendingActivities().catch(() => -1);
-        if (pending !== 0) waitingFor.push(`${pending} pending activities`);
+        const pending = await workInFlight().catch(() => -1);
+        if (pending !== 0) waitingFor.push(`${pending} workflow or activity tasks in flight`);
       }
       if (waitingFor.length === 0) {
         const before = tap.events.length + tap.deadLetters.length;
