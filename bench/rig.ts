@@ -33,8 +33,13 @@ export interface Rig {
   arrivals: Arrivals;
   /** Produces one inbound client event to carepath's client-events topic, as an EHR feed would. */
   produce(event: ClientEvent): Promise<void>;
-  /** Stops both workers and starts fresh ones on new task queues: a clean slate for memory. */
-  restartWorkers(tag: string): Promise<void>;
+  /**
+   * Fresh workers on new task queues, a clean slate for memory: both are restarted unless no
+   * benchmark has used them yet.
+   */
+  freshWorkers(tag: string): Promise<void>;
+  /** Marks the workers as used by a benchmark. */
+  used(): void;
   /** CPU used per process (services, bare, Temporal, Kafka, this load generator) over a phase. */
   cpu(): { stop(): Record<string, CpuShare> };
 }
@@ -98,6 +103,7 @@ export async function startRig(progress: Progress, cleanup: Cleanup, files: RigF
   cleanup.add('the outbound tap', () => tap.stop());
   const connection = await Connection.connect({ address: lab.temporalAddress });
   cleanup.add('the Temporal client', () => connection.close());
+  let used = false;
   return {
     lab,
     get workers() {
@@ -108,10 +114,13 @@ export async function startRig(progress: Progress, cleanup: Cleanup, files: RigF
     async produce(event) {
       await producer.send({ topic: carepathTopics['client-events'], messages: [inboundRecord(event)] });
     },
-    async restartWorkers(tag) {
+    async freshWorkers(tag) {
+      if (!used) return;
       await Promise.all([workers.services.stop(), workers.bare.stop()]);
       workers = await startWorkers(lab, tag, files, progress);
+      used = false;
     },
+    used: () => void (used = true),
     cpu: () =>
       cpuMeter({
         services: workers.services.pid,

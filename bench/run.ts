@@ -41,15 +41,14 @@ async function main(cleanup: Cleanup): Promise<void> {
   let rig: Rig | undefined;
   for (const name of selected) {
     if (name === 'long') results.long = await longJourneyBenchmark(options, progress, cleanup);
-    else
-      results[name] = await onRig[name](
-        (rig ??= await startRig(progress, cleanup, {
-          logsDir: join(resultsPath(startedAt), 'logs'),
-          ...(options['cpu-prof'] && { profilesDir: join(resultsPath(startedAt), 'profiles') }),
-        })),
-        options,
-        progress,
-      );
+    else {
+      rig ??= await startRig(progress, cleanup, {
+        logsDir: join(resultsPath(startedAt), 'logs'),
+        ...(options['cpu-prof'] && { profilesDir: join(resultsPath(startedAt), 'profiles') }),
+      });
+      results[name] = await onRig[name](rig, options, progress);
+      rig.used();
+    }
   }
   const figures = Object.values(results).flatMap((result) => result.figures);
   const notes = Object.values(results).flatMap((result) => result.notes ?? []);

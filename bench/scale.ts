@@ -96,7 +96,7 @@ export async function scaleBenchmark(
   const say = (side: string) => (message: string) => progress(`scale (${side}): ${message}`);
   const { journeys, concurrency } = opts;
   // Fresh workers on task queues of their own: memory and the open count are this load's alone.
-  await rig.restartWorkers('scale');
+  await rig.freshWorkers('scale');
   const { workers } = rig;
   say('baseline')(
     `${journeys} workflows started straight on Temporal, each publishing one record, ${concurrency} at a time`,
