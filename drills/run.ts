@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startLab, type Lab } from '../bench/lab/lab';
@@ -81,6 +84,14 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** An error and its causes (a Temporal client error wraps the gRPC status that says why). */
+function describeError(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e !== undefined && messages.length < 4; e = (e as { cause?: unknown }).cause)
+    messages.push(e instanceof Error ? e.message : String(e));
+  return messages.join(': ');
+}
+
 /** Runs the drills one after the other on one lab; a drill that throws counts as failed. */
 async function runDrills(names: readonly DrillName[], sizes: DrillSizes, harness: Harness) {
   const results: DrillResult[] = [];
@@ -107,7 +118,7 @@ async function runDrills(names: readonly DrillName[], sizes: DrillSizes, harness
           expectedDeadLetters: 0,
           stateMismatches: 0,
         },
-        problems: [`the drill could not run: ${error instanceof Error ? error.message : String(error)}`],
+        problems: [`the drill could not run: ${describeError(error)}`],
         passed: false,
         seconds: (Date.now() - started) / 1000,
       };
@@ -138,6 +149,7 @@ async function main(): Promise<number> {
   let lab: Lab | undefined;
   let harness: Harness | undefined;
   let interrupted = false;
+  let passed = false;
   // A drill stops and starts servers that run detached from this terminal: Ctrl-C must take them down too.
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
@@ -154,14 +166,21 @@ async function main(): Promise<number> {
     if (interrupted) return 130;
     harness = await Harness.open(lab, progressOf('lab'));
     const results = await runDrills(names, sizes, harness);
+    passed = results.every((result) => result.passed);
     process.stdout.write(
       `${countsTable(results)}\n\n(a/b: measured/expected; seed ${sizes.seed}; ` +
         `${Math.round((Date.now() - started) / 1000)} s in all)\n`,
     );
-    return results.every((result) => result.passed) ? 0 : 1;
+    return passed ? 0 : 1;
   } finally {
     // Nothing more is measured: the services need no graceful stop.
     await harness?.close(5000);
+    if (lab && !passed) {
+      // The servers' and services' logs say what went wrong; the lab's data dir goes with it.
+      const kept = mkdtempSync(join(tmpdir(), 'carepath-drill-logs-'));
+      cpSync(join(lab.dataDir, 'logs'), kept, { recursive: true });
+      process.stdout.write(`The lab's logs are kept in ${kept}\n`);
+    }
     await lab?.close();
   }
 }
@@ -169,9 +188,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    drillLog('warn', 'drills could not run', {
-      error: error instanceof Error ? error.message : String(error),
-    });
+    drillLog('warn', 'drills could not run', { error: describeError(error) });
     process.exit(1);
   },
 );

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OutboundTap } from '../bench/lab/outbound-tap';
 import { UnknownClient } from '../client/errors';
 import type { Journeys } from '../client/journeys';
-import type { ClientEvent } from '../schemas';
+import type { ClientEvent, EpisodeState } from '../schemas';
 import type { DeadLetterReason } from '../schemas/contract';
 import { episodeWorkflowId } from '../workflows/definitions';
 import type { Harness, InboundMarks } from './harness';
@@ -53,6 +53,22 @@ const sortedJson = (counts: Record<string, number | undefined>) =>
 async function appliedSoFar(journeys: Journeys, clientIds: readonly string[]): Promise<number> {
   const states = await mapLimited(clientIds, (clientId) => journeys.state(clientId).catch(() => undefined));
   return states.reduce((n, state) => n + new Set(state?.recentEventIds).size, 0);
+}
+
+/**
+ * The journey's state, or undefined when it was never started. A busy worker can let a query time
+ * out: that is retried, so the verdict rests on the journey's state, not on the lab's load.
+ */
+async function finalState(journeys: Journeys, clientId: string): Promise<EpisodeState | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await journeys.state(clientId);
+    } catch (error) {
+      if (error instanceof UnknownClient) return undefined;
+      if (attempt >= 5) throw error;
+      await sleep(2000 * attempt);
+    }
+  }
 }
 
 /** How long the bridge may take to commit what it has handled, once everything else is done. */
@@ -153,12 +169,7 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
     const missing = [...expected.outbound].filter((key) => !seen.has(key));
     const unexpected = [...seen.keys()].filter((key) => !expected.outbound.has(key));
     // A journey that was never started (its admission lost) counts as a state mismatch, applied nothing.
-    const states = await mapLimited(clientIds, (clientId) =>
-      journeys.state(clientId).catch((error: unknown) => {
-        if (error instanceof UnknownClient) return undefined;
-        throw error;
-      }),
-    );
+    const states = await mapLimited(clientIds, (clientId) => finalState(journeys, clientId));
     let applied = 0;
     let appliedTwice = 0;
     const mismatches: string[] = [];
