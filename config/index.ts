@@ -32,6 +32,15 @@ export const environmentSchema = z.object({
   TEMPORAL_NAMESPACE: identifier('default').default('default'),
   TEMPORAL_TASK_QUEUE: identifier('carepath-journeys').default('carepath-journeys'),
   TEMPORAL_UI_PORT: port.default(8233),
+  // Each journey held in the worker's cache costs about 1.5 MB (measured by `npm run bench`, scale);
+  // the SDK's default sizes the cache by heap limit (about 2,300 here), which outgrows the memory
+  // budget long before 10,000 open journeys. Journeys beyond it are replayed when they next wake.
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ message: 'expected a whole number of journeys (2-100000)' })
+    .int('expected a whole number of journeys (2-100000)')
+    .min(2, 'expected a whole number of journeys (2-100000)')
+    .max(100000, 'expected a whole number of journeys (2-100000)')
+    .default(500),
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
@@ -106,7 +115,14 @@ export const configVariables = Object.keys(environmentSchema.shape) as (keyof z.
 
 export interface CarepathConfig {
   mode: 'local' | 'production';
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiPort: number;
+    /** Journeys the worker keeps in memory between their events. */
+    maxCachedWorkflows: number;
+  };
   kafka: {
     brokers: string[];
     clientId: string;
@@ -217,6 +233,7 @@ export function loadConfig(
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
+      maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
     kafka: {
       brokers: e.KAFKA_BROKERS,

@@ -51,6 +51,7 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     taskQueue: config.temporal.taskQueue,
     publisher: kafkaEffectPublisher(sender),
     dataConverter,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const bridge = await startBridge({

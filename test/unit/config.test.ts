@@ -9,6 +9,7 @@ describe('loadConfig', () => {
         address: '127.0.0.1:7233',
         namespace: 'default',
         taskQueue: 'carepath-journeys',
+        maxCachedWorkflows: 500,
         uiPort: 8233,
       },
       kafka: {
@@ -47,6 +48,7 @@ describe('loadConfig', () => {
     ['KAFKA_BROKERS', '127.0.0.1:9092,oops', /KAFKA_BROKERS="127.0.0.1:9092,oops": expected host:port/],
     ['CAREPATH_API_PORT', '70000', /CAREPATH_API_PORT="70000": expected a TCP port number \(1-65535\)/],
     ['TEMPORAL_UI_PORT', 'eighty', /TEMPORAL_UI_PORT="eighty": expected a TCP port number/],
+    ['TEMPORAL_MAX_CACHED_WORKFLOWS', '1', /TEMPORAL_MAX_CACHED_WORKFLOWS="1": expected a whole number/],
     ['CAREPATH_MODE', 'staging', /CAREPATH_MODE="staging": expected 'local' or 'production'/],
     ['TEMPORAL_TASK_QUEUE', 'has space', /TEMPORAL_TASK_QUEUE="has space": expected letters, digits/],
   ])('a bad %s stops start-up naming the variable and what is allowed', (variable, value, message) => {
