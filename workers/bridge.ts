@@ -4,7 +4,6 @@ import type { Topics } from '../schemas/contract';
 import { deadLetterRecord } from './inbound/dead-letter';
 import { decodeInbound } from './inbound/decode';
 import { deliver, type Delivery, type JourneyPort } from './inbound/deliver';
-import { committableOffset, handleInClientOrder, InFlightLimit } from './inbound/client-order';
 import { BridgeStopping, defaultBackoff, retryUntilDone, type Backoff } from './inbound/retry';
 import { logLine } from './log';
 
@@ -17,13 +16,7 @@ export interface BridgeOptions {
   groupId: string;
   maxMessageBytes: number;
   backoff?: Backoff;
-  /** Messages handed to Temporal at once, across partitions (each client's still one at a time). */
-  maxInFlight?: number;
-  partitionsConsumedConcurrently?: number;
 }
-
-const defaultMaxInFlight = 64;
-const defaultPartitionsConsumedConcurrently = 6;
 
 export interface RunningBridge {
   /** Finishes (or abandons, uncommitted) the message in hand, commits nothing more and leaves the group. */
@@ -32,7 +25,7 @@ export interface RunningBridge {
 
 /**
  * The inbound bridge: a consumer group on the client-events topic that applies each message to its
- * client's journey, in order per client (records are keyed by client id), many clients at once.
+ * client's journey, in order per partition (per client, as records are keyed by client id).
  *
  * Nothing lost: a message's offset is committed only after Temporal accepted its event (or its dead
  * letter was acknowledged); transient errors are retried with backoff, never skipped. Nothing
@@ -89,36 +82,26 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     } else {
       logLine('info', `bridge: event ${delivery.kind}`, { ...ids, ...event });
     }
+    // Commits are cumulative: one that fails (a rebalance, the broker away) is covered by the next,
+    // or the message is read again and recognised as a redelivery.
+    await consumer
+      .commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
+      .catch((error: unknown) =>
+        logLine('warn', 'bridge: offset commit failed; the message may be read again', {
+          ...ids,
+          error: error instanceof Error ? error.name : 'unknown',
+        }),
+      );
   };
 
-  const limit = new InFlightLimit(opts.maxInFlight ?? defaultMaxInFlight);
   await consumer.run({
     autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently:
-      opts.partitionsConsumedConcurrently ?? defaultPartitionsConsumedConcurrently,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-      if (!isRunning() || isStale()) return;
-      const { topic, partition } = batch;
-      const { handled, failure } = await handleInClientOrder(batch.messages, limit, async (message) => {
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      try {
         await handle(topic, partition, message, heartbeat);
-        // A long batch must not cost the partition; kafkajs sends at most one heartbeat per interval.
-        await heartbeat().catch(() => undefined);
-      });
-      const offset = committableOffset(batch.messages, handled);
-      // Commits are cumulative: one that fails (a rebalance, the broker away) is covered by the next,
-      // or the messages are read again and recognised as redeliveries.
-      if (offset !== undefined) {
-        await consumer.commitOffsets([{ topic, partition, offset }]).catch((error: unknown) =>
-          logLine('warn', 'bridge: offset commit failed; messages may be read again', {
-            topic,
-            partition,
-            offset,
-            error: error instanceof Error ? error.name : 'unknown',
-          }),
-        );
+      } catch (error) {
+        if (!(error instanceof BridgeStopping)) throw error;
       }
-      if (failure !== undefined && !(failure instanceof BridgeStopping)) throw failure;
     },
   });
 
