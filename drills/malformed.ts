@@ -34,13 +34,16 @@ const attendedBy = (clientId: string) => new SyntheticClient(clientId, 'default'
  */
 const badKinds: { reason: DeadLetterReason; build: (input: BadInput) => Message }[] = [
   {
+    // Cut short, as by a producer that died mid-write.
     reason: 'invalid-json',
     build: ({ ghostId }) => record(ghostId, inboundRecord(attendedBy(ghostId)).value.slice(0, 60)),
   },
   {
+    // Not text at all.
     reason: 'invalid-json',
     build: ({ ghostId }) => ({ key: ghostId, value: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) }),
   },
+  // A tombstone: a key without a value.
   { reason: 'invalid-json', build: ({ ghostId }) => record(ghostId, null) },
   {
     reason: 'invalid-event',
@@ -55,10 +58,12 @@ const badKinds: { reason: DeadLetterReason; build: (input: BadInput) => Message 
       record(ghostId, { ...envelope(attendedBy(ghostId)), type: 'org.carepath.client-event.teleported.v1' }),
   },
   {
+    // The envelope's id is not the event's id.
     reason: 'invalid-event',
     build: ({ ghostId }) => record(ghostId, { ...envelope(attendedBy(ghostId)), id: `${ghostId}-other` }),
   },
   {
+    // A value the event's schema refuses.
     reason: 'invalid-event',
     build: ({ ghostId }) => {
       const event = envelope(attendedBy(ghostId));
@@ -81,6 +86,7 @@ const badKinds: { reason: DeadLetterReason; build: (input: BadInput) => Message 
       record(ghostId, envelope(new SyntheticClient(ghostId, 'no-such-program').admitted())),
   },
   {
+    // Below the program's minimum age.
     reason: 'admission-refused',
     build: ({ ghostId }) => {
       const admission = new SyntheticClient(ghostId, 'default').admitted();
