@@ -33,10 +33,19 @@ const concurrency = 8;
 async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
+  const failures: unknown[] = [];
+  // A failure stops new work but lets the calls under way finish: none may outlive the connection.
   const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
+    for (let i = next++; i < items.length && failures.length === 0; i = next++) {
+      try {
+        results[i] = await fn(items[i] as T);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
+  if (failures.length > 0) throw failures[0];
   return results;
 }
 
