@@ -101,8 +101,9 @@ export async function latencyBenchmark(
   const say = (side: string) => (message: string) => progress(`latency (${side}): ${message}`);
   const shape = `${opts['latency-clients']} clients × ${opts.probes} probes, ${opts.concurrency} clients at a time`;
   say('warm-up')('a few clients on each side…');
-  await carepathRun(rig, { ...opts, 'latency-clients': 5 }, 'warm-lat', () => undefined);
-  await bareRun(rig, { ...opts, 'latency-clients': 5 }, 'warm-lat-bare', () => undefined);
+  const warmUp = { ...opts, 'latency-clients': 3, probes: 1 };
+  await carepathRun(rig, warmUp, 'warm-lat', () => undefined);
+  await bareRun(rig, warmUp, 'warm-lat-bare', () => undefined);
   say('baseline')(`${shape}: signal → activity → Kafka record read`);
   const bare = await bareRun(rig, opts, 'lat-bare', say('baseline'));
   say('carepath')(`${shape}: no-show produced to Kafka → staff notification read`);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { OutboundTap } from './lab/outbound-tap';
 import type { Progress } from './lab/lab';
@@ -54,6 +55,27 @@ export class Arrivals {
   /** How many of the keys have been read. */
   countRead(keys: readonly string[]): number {
     return keys.reduce((n, key) => n + (this.readAt.has(key) ? 1 : 0), 0);
+  }
+
+  /**
+   * Waits until every key has been read, or until none has been for `stallMs`: at a scale the
+   * servers cannot take, how far it got is the figure, not an error. Resolves with how many were
+   * read and when the last of them was.
+   */
+  async waitForAllOrStall(
+    keys: readonly string[],
+    stallMs: number,
+  ): Promise<{ read: number; lastReadAt: number; stalled: boolean }> {
+    const lastRead = () => keys.reduce((last, key) => Math.max(last, this.readAt.get(key) ?? 0), 0);
+    let read = this.countRead(keys);
+    let progressAt = Date.now();
+    while (read < keys.length && Date.now() - progressAt < stallMs) {
+      await sleep(1000);
+      const now = this.countRead(keys);
+      if (now > read) progressAt = Date.now();
+      read = now;
+    }
+    return { read, lastReadAt: lastRead(), stalled: read < keys.length };
   }
 }
 

@@ -11,17 +11,28 @@ import type { Rig } from './rig';
 import { predictOutbound } from './scenario';
 import { forEachConcurrently } from './stats';
 
-const admitDeadlineMs = 60 * 60_000;
+/** Admissions stop being waited for when none has been read for this long. */
+const stallMs = 5 * 60_000;
 const mib = 2 ** 20;
 
-/** Samples a process's resident memory every second, keeping the peak. */
+/** Resident memory in MiB; undefined once the process has gone (the benchmark then fails on its own). */
+function residentMiB(proc: LabProcess): number | undefined {
+  try {
+    return round(proc.residentBytes() / mib, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's resident memory every second, keeping the peak (in MiB). */
 function memoryWatch(proc: LabProcess) {
-  let peak = proc.residentBytes();
-  const timer = setInterval(() => (peak = Math.max(peak, proc.residentBytes())), 1000);
+  let peak = residentMiB(proc) ?? 0;
+  const sample = () => (peak = Math.max(peak, residentMiB(proc) ?? 0));
+  const timer = setInterval(sample, 1000);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, proc.residentBytes());
+      return sample();
     },
   };
 }
@@ -52,33 +63,45 @@ interface Side {
 }
 
 async function hold(rig: Rig, side: Side, journeys: number, concurrency: number, progress: Progress) {
-  const idleBytes = side.worker.residentBytes();
+  const idleMiB = residentMiB(side.worker) ?? 0;
   const marks: string[] = [];
   const tick = ticker(
     progress,
     () =>
-      `admitted ${rig.arrivals.countRead(marks)}/${journeys} (sent ${marks.length}), worker RSS ${round(side.worker.residentBytes() / mib, 0)} MiB`,
+      `admitted ${rig.arrivals.countRead(marks)}/${journeys} (sent ${marks.length}), worker RSS ${residentMiB(side.worker) ?? '?'} MiB`,
     5000,
   );
+  // A worker that dies (killed from outside, out of memory) fails the benchmark at once.
+  const died = side.worker.exited.then((how) => {
+    throw new Error(
+      `the ${side.name} worker exited (${how}) during the scale benchmark; see ${side.worker.logFile}`,
+    );
+  });
   const memory = memoryWatch(side.worker);
   const cpu = rig.cpu();
   const started = Date.now();
   try {
-    await forEachConcurrently(
-      Array.from({ length: journeys }, (_, i) => i),
-      concurrency,
-      async (i) => void marks.push(await side.admit(i)),
-    );
-    const admitted = await rig.arrivals.waitForAll(marks, admitDeadlineMs);
+    const admitting = (async () => {
+      await forEachConcurrently(
+        Array.from({ length: journeys }, (_, i) => i),
+        concurrency,
+        async (i) => void marks.push(await side.admit(i)),
+      );
+      return rig.arrivals.waitForAllOrStall(marks, stallMs);
+    })();
+    const { read, lastReadAt, stalled } = await Promise.race([admitting, died]);
     const cpuShares = cpu.stop();
     const open = await openOn(rig, side.taskQueue, journeys);
     return {
       open,
-      admitSeconds: (admitted - started) / 1000,
-      admissionsPerSecond: round((journeys * 1000) / (admitted - started), 1),
-      residentMiB: round(side.worker.residentBytes() / mib, 0),
-      peakResidentMiB: round(memory.stop() / mib, 0),
-      idleResidentMiB: round(idleBytes / mib, 0),
+      admitted: read,
+      // Stalled: admissions stopped arriving for stallMs; the time is until the last one that did.
+      stalled,
+      admitSeconds: (lastReadAt - started) / 1000,
+      admissionsPerSecond: round((read * 1000) / (lastReadAt - started), 1),
+      residentMiB: residentMiB(side.worker) ?? 0,
+      peakResidentMiB: memory.stop(),
+      idleResidentMiB: idleMiB,
       cpu: cpuShares,
     };
   } finally {
@@ -144,7 +167,15 @@ export async function scaleBenchmark(
     say('carepath'),
   );
   const perThousand = (side: typeof carepath) =>
-    round(((side.residentMiB - side.idleResidentMiB) * 1000) / journeys, 0);
+    round(((side.residentMiB - side.idleResidentMiB) * 1000) / Math.max(side.admitted, 1), 0);
+  const stalls = [carepath, bare].flatMap((side, i) =>
+    side.stalled
+      ? [
+          `scale: ${i === 0 ? 'carepath' : 'the baseline'} stalled at ${side.admitted} of ${journeys} admitted: ` +
+            `none arrived for ${stallMs / 60_000} min; figures are at that point`,
+        ]
+      : [],
+  );
   const notJudged = journeys < 10_000 ? `run at ${journeys}; --journeys 10000 for the target` : undefined;
   return {
     figures: [
@@ -157,7 +188,7 @@ export async function scaleBenchmark(
         ...(notJudged && { notJudged }),
       },
       {
-        figure: `worker RSS at ${journeys} open`,
+        figure: `worker RSS at ${journeys} admitted`,
         unit: 'MiB',
         carepath: carepath.residentMiB,
         baseline: bare.residentMiB,
@@ -166,6 +197,8 @@ export async function scaleBenchmark(
       },
       {
         figure: `time to admit ${journeys}`,
+        // Stalled sides are timed to their last admission: a shorter time for fewer journeys.
+        ...(carepath.stalled || bare.stalled ? { notJudged: 'stalled, see the note' } : {}),
         unit: 's',
         carepath: carepath.admitSeconds,
         baseline: bare.admitSeconds,
@@ -174,6 +207,7 @@ export async function scaleBenchmark(
     notes: [
       `scale: worker RSS grew ${perThousand(carepath)} MiB per 1,000 open journeys (carepath, from ${carepath.idleResidentMiB} MiB idle) vs ` +
         `${perThousand(bare)} MiB (baseline, from ${bare.idleResidentMiB} MiB); admissions ${carepath.admissionsPerSecond} vs ${bare.admissionsPerSecond} per second`,
+      ...stalls,
     ],
     details: {
       arrangement: `fresh workers, each in a child process, against the same lab servers; ${journeys} journeys, ${concurrency} sent at a time on both sides; carepath's RSS is its whole services process (worker, bridge, API, codec server)`,
