@@ -11,6 +11,7 @@ import { ensureInstalled } from '../infra/install';
 import { getProgram } from '../programs';
 import type { ClientEvent, EpisodeState, ProgramDefinition, StaffActor } from '../schemas';
 import { createJourneyWorker } from '../workers/journey-worker';
+import { journeyBundleOptions } from '../workers/workflow-bundle';
 import { countUpdate } from './bare/definitions';
 import type { countingWorkflow } from './bare/workflows';
 import type { Cleanup } from './cleanup';
@@ -249,7 +250,7 @@ export async function longJourneyBenchmark(
   // webpack's report of every module would bury the progress lines.
   const quiet = new DefaultLogger('WARN');
   const [journeyCode, bareCode] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }),
+    bundleWorkflowCode({ ...journeyBundleOptions(), logger: quiet }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./bare/workflows'), logger: quiet }),
   ]);
   // A key of the run's own: carepath always encrypts its payloads, the baseline never does.

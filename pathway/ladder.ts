@@ -1,4 +1,5 @@
-import { levelsOfCare, type LevelOfCare, type ProgramDefinition } from '../schemas';
+import type { LevelOfCare, ProgramDefinition } from '../schemas';
+import { levelsOfCare } from '../schemas/levels';
 
 /** Position on the ladder: 0 is the most intensive (detox). */
 export const intensityRank = (level: LevelOfCare): number => levelsOfCare.indexOf(level);

@@ -1,4 +1,5 @@
-import { engineActor, type EpisodeState, type ProgramDefinition, type TimerFired } from '../schemas';
+import type { EpisodeState, ProgramDefinition, TimerFired } from '../schemas';
+import { engineActor } from '../schemas/actors';
 import { armNoContactDeadline } from './level-timers';
 import { onAuthorizationReminderDue } from './authorizations';
 import { dischargeOrFlag } from './discharge';

@@ -1,6 +1,12 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createEffectActivities, type EffectPublisher } from '../activities/effects';
+import { journeyBundleOptions } from './workflow-bundle';
+
+function bundledAtStart(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
+  const { workflowsPath, preloadModules } = journeyBundleOptions();
+  return { workflowsPath, bundlerOptions: { preloadModules } };
+}
 
 /** The worker that runs journey workflows and the activities their effects leave through. */
 export function createJourneyWorker(opts: {
@@ -23,7 +29,7 @@ export function createJourneyWorker(opts: {
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : bundledAtStart()),
     activities: createEffectActivities(opts.publisher),
   });
 }

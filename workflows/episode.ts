@@ -25,18 +25,15 @@ import {
   validateCommand,
   type Decision,
 } from '../pathway';
+import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, Timer } from '../schemas';
+// From their own modules, not the index: each journey evaluates every schema module it imports.
 import {
-  clientEventSchema,
   dischargeCommandSchema,
   transitionApprovedCommandSchema,
   transitionRejectedCommandSchema,
   transitionRequestedCommandSchema,
-  type ClientEvent,
-  type CoordinatorCommand,
-  type Effect,
-  type EpisodeState,
-  type Timer,
-} from '../schemas';
+} from '../schemas/commands';
+import { clientEventSchema } from '../schemas/events';
 import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
 import {
   approveProposalUpdate,

@@ -43,6 +43,9 @@ export class AckLosingSender implements RecordSender {
   }
 }
 
+/** Partitions of the test topics; the bridge handles them side by side, as in production. */
+const partitions = 3;
+
 /** A journey worker publishing through the real kafkajs producer, and the journeys client for its task queue. */
 export async function kafkaJourneys(opts: {
   kafka: Kafka;
@@ -52,7 +55,7 @@ export async function kafkaJourneys(opts: {
 }) {
   const admin = opts.kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
+  await ensureTopics(admin, opts.topics, partitions).finally(() => admin.disconnect());
   const producer: Producer = idempotentProducer(opts.kafka);
   await producer.connect();
   const sender = new AckLosingSender(kafkajsSender(producer));
@@ -79,6 +82,7 @@ export async function kafkaJourneys(opts: {
         topics: opts.topics,
         groupId,
         maxMessageBytes: 4096,
+        partitionsConcurrently: partitions,
         backoff: { initialMs: 100, maxMs: 2000 },
       });
     },

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config';
 import { ensureInstalled } from '../../infra/install';
 import { freePort } from '../../infra/ports';
 import { startStack } from '../../infra/stack';
+import { journeyBundleOptions } from '../../workers/workflow-bundle';
 import { setTestStack } from './test-stack';
 
 /**
@@ -30,7 +31,10 @@ export default async function globalSetup(): Promise<void> {
         progress,
       ))(),
     // Bundled once per run and shared by every test's workers.
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger }),
+    bundleWorkflowCode({
+      ...journeyBundleOptions(require.resolve('../workflows')),
+      logger: quietBundlerLogger,
+    }),
   ]);
   const bundlePath = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, workflowBundle.code);
