@@ -15,8 +15,6 @@ export interface BridgeOptions {
   topics: Topics;
   groupId: string;
   maxMessageBytes: number;
-  /** Partitions handled side by side, each still in order (at most the topic's partition count helps). */
-  partitionsConcurrently: number;
   backoff?: Backoff;
 }
 
@@ -27,9 +25,7 @@ export interface RunningBridge {
 
 /**
  * The inbound bridge: a consumer group on the client-events topic that applies each message to its
- * client's journey, in order per partition (per client, as records are keyed by client id). Partitions
- * are handled side by side: one at a time, each event waited a Temporal round trip behind every other
- * client's (`npm run bench`, throughput).
+ * client's journey, in order per partition (per client, as records are keyed by client id).
  *
  * Nothing lost: a message's offset is committed only after Temporal accepted its event (or its dead
  * letter was acknowledged); transient errors are retried with backoff, never skipped. Nothing
@@ -100,7 +96,6 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
 
   await consumer.run({
     autoCommit: false,
-    partitionsConsumedConcurrently: opts.partitionsConcurrently,
     eachMessage: async ({ topic, partition, message, heartbeat }) => {
       try {
         await handle(topic, partition, message, heartbeat);

@@ -64,7 +64,6 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     topics: carepathTopics,
     groupId: config.kafka.consumerGroup,
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
-    partitionsConcurrently: config.kafka.topicPartitions,
   });
   const api = await startApi(config, dataConverter);
   const codec = await startCodecServer({

@@ -43,9 +43,6 @@ export class AckLosingSender implements RecordSender {
   }
 }
 
-/** Partitions of the test topics; the bridge handles them side by side, as in production. */
-const partitions = 3;
-
 /** A journey worker publishing through the real kafkajs producer, and the journeys client for its task queue. */
 export async function kafkaJourneys(opts: {
   kafka: Kafka;
@@ -55,7 +52,7 @@ export async function kafkaJourneys(opts: {
 }) {
   const admin = opts.kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, opts.topics, partitions).finally(() => admin.disconnect());
+  await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
   const producer: Producer = idempotentProducer(opts.kafka);
   await producer.connect();
   const sender = new AckLosingSender(kafkajsSender(producer));
@@ -82,7 +79,6 @@ export async function kafkaJourneys(opts: {
         topics: opts.topics,
         groupId,
         maxMessageBytes: 4096,
-        partitionsConcurrently: partitions,
         backoff: { initialMs: 100, maxMs: 2000 },
       });
     },
@@ -121,15 +117,21 @@ export interface TappedRecord {
 /** An independent consumer of carepath's topics: what downstream services would read. */
 export class Tap {
   readonly records: TappedRecord[] = [];
-  private constructor(private readonly consumer: Consumer) {}
+  /** The next offset to read, by topic and partition. */
+  private readonly next = new Map<string, bigint>();
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly topics: string[],
+  ) {}
 
   static async start(kafka: Kafka, topics: string[]): Promise<Tap> {
     const consumer = kafka.consumer({ groupId: `tap-${randomUUID()}` });
-    const tap = new Tap(consumer);
+    const tap = new Tap(consumer, topics);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
+        tap.next.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
         const value = message.value?.toString('utf8') ?? null;
         let json: Record<string, unknown> | undefined;
         try {
@@ -153,6 +155,22 @@ export class Tap {
 
   of(topic: string, subject?: string): TappedRecord[] {
     return this.records.filter((r) => r.topic === topic && (subject === undefined || r.key === subject));
+  }
+
+  /** True once the tap has read every record its topics held when asked. */
+  async caughtUp(kafka: Kafka): Promise<boolean> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of this.topics) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+          if ((this.next.get(`${topic}/${partition}`) ?? 0n) < BigInt(high)) return false;
+        }
+      }
+      return true;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
