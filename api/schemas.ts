@@ -86,6 +86,7 @@ export const transitionBody = z
     commandId: optionalCommandId,
     targetLevel: transitionRequestedCommandSchema.shape.targetLevel,
     reasonCode: transitionRequestedCommandSchema.shape.reasonCode,
+    overrideReasonCode: transitionRequestedCommandSchema.shape.overrideReasonCode,
   })
   .meta({ id: 'TransitionRequest' });
 

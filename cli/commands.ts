@@ -125,15 +125,20 @@ export const commands: Readonly<Record<string, Command>> = {
   },
 
   transition: {
-    usage: 'transition <clientId> <targetLevel> --reason <reasonCode>',
+    usage: 'transition <clientId> <targetLevel> --reason <reasonCode> [--override <reasonCode>]',
     summary: 'Request a change of level of care',
     positionals: ['clientId', 'targetLevel'],
-    options: { reason: { type: 'string' }, ...idempotency },
-    optionHelp: [['--reason CODE', 'why, as a reason code (e.g. needs-more-structure)'], idempotencyHelp],
+    options: { reason: { type: 'string' }, override: { type: 'string' }, ...idempotency },
+    optionHelp: [
+      ['--reason CODE', 'why, as a reason code (e.g. needs-more-structure)'],
+      ['--override CODE', "why a step-down comes before the level's typical stay"],
+      idempotencyHelp,
+    ],
     async run(target, [clientId = '', targetLevel = ''], values) {
+      const override = typeof values.override === 'string' ? { overrideReasonCode: values.override } : {};
       const { body } = await callApi(target, 'POST', path(clientId, 'transitions'), {
         ...write(values),
-        body: { targetLevel, reasonCode: required(values, 'reason') },
+        body: { targetLevel, reasonCode: required(values, 'reason'), ...override },
       });
       const a = body as Answer;
       const headline = a.proposal

@@ -54,7 +54,12 @@ const checkCriteria = (intake: Intake, level: LevelOfCare, program: ProgramDefin
       `withdrawal risk: refer to ${criteria.withdrawalRiskLevel} first.`,
     );
   const coOccurring = criteria.coOccurringMentalIllness;
-  if (intake.coOccurringMentalIllness && coOccurring?.levels.includes(level))
+  // Stepping down from the level the program refers to means the illness was stabilised there.
+  if (
+    intake.coOccurringMentalIllness &&
+    coOccurring?.levels.includes(level) &&
+    intake.steppingDownFrom !== coOccurring.referTo
+  )
     throw new AdmissionRefused(
       'co-occurring-mental-illness',
       coOccurring.referTo,
@@ -72,6 +77,23 @@ const checkCriteria = (intake: Intake, level: LevelOfCare, program: ProgramDefin
       stepDownOnly.from,
       `${level} is entered stepping down from: ${stepDownOnly.from.join(', ')}.`,
     );
+  const prescribed = intake.prescribedWeeklyHours ?? null;
+  const weekly = program.levels[level]?.weeklyHours ?? null;
+  if (prescribed !== null) {
+    const floor =
+      intake.ageYears <= program.adolescentMaxAgeYears && weekly?.adolescent
+        ? weekly.adolescent.floor
+        : weekly?.floor;
+    if (!weekly || floor === undefined || prescribed < floor || prescribed > weekly.ceiling)
+      throw new AdmissionRefused(
+        'prescribed-hours-out-of-range',
+        null,
+        weekly && floor !== undefined ? [String(floor), String(weekly.ceiling)] : [],
+        weekly && floor !== undefined
+          ? `prescribe between ${floor} and ${weekly.ceiling} weekly hours at ${level}.`
+          : `${level} counts no weekly hours: admit without prescribed hours.`,
+      );
+  }
   const standAlone = criteria.standAlone;
   if (
     standAlone?.levels.includes(level) &&
@@ -123,6 +145,7 @@ export const admit = (event: AdmittedEvent, program: ProgramDefinition, episodeI
     levelSince: at,
     cohortId: cohort?.cohortId ?? null,
     adolescent: intake.ageYears <= program.adolescentMaxAgeYears,
+    ...(intake.prescribedWeeklyHours ? { prescribedWeeklyHours: intake.prescribedWeeklyHours } : {}),
     week: {
       start: at,
       attendedHours: 0,

@@ -43,7 +43,7 @@ export const validateCommand = (
   if (state.status === 'discharged') throw new EpisodeNotActive(state.episodeId);
   switch (command.type) {
     case 'transition-requested': {
-      checkTransition(state, program, command.targetLevel, now);
+      checkTransition(state, program, command.targetLevel, now, command.overrideReasonCode !== undefined);
       const pending = state.pendingProposals.find(
         (p) => p.action.type === 'level-change' && p.action.to === command.targetLevel,
       );
@@ -83,7 +83,7 @@ export const applyCommand = (
         draft,
         'coordinator-request',
         { type: 'level-change', from: state.level, to: command.targetLevel },
-        command.reasonCode,
+        command.overrideReasonCode ?? command.reasonCode,
       );
       break;
     case 'transition-approved': {

@@ -7,7 +7,7 @@ import { dischargeOrFlag } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
 import { requireProgram } from './guards';
 import { onMeasurementRecorded } from './measurements';
-import { onMilestoneCompleted } from './milestones';
+import { checkMilestone, onMilestoneCompleted } from './milestones';
 import { onDrugTestResulted, onRelapseReported } from './substance-use';
 import { closeEndedWeeks } from './week';
 
@@ -42,6 +42,16 @@ const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
         actor: event.recordedBy,
       });
   }
+};
+
+/**
+ * Checks an event against the episode and the program without applying it (the journey's Update
+ * validator calls this): throws the PathwayError `applyEvent` would, saying what would be accepted.
+ */
+export const validateEvent = (state: EpisodeState, event: ClientEvent, program: ProgramDefinition): void => {
+  requireProgram(state, program);
+  if (state.status === 'discharged' || alreadySeen(state, event.eventId)) return;
+  if (event.type === 'milestone-completed') checkMilestone(state, program, event.milestoneId);
 };
 
 /**

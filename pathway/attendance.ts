@@ -1,4 +1,9 @@
-import type { SessionAttendedEvent, SessionMissedEvent, SessionScheduledEvent } from '../schemas';
+import type {
+  SessionAttendedEvent,
+  SessionKind,
+  SessionMissedEvent,
+  SessionScheduledEvent,
+} from '../schemas';
 import { billAttendance } from './authorizations';
 import type { DecisionDraft } from './draft';
 import { enact } from './enact';
@@ -6,7 +11,7 @@ import { oneLevelUp } from './ladder';
 import { levelPlan } from './plan';
 import { clearFlag, raiseFlag } from './risk';
 import { moveToLevel, requestClinicalReview } from './step-up';
-import { addDays, addHours, isBefore, isWeekend, later } from './time';
+import { addDays, addHours, daysBetween, isBefore, isWeekend, later } from './time';
 import { inCurrentWeek } from './week';
 
 /** Any event in which staff saw the client; it pushes the no-contact deadline back. */
@@ -15,17 +20,40 @@ export const recordContact = (draft: DecisionDraft, at: string): void => {
   draft.update({ attendance: { ...attendance, lastContactAt: later(attendance.lastContactAt, at) } });
 };
 
-/** Checks a scheduled session against the plan: cohort, weekend days, family-workshop guests and the weekly ceiling. */
+/** Whether a session of this kind counts toward the level's weekly hours (every kind, in programs that predate the list). */
+const countsTowardHours = (draft: DecisionDraft, kind: SessionKind): boolean =>
+  draft.program.sessionKinds?.countTowardHours.includes(kind) ?? true;
+
+/** A family workshop sooner after the last one than the program's cadence, and more guests than it allows, are flagged. */
+const checkFamilyWorkshop = (draft: DecisionDraft, event: SessionScheduledEvent): void => {
+  const workshop = draft.program.familyWorkshop;
+  if (event.kind !== 'family-workshop' || !workshop) return;
+  if (event.guestCount > workshop.maxGuests) draft.notify('family-guest-limit-exceeded');
+  const everyWeeks = workshop.everyWeeks ?? null;
+  if (everyWeeks === null) return;
+  const last = draft.state.lastFamilyWorkshopAt ?? null;
+  if (last !== null && Math.abs(daysBetween(last, event.scheduledFor)) < 7 * everyWeeks)
+    draft.notify('family-workshop-too-soon');
+  draft.update({
+    lastFamilyWorkshopAt: last === null ? event.scheduledFor : later(last, event.scheduledFor),
+  });
+};
+
+/**
+ * Checks a scheduled session against the plan: cohort, weekend days, session length, family
+ * workshops and the weekly ceiling.
+ */
 export const onSessionScheduled = (draft: DecisionDraft, event: SessionScheduledEvent): void => {
   const { cohortId, week, level } = draft.state;
   const plan = levelPlan(draft.program, level);
   if (event.kind === 'group' && cohortId !== null && event.cohortId !== cohortId)
     draft.notify('cohort-mismatch');
   if (!plan.weekendSessions && isWeekend(event.scheduledFor)) draft.notify('weekend-session-not-offered');
-  const workshop = draft.program.familyWorkshop;
-  if (event.kind === 'family-workshop' && workshop && event.guestCount > workshop.maxGuests)
-    draft.notify('family-guest-limit-exceeded');
-  if (!inCurrentWeek(draft, event.scheduledFor)) return;
+  const minimumHours = plan.minimumSessionHours ?? null;
+  if (minimumHours !== null && countsTowardHours(draft, event.kind) && event.hours < minimumHours)
+    draft.notify('session-shorter-than-minimum');
+  checkFamilyWorkshop(draft, event);
+  if (!inCurrentWeek(draft, event.scheduledFor) || !countsTowardHours(draft, event.kind)) return;
   const scheduledHours = week.scheduledHours + event.hours;
   draft.update({ week: { ...week, scheduledHours } });
   const ceiling = plan.weeklyHours?.ceiling;
@@ -38,7 +66,7 @@ export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEv
   draft.update({ attendance: { ...draft.state.attendance, consecutiveUnexcused: 0 } });
   clearFlag(draft, 'missed-sessions');
   const { week } = draft.state;
-  if (inCurrentWeek(draft, event.occurredAt))
+  if (inCurrentWeek(draft, event.occurredAt) && countsTowardHours(draft, event.kind))
     draft.update({
       week: {
         ...week,

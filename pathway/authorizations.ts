@@ -82,6 +82,8 @@ const authorizationFor = (draft: DecisionDraft, serviceDay: string): Authorizati
  * counts it down from the authorization. Billing carries codes and units, never clinical reasons.
  */
 export const billAttendance = (draft: DecisionDraft, event: SessionAttendedEvent): void => {
+  // Sessions the program does not bill (e.g. peer support groups) are no service of the level.
+  if (!(draft.program.sessionKinds?.billed.includes(event.kind) ?? true)) return;
   const serviceDay = dayOf(event.occurredAt);
   const { level, billedServiceDays } = draft.state;
   const billing = levelPlan(draft.program, level).billing;

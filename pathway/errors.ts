@@ -18,7 +18,8 @@ export type AdmissionRefusalReason =
   | 'co-occurring-mental-illness'
   | 'step-down-entry-only'
   | 'stand-alone-criteria-not-met'
-  | 'no-matching-cohort';
+  | 'no-matching-cohort'
+  | 'prescribed-hours-out-of-range';
 
 export class AdmissionRefused extends PathwayError {
   constructor(
@@ -34,7 +35,11 @@ export class AdmissionRefused extends PathwayError {
 }
 
 export type TransitionRefusalReason =
-  'same-level' | 'not-allowed-from-level' | 'minimum-stay-not-served' | 'level-not-offered';
+  | 'same-level'
+  | 'not-allowed-from-level'
+  | 'minimum-stay-not-served'
+  | 'typical-stay-override-needed'
+  | 'level-not-offered';
 
 export class TransitionRefused extends PathwayError {
   constructor(
@@ -44,7 +49,22 @@ export class TransitionRefused extends PathwayError {
     readonly allowedTargets: readonly LevelOfCare[],
   ) {
     super(
-      `Transition ${from} -> ${requested} refused (${reason}); request one of: ${allowedTargets.join(', ') || 'none at this time'}.`,
+      reason === 'typical-stay-override-needed'
+        ? `Transition ${from} -> ${requested} refused (${reason}): the typical stay at ${from} is not over; give an overrideReasonCode saying why to step down now.`
+        : `Transition ${from} -> ${requested} refused (${reason}); request one of: ${allowedTargets.join(', ') || 'none at this time'}.`,
+    );
+  }
+}
+
+export class MilestoneNotInPlan extends PathwayError {
+  constructor(
+    readonly milestoneId: string,
+    readonly level: LevelOfCare,
+    /** The milestones the current level's plan has. */
+    readonly plannedMilestoneIds: readonly string[],
+  ) {
+    super(
+      `Milestone '${milestoneId}' is not in the ${level} plan; record one of: ${plannedMilestoneIds.join(', ') || 'none (this level has no milestones)'}.`,
     );
   }
 }

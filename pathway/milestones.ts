@@ -1,9 +1,10 @@
-import type { MilestoneCompletedEvent } from '../schemas';
+import type { EpisodeState, MilestoneCompletedEvent, ProgramDefinition } from '../schemas';
+import { MilestoneNotInPlan } from './errors';
 import { recordContact } from './attendance';
 import type { DecisionDraft } from './draft';
 import { enact } from './enact';
 import { levelPlan, stayMilestoneIds } from './plan';
-import { minimumStayServed } from './transitions';
+import { minimumStayServed, stayIsTypical } from './transitions';
 import { refreshWeekTarget } from './week';
 
 /**
@@ -18,8 +19,9 @@ export const considerStepDown = (draft: DecisionDraft): void => {
   if (!plan.milestones.every((m) => met.has(m.milestoneId))) return;
   // A milestone recorded late (occurredAt before the minimum stay ends, recorded after its timer
   // fired) still completes the plan: the timer having fired proves the stay was served.
+  // A typical stay is a review point: a complete plan is proposed or applied before it ends.
   const stayTimerPending = state.timers.some((t) => t.kind === 'minimum-stay-reached');
-  if (stayTimerPending && !minimumStayServed(state, program, draft.at)) return;
+  if (stayTimerPending && !stayIsTypical(plan) && !minimumStayServed(state, program, draft.at)) return;
   enact(
     draft,
     'milestones-step-down',
@@ -28,8 +30,19 @@ export const considerStepDown = (draft: DecisionDraft): void => {
   );
 };
 
+/** Throws MilestoneNotInPlan for a milestone the current level's plan does not have. */
+export const checkMilestone = (
+  state: EpisodeState,
+  program: ProgramDefinition,
+  milestoneId: string,
+): void => {
+  const planned = levelPlan(program, state.level).milestones.map((m) => m.milestoneId);
+  if (!planned.includes(milestoneId)) throw new MilestoneNotInPlan(milestoneId, state.level, planned);
+};
+
 /** A met milestone counts once per stay and tapers the weekly hours by the plan's amount. */
 export const onMilestoneCompleted = (draft: DecisionDraft, event: MilestoneCompletedEvent): void => {
+  checkMilestone(draft.state, draft.program, event.milestoneId);
   recordContact(draft, event.occurredAt);
   if (stayMilestoneIds(draft.state).includes(event.milestoneId)) return;
   const { level, levelSince } = draft.state;

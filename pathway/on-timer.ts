@@ -7,7 +7,9 @@ import { DecisionDraft, type Decision } from './draft';
 import { enact } from './enact';
 import { requireProgram } from './guards';
 import { considerStepDown } from './milestones';
-import { noContactDays } from './plan';
+import { levelPlan, noContactDays } from './plan';
+import { requestClinicalReview } from './step-up';
+import { stayIsTypical } from './transitions';
 import { escalateProposal } from './proposals';
 import { addDays, isBefore } from './time';
 import { closeEndedWeeks } from './week';
@@ -35,6 +37,29 @@ const onAftercareCheckInDue = (draft: DecisionDraft, fireAt: string): void => {
   const next = addDays(fireAt, aftercare.checkInIntervalDays);
   if (isBefore(next, addDays(draft.state.levelSince, aftercare.durationDays)))
     draft.armTimer('aftercare-check-in', next);
+};
+
+/**
+ * Aftercare runs its course. A discharge still awaiting approval (the client lost to follow-up) is
+ * how the episode ends instead: an unanswered client is never recorded as having completed.
+ */
+const onAftercareCompletion = (draft: DecisionDraft): void => {
+  const pending = draft.state.pendingProposals.find((p) => p.action.type === 'discharge');
+  if (pending?.action.type === 'discharge') {
+    dischargeOrFlag(draft, {
+      kind: pending.action.kind,
+      reasonCode: pending.reasonCode,
+      rule: 'aftercare-completion',
+      actor: engineActor,
+    });
+    return;
+  }
+  dischargeOrFlag(draft, {
+    kind: 'completed',
+    reasonCode: 'aftercare-completed',
+    rule: 'aftercare-completion',
+    actor: engineActor,
+  });
 };
 
 /**
@@ -70,14 +95,11 @@ export const onTimer = (
       onAftercareCheckInDue(draft, armed.fireAt);
       break;
     case 'aftercare-completion':
-      dischargeOrFlag(draft, {
-        kind: 'completed',
-        reasonCode: 'aftercare-completed',
-        rule: 'aftercare-completion',
-        actor: engineActor,
-      });
+      onAftercareCompletion(draft);
       break;
     case 'minimum-stay-reached':
+      if (stayIsTypical(levelPlan(program, draft.state.level)))
+        requestClinicalReview(draft, 'typical-stay-reached');
       considerStepDown(draft);
       break;
     case 'maximum-stay-reached':

@@ -25,11 +25,12 @@ export const hoursTarget = (state: EpisodeState, program: ProgramDefinition): Ho
   const weekly = plan.weeklyHours;
   if (!weekly) return { targetHours: null, floorHours: null };
   const base = state.adolescent && weekly.adolescent ? weekly.adolescent : weekly;
+  const target = state.prescribedWeeklyHours ?? base.target;
   const met = new Set(stayMilestoneIds(state));
   const taper = plan.milestones
     .filter((m) => met.has(m.milestoneId))
     .reduce((sum, m) => sum + m.taperHours, 0);
-  return { targetHours: Math.max(base.floor, base.target - taper), floorHours: base.floor };
+  return { targetHours: Math.max(base.floor, target - taper), floorHours: base.floor };
 };
 
 export const noContactDays = (program: ProgramDefinition, level: LevelOfCare): number =>

@@ -4,7 +4,7 @@ import type { DecisionDraft } from './draft';
 import { oneLevelUp } from './ladder';
 import { clearFlag, raiseFlag } from './risk';
 import { moveToLevel } from './step-up';
-import { addDays, dayOf, isBefore } from './time';
+import { addDays, addHours, dayOf, isBefore } from './time';
 
 const resetSobrietyDate = (draft: DecisionDraft, at: string): void => {
   const sobrietyDate = dayOf(at);
@@ -29,6 +29,18 @@ export const onRelapseReported = (draft: DecisionDraft, event: RelapseReportedEv
   stepUpForRelapse(draft, event.withdrawalRisk, 'relapse');
 };
 
+/** A dilute or invalid sample proves nothing either way: staff get a task to retest, as the program says. */
+const requestRetest = (draft: DecisionDraft, at: string): void => {
+  const retest = draft.program.drugTests.inconclusiveRetest ?? null;
+  if (retest === null) return;
+  draft.emit({
+    type: 'follow-up-task',
+    assigneeRole: retest.assigneeRole,
+    code: 'drug-test-retest',
+    dueAt: addHours(at, retest.dueInHours),
+  });
+};
+
 /** A positive test notifies staff and resets the sobriety date; enough positives within the window count as relapse. */
 export const onDrugTestResulted = (draft: DecisionDraft, event: DrugTestResultedEvent): void => {
   const at = event.occurredAt;
@@ -38,7 +50,10 @@ export const onDrugTestResulted = (draft: DecisionDraft, event: DrugTestResulted
     clearFlag(draft, 'recent-relapse');
     return;
   }
-  if (event.result !== 'positive') return;
+  if (event.result !== 'positive') {
+    requestRetest(draft, at);
+    return;
+  }
   draft.notify('positive-drug-test');
   raiseFlag(draft, 'positive-drug-test');
   resetSobrietyDate(draft, at);

@@ -1,4 +1,12 @@
-import type { Actor, EpisodeState, LevelOfCare, ProgramDefinition, ReasonCode, RuleId } from '../schemas';
+import type {
+  Actor,
+  EpisodeState,
+  LevelOfCare,
+  LevelPlan,
+  ProgramDefinition,
+  ReasonCode,
+  RuleId,
+} from '../schemas';
 import type { DecisionDraft } from './draft';
 import { TransitionRefused } from './errors';
 import { isStepUp, offersLevel } from './ladder';
@@ -14,12 +22,25 @@ const minimumStayEnds = (state: EpisodeState, program: ProgramDefinition): strin
 export const minimumStayServed = (state: EpisodeState, program: ProgramDefinition, now: string): boolean =>
   !isBefore(now, minimumStayEnds(state, program));
 
-/** Levels a coordinator may move the client to now: the level's allowed transitions, step-downs only after the minimum stay. */
-export const allowedTargets = (state: EpisodeState, program: ProgramDefinition, now: string): LevelOfCare[] =>
-  levelPlan(program, state.level).transitionsTo.filter(
-    (target) =>
-      target !== state.level && (isStepUp(state.level, target) || minimumStayServed(state, program, now)),
+/** A typical stay is a review point, not a wall; plans written before the distinction hold their minimum. */
+export const stayIsTypical = (plan: LevelPlan): boolean => plan.lengthOfStayKind === 'typical';
+
+/**
+ * Levels a coordinator may move the client to now: the level's allowed transitions, step-downs only
+ * after the minimum stay, or before a typical stay with an override reason.
+ */
+export const allowedTargets = (
+  state: EpisodeState,
+  program: ProgramDefinition,
+  now: string,
+  withOverride = false,
+): LevelOfCare[] => {
+  const plan = levelPlan(program, state.level);
+  const stepDownOpen = minimumStayServed(state, program, now) || (withOverride && stayIsTypical(plan));
+  return plan.transitionsTo.filter(
+    (target) => target !== state.level && (isStepUp(state.level, target) || stepDownOpen),
   );
+};
 
 /** Throws a TransitionRefused naming the allowed targets when `target` is not one of them. */
 export const checkTransition = (
@@ -27,17 +48,21 @@ export const checkTransition = (
   program: ProgramDefinition,
   target: LevelOfCare,
   now: string,
+  withOverride = false,
 ): void => {
-  const allowed = allowedTargets(state, program, now);
+  const allowed = allowedTargets(state, program, now, withOverride);
   if (allowed.includes(target)) return;
+  const plan = levelPlan(program, state.level);
   const reason =
     target === state.level
       ? 'same-level'
       : !offersLevel(program, target)
         ? 'level-not-offered'
-        : levelPlan(program, state.level).transitionsTo.includes(target)
-          ? 'minimum-stay-not-served'
-          : 'not-allowed-from-level';
+        : !plan.transitionsTo.includes(target)
+          ? 'not-allowed-from-level'
+          : stayIsTypical(plan)
+            ? 'typical-stay-override-needed'
+            : 'minimum-stay-not-served';
   throw new TransitionRefused(reason, state.level, target, allowed);
 };
 
@@ -56,6 +81,8 @@ export const changeLevel = (
   const at = draft.at;
   supersedeProposals(draft, (p) => p.action.type === 'level-change', actor);
   cancelLevelTimers(draft);
+  // A prescription is for the admission level's stay; the next level starts from its own target.
+  if (draft.state.prescribedWeeklyHours) draft.update({ prescribedWeeklyHours: null });
   draft.update({
     level: to,
     levelSince: at,

@@ -25,6 +25,7 @@ export const reasonCodeSchema = z.enum([
   'clinically-inappropriate',
   'client-declined',
   'superseded',
+  'typical-stay-reached',
 ]);
 export type ReasonCode = z.infer<typeof reasonCodeSchema>;
 
@@ -88,6 +89,8 @@ export const notificationCodeSchema = z.enum([
   'maximum-stay-reached',
   'already-admitted',
   'discharge-plan-missing',
+  'session-shorter-than-minimum',
+  'family-workshop-too-soon',
 ]);
 export type NotificationCode = z.infer<typeof notificationCodeSchema>;
 
@@ -118,7 +121,7 @@ export type Instrument = z.infer<typeof instrumentSchema>;
 /** Highest score each instrument can produce (a property of the instrument, not a clinical threshold). */
 export const instrumentMaxScore: Readonly<Record<Instrument, number>> = { 'PHQ-9': 27, 'GAD-7': 21, BAM: 68 };
 
-export const sessionKindSchema = z.enum([
+export const sessionKindsList = [
   'group',
   'individual',
   'family',
@@ -130,7 +133,8 @@ export const sessionKindSchema = z.enum([
   'holistic',
   'support-group',
   'check-in',
-]);
+] as const;
+export const sessionKindSchema = z.enum(sessionKindsList);
 export type SessionKind = z.infer<typeof sessionKindSchema>;
 
 /** Why a person may enter a stand-alone level (e.g. IOP) without stepping down from a more intensive one. */

@@ -16,6 +16,11 @@ export const transitionRequestedCommandSchema = z.object({
   type: z.literal('transition-requested'),
   targetLevel: levelOfCareSchema,
   reasonCode: reasonCodeSchema,
+  /**
+   * Why a step-down comes before the level's typical stay; without it such a step-down is refused.
+   * It is recorded as the change's reason.
+   */
+  overrideReasonCode: reasonCodeSchema.optional(),
 });
 
 export const transitionApprovedCommandSchema = z.object({

@@ -46,7 +46,7 @@ export const followUpTaskEffectSchema = z.object({
   ...effectBase,
   type: z.literal('follow-up-task'),
   assigneeRole: staffRoleSchema,
-  code: z.literal('no-show-follow-up'),
+  code: z.enum(['no-show-follow-up', 'drug-test-retest']),
   dueAt: isoInstantSchema,
 });
 

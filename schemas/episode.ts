@@ -106,6 +106,10 @@ export const episodeStateSchema = z.object({
   history: z.array(levelHistoryEntrySchema).min(1),
   discharge: dischargeSchema.nullable(),
   recentEventIds: z.array(identifierSchema),
+  /** Weekly hours prescribed for the admission level's stay, in place of its target; absent in older episodes. */
+  prescribedWeeklyHours: z.number().positive().nullable().optional(),
+  /** When the last family workshop was scheduled for; absent in episodes started before cadences. */
+  lastFamilyWorkshopAt: isoInstantSchema.nullable().optional(),
   /** Last effect sequence number; effect ids are `${episodeId}:${sequence}`. */
   effectSequence: z.number().int().min(0),
 });

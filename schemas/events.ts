@@ -38,6 +38,11 @@ export const intakeSchema = z.object({
   drugTestDone: z.boolean(),
   physicalExamDone: z.boolean(),
   sobrietyDate: isoDateSchema.nullable(),
+  /**
+   * The weekly hours the clinician prescribes at the admission level, within its floor and ceiling
+   * (e.g. more structure than the usual 9 h); absent or null: the level's target.
+   */
+  prescribedWeeklyHours: z.number().positive().max(168).nullable().optional(),
 });
 export type Intake = z.infer<typeof intakeSchema>;
 

@@ -10,6 +10,8 @@ import {
   notificationCodeSchema,
   policyRuleSchema,
   riskFlagSchema,
+  sessionKindSchema,
+  sessionKindsList,
   severitySchema,
   standAloneIndicationSchema,
 } from './codes';
@@ -61,12 +63,20 @@ export const levelPlanSchema = z.object({
   lengthOfStayDays: z
     .object({ min: z.number().int().min(0), max: positiveInt })
     .refine((s) => s.min <= s.max, 'expected min <= max'),
+  /**
+   * `required`: no step-down before the minimum stay. `typical`: the stay a program describes as usual
+   * (e.g. 6-12 months); reaching its ends opens a review, and a coordinator's step-down before the
+   * minimum needs an explicit override reason. Absent from programs written before it: `required`.
+   */
+  lengthOfStayKind: z.enum(['required', 'typical']).default('required'),
   /** The treatment plan: all of them met (and the minimum stay served) completes the level. */
   milestones: z.array(milestoneSchema),
   /** Where a completed level steps down to; null where completion ends the pathway. */
   stepsDownTo: levelOfCareSchema.nullable(),
   /** Levels a coordinator may move a client to from this one. */
   transitionsTo: z.array(levelOfCareSchema),
+  /** The shortest session that counts as a treatment day at this level (e.g. about 3 h); null: any length. */
+  minimumSessionHours: hours.nullable().default(null),
   /** Overrides the program's no-contact period for this level (e.g. 30 days in outpatient). */
   noContactDays: positiveInt.optional(),
   billing: z.object({
@@ -95,7 +105,11 @@ export const admissionCriteriaSchema = z.object({
   requiresPhysicalExam: z.boolean(),
   /** Where someone who cannot get through withdrawal alone must go first. */
   withdrawalRiskLevel: levelOfCareSchema,
-  /** Entry levels closed to a co-occurring mental illness, which is stabilised first at `referTo`. */
+  /**
+   * Entry levels closed to a co-occurring mental illness, which is stabilised first at `referTo`;
+   * a client stepping down from `referTo` has been stabilised there. Null: co-occurring disorders
+   * are treated at every entry level.
+   */
   coOccurringMentalIllness: z
     .object({ levels: z.array(levelOfCareSchema), referTo: levelOfCareSchema })
     .nullable(),
@@ -143,7 +157,22 @@ export const programDefinitionSchema = z
       }),
     }),
     noContact: z.object({ days: positiveInt, dischargeKind: dischargeKindSchema }),
-    drugTests: z.object({ relapseAfterPositives: positiveInt, windowDays: positiveInt }),
+    drugTests: z.object({
+      relapseAfterPositives: positiveInt,
+      windowDays: positiveInt,
+      /** A dilute or invalid sample proves nothing: staff get a task to retest; null ignores it. */
+      inconclusiveRetest: z
+        .object({ assigneeRole: staffRoleSchema, dueInHours: positiveInt })
+        .nullable()
+        .default(null),
+    }),
+    /**
+     * Which attended session kinds count toward the weekly hours and which are billed as a service
+     * of the level (support groups such as AA/NA are encouraged, not IOP treatment).
+     */
+    sessionKinds: z
+      .object({ countTowardHours: z.array(sessionKindSchema), billed: z.array(sessionKindSchema) })
+      .default({ countTowardHours: [...sessionKindsList], billed: [...sessionKindsList] }),
     measurementThresholds: z.array(
       z.object({ instrument: instrumentSchema, atOrAbove: z.number().int().min(0) }),
     ),
@@ -152,7 +181,13 @@ export const programDefinitionSchema = z
       remainingUnitsReminder: z.number().int().min(0),
     }),
     aftercare: z.object({ checkInIntervalDays: positiveInt, durationDays: positiveInt }).nullable(),
-    familyWorkshop: z.object({ maxGuests: z.number().int().min(0) }).nullable(),
+    familyWorkshop: z
+      .object({
+        maxGuests: z.number().int().min(0),
+        /** Workshops run every this many weeks; one scheduled sooner after the last is flagged. Null: no cadence. */
+        everyWeeks: positiveInt.nullable().default(null),
+      })
+      .nullable(),
     /** A milestone (e.g. a written future plan) that must be met before a discharge of the listed kinds. */
     dischargePlanning: z
       .object({ milestoneId: codeSchema, requiredFor: z.array(dischargeKindSchema).min(1) })
@@ -189,6 +224,15 @@ export const programDefinitionSchema = z
       plan.transitionsTo.forEach((target, i) =>
         requireOffered(target, ['levels', level, 'transitionsTo', i]),
       );
+      const weekly = plan.weeklyHours;
+      const taper = plan.milestones.reduce((sum, m) => sum + m.taperHours, 0);
+      // Tapering past the floor would leave a milestone that lowers nothing.
+      if (weekly && taper > weekly.target - weekly.floor)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', level, 'milestones'],
+          message: `milestones taper ${taper} h, more than target - floor (${weekly.target - weekly.floor} h)`,
+        });
       const ids = plan.milestones.map((m) => m.milestoneId);
       if (new Set(ids).size !== ids.length)
         ctx.addIssue({

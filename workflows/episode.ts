@@ -23,6 +23,7 @@ import {
   onTimer,
   PathwayError,
   validateCommand,
+  validateEvent,
   type Decision,
 } from '../pathway';
 import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, Timer } from '../schemas';
@@ -172,8 +173,13 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     },
     {
       validator: (event) => {
-        parsed(clientEventSchema, event, 'client event');
+        const valid = parsed(clientEventSchema, event, 'client event');
         if (state.status !== 'active') throw refusal(new EpisodeNotActive(state.episodeId));
+        try {
+          validateEvent(state, valid, program);
+        } catch (error) {
+          throw refusal(error);
+        }
       },
     },
   );

@@ -38,13 +38,14 @@ export function commandRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     (request, reply) =>
       write(ctx, request, reply, async (newId) => {
-        const { commandId, targetLevel, reasonCode } = request.body;
+        const { commandId, targetLevel, reasonCode, overrideReasonCode } = request.body;
         const outcome = await ctx.journeys.requestTransition(request.params.clientId, {
           type: 'transition-requested',
           commandId: newId('cmd', commandId),
           issuedBy: staffOf(request).actor,
           targetLevel,
           reasonCode,
+          ...(overrideReasonCode ? { overrideReasonCode } : {}),
         });
         const proposal =
           outcome.state.level === targetLevel

@@ -25,7 +25,7 @@ const refusalOf = (fn: () => unknown): unknown => {
 
 describe('coordinator transitions', () => {
   test('a target outside the level’s allowed transitions is refused, naming the allowed targets', () => {
-    const j = admitTo(continuum, 'iop');
+    const j = admitTo(defaults, 'iop');
     const now = day(1);
     const error = refusalOf(() =>
       j.command(
@@ -34,23 +34,23 @@ describe('coordinator transitions', () => {
       ),
     );
     expect(error).toBeInstanceOf(TransitionRefused);
-    const stepUps = levelPlan(continuum, 'iop').transitionsTo.filter((l) =>
+    const stepUps = levelPlan(defaults, 'iop').transitionsTo.filter((l) =>
       ['detox', 'residential', 'php'].includes(l),
     );
     expect(error).toMatchObject({ reason: 'not-allowed-from-level', allowedTargets: stepUps });
   });
 
   test('a step-down before the minimum stay is refused; after it, allowed', () => {
-    const j = admitTo(continuum, 'iop');
-    const minimum = levelPlan(continuum, 'iop').lengthOfStayDays.min;
+    const j = admitTo(defaults, 'iop');
+    const minimum = levelPlan(defaults, 'iop').lengthOfStayDays.min;
     const early = command('transition-requested', {
       targetLevel: 'outpatient',
       reasonCode: 'milestones-met',
     });
-    expect(refusalOf(() => validateCommand(j.state, early, continuum, day(minimum - 1)))).toMatchObject({
+    expect(refusalOf(() => validateCommand(j.state, early, defaults, day(minimum - 1)))).toMatchObject({
       reason: 'minimum-stay-not-served',
     });
-    expect(allowedTargets(j.state, continuum, day(minimum))).toContain('outpatient');
+    expect(allowedTargets(j.state, defaults, day(minimum))).toContain('outpatient');
   });
 
   test('the same level is refused', () => {

@@ -1,10 +1,10 @@
 import { getProgram } from '../../../programs';
+import { AdmissionRefused } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
 import { Journey, admitted, command, day, event, notified, ofType } from './fixtures';
 
 const program = getProgram('flexible-intensity-iop');
 const iop = levelPlan(program, 'iop');
-const weekly = iop.weeklyHours!;
 
 const schedule = (at: string, sessionId: string, hours: number) =>
   event('session-scheduled', at, {
@@ -16,15 +16,65 @@ const schedule = (at: string, sessionId: string, hours: number) =>
     guestCount: 0,
   });
 
+const refusalOf = (fn: () => unknown): AdmissionRefused => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AdmissionRefused) return error;
+    throw error;
+  }
+  throw new Error('expected an AdmissionRefused');
+};
+
+describe('program C as C-flexible-intensity-iop.txt describes it', () => {
+  const admitC = (overrides: Parameters<typeof admitted>[2]) =>
+    new Journey(program).admit(admitted(day(0), 'iop', overrides));
+
+  test('9 h a week in 3 sessions, up to 25 h over 5 weekdays', () => {
+    expect(iop.weeklyHours).toEqual({ floor: 9, target: 9, ceiling: 25 });
+    expect(iop.sessionsPerWeek).toEqual({ min: 3, max: 5 });
+    expect(iop.weekendSessions).toBe(false);
+  });
+
+  test('a first entry for a moderate substance problem is admitted, as is a step-down from residential', () => {
+    expect(admitC({ standAloneIndications: ['mild-or-moderate-situational'] }).state.level).toBe('iop');
+    expect(admitC({ steppingDownFrom: 'residential' }).state.level).toBe('iop');
+    expect(refusalOf(() => admitC({})).reason).toBe('stand-alone-criteria-not-met');
+  });
+
+  test('someone who could not get through withdrawal goes to inpatient care with detox first', () => {
+    expect(refusalOf(() => admitC({ withdrawalRisk: true, steppingDownFrom: 'residential' }))).toMatchObject({
+      reason: 'withdrawal-risk',
+      referTo: 'detox',
+    });
+  });
+
+  test('co-occurring disorders, common among its clients, are treated in IOP', () => {
+    expect(admitC({ coOccurringMentalIllness: true, steppingDownFrom: 'detox' }).state.level).toBe('iop');
+  });
+
+  test('the clinician prescribes a client more hours, within 9 to 25', () => {
+    const j = admitC({ steppingDownFrom: 'detox', prescribedWeeklyHours: 20 });
+    expect(j.state.week.targetHours).toBe(20);
+    j.attendWeeks(day(0.1), 1, 5, 3);
+    expect(ofType(j.advanceTo(day(7)), 'weekly-hours-below-target')).toEqual([
+      expect.objectContaining({ attendedHours: 15, targetHours: 20, belowFloor: false }),
+    ]);
+    for (const hours of [8, 26])
+      expect(
+        refusalOf(() => admitC({ steppingDownFrom: 'detox', prescribedWeeklyHours: hours })),
+      ).toMatchObject({ reason: 'prescribed-hours-out-of-range', accepted: ['9', '25'] });
+  });
+});
+
 describe('journey C: flexible-intensity IOP after detox, to aftercare completion', () => {
   const j = new Journey(program).admit(admitted(day(0), 'iop', { steppingDownFrom: 'detox' }));
 
-  test('hours can be raised up to the ceiling on weekdays; past the ceiling or on a weekend staff are told', () => {
-    // Monday to Friday of the first week, filling the ceiling exactly.
-    for (let weekday = 0; weekday < 5; weekday++)
-      j.apply(schedule(day(weekday), `s-${weekday}`, weekly.ceiling / 5));
+  test('hours can be raised up to 25 on weekdays; past them or on a weekend staff are told', () => {
+    // Monday to Friday of the first week, 5 h a day: 25 h.
+    for (let weekday = 0; weekday < 5; weekday++) j.apply(schedule(day(weekday), `s-${weekday}`, 5));
     expect(notified(j.effects)).toEqual([]);
-    expect(j.state.week.scheduledHours).toBe(weekly.ceiling);
+    expect(j.state.week.scheduledHours).toBe(25);
     expect(notified(j.apply(schedule(day(4.2), 's-extra', 1))).map((n) => n.code)).toEqual([
       'weekly-hours-above-ceiling',
     ]);
@@ -34,12 +84,7 @@ describe('journey C: flexible-intensity IOP after detox, to aftercare completion
   });
 
   test('completing the plan steps down at once (policy apply), without a proposal', () => {
-    const end = j.attendWeeks(
-      day(0.1),
-      iop.lengthOfStayDays.min / 7,
-      iop.sessionsPerWeek!.min,
-      weekly.target / 3,
-    );
+    const end = j.attendWeeks(day(0.1), 2, 3, 3);
     j.completePlan(end);
     expect(program.rulePolicies['milestones-step-down'].mode).toBe('apply');
     expect(ofType(j.effects, 'proposal-opened')).toEqual([]);

@@ -42,11 +42,11 @@ describe('journey E: full continuum, detox to aftercare completion', () => {
   });
 
   test('repeated positive tests in IOP count as relapse and step up at once (policy apply)', () => {
-    const { relapseAfterPositives, windowDays } = program.drugTests;
+    const { relapseAfterPositives } = program.drugTests;
     const first = addDays(j.state.levelSince, 2);
     let effects = j.apply(drugTest(first, 'positive'));
     for (let n = 1; n < relapseAfterPositives; n++)
-      effects = j.apply(drugTest(addDays(first, (n * windowDays) / relapseAfterPositives), 'positive'));
+      effects = j.apply(drugTest(addDays(first, n * 7), 'positive'));
     expect(ofType(effects, 'level-changed')).toEqual([
       expect.objectContaining({
         from: 'iop',
@@ -79,13 +79,10 @@ describe('journey E: full continuum, detox to aftercare completion', () => {
   });
 
   test('IOP and outpatient complete, then aftercare runs its course with check-ins', () => {
-    const iop = levelPlan(program, 'iop');
-    const iopEnd = j.attendWeeks(
-      j.state.levelSince,
-      iop.lengthOfStayDays.min / 7,
-      3,
-      iop.weeklyHours!.target / 3,
-    );
+    // E-full-continuum.txt: at least 9 h a week, in sessions of about 3 h.
+    const before = j.effects.length;
+    const iopEnd = j.attendWeeks(addDays(j.state.levelSince, 0.1), 4, 3, 3);
+    expect(ofType(j.effects.slice(before), 'weekly-hours-below-target')).toEqual([]);
     j.completePlan(iopEnd);
     expect(j.state.level).toBe('outpatient');
     const outpatient = levelPlan(program, 'outpatient');
@@ -135,5 +132,61 @@ describe('journey E: full continuum, detox to aftercare completion', () => {
     expect([...billedLevels].sort()).toEqual(['aftercare', 'iop', 'outpatient', 'php']);
     for (const bill of ofType(j.effects, 'billing'))
       expect(bill.serviceCode).toBe(levelPlan(program, bill.level).billing.serviceCode);
+  });
+});
+
+describe('program E as E-full-continuum.txt describes it', () => {
+  const iopAdmission = (overrides: Parameters<typeof admitted>[2] = {}) =>
+    new Journey(program).admit(admitted(day(0), 'iop', { steppingDownFrom: 'php', ...overrides }));
+  const schedule = (at: string, hours: number) =>
+    event('session-scheduled', day(0), {
+      sessionId: `s-${at}`,
+      kind: 'group',
+      scheduledFor: at,
+      hours,
+      cohortId: null,
+      guestCount: 0,
+    });
+
+  test('adults only: 18 and older', () => {
+    expect(program.admission.ageYears.min).toBe(18);
+    expect(() => iopAdmission({ ageYears: 17 })).toThrow(/below-minimum-age/);
+    expect(iopAdmission({ ageYears: 18 }).state.level).toBe('iop');
+  });
+
+  test('IOP 3 to 5 days a week, weekends possible, sessions of at least about 3 h, 9 h a week', () => {
+    const iop = levelPlan(program, 'iop');
+    expect(iop.sessionsPerWeek).toEqual({ min: 3, max: 5 });
+    expect(iop.weekendSessions).toBe(true);
+    expect(iop.minimumSessionHours).toBe(3);
+    expect(iop.weeklyHours!.floor).toBe(9);
+    const j = iopAdmission();
+    // Day 5 of a journey starting on a Monday is a Saturday.
+    expect(notified(j.apply(schedule(day(5), 3)))).toEqual([]);
+    expect(notified(j.apply(schedule(day(2), 2))).map((n) => n.code)).toEqual([
+      'session-shorter-than-minimum',
+    ]);
+    j.attendWeeks(day(0.1), 1, 3, 3);
+    j.attendWeeks(day(7.1), 1, 2, 3);
+    expect(ofType(j.advanceTo(day(14)), 'weekly-hours-below-target')).toEqual([
+      expect.objectContaining({ attendedHours: 6, targetHours: 9, belowFloor: true }),
+    ]);
+    expect(ofType(j.effects, 'weekly-hours-below-target')).toHaveLength(1);
+  });
+
+  test('co-occurring diagnoses are treated in IOP', () => {
+    expect(iopAdmission({ coOccurringMentalIllness: true }).state.level).toBe('iop');
+  });
+
+  test('a dilute or invalid drug test gives staff a retest task; it is no relapse', () => {
+    const j = iopAdmission();
+    for (const result of ['dilute', 'invalid'] as const) {
+      const effects = j.apply(drugTest(day(1), result));
+      expect(ofType(effects, 'follow-up-task')).toEqual([
+        expect.objectContaining({ code: 'drug-test-retest', assigneeRole: 'case-manager' }),
+      ]);
+    }
+    expect(j.state.sobrietyDate).toBeNull();
+    expect(j.state.riskFlags).not.toContain('positive-drug-test');
   });
 });

@@ -1,59 +1,95 @@
 import { getProgram } from '../../../programs';
+import { TransitionRefused } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
-import { Journey, admitted, command, day, milestone, ofType, staff } from './fixtures';
+import { Journey, admitted, attended, command, day, event, milestone, ofType, staff } from './fixtures';
 
 const program = getProgram('milestone-tapered-iop');
 const iop = levelPlan(program, 'iop');
-const weekly = iop.weeklyHours!;
+
+describe('program B as B-milestone-tapered-iop.txt describes it', () => {
+  test('10-12 h a week in 3-4 visits; a typical stay of 6-12 months is a review point, not a wall', () => {
+    expect(iop.weeklyHours).toEqual({ floor: 10, target: 12, ceiling: 12 });
+    expect(iop.sessionsPerWeek).toEqual({ min: 3, max: 4 });
+    expect(iop.lengthOfStayDays).toEqual({ min: 180, max: 365 });
+    expect(iop.lengthOfStayKind).toBe('typical');
+  });
+
+  test('co-occurring disorders are treated in IOP', () => {
+    const j = new Journey(program).admit(admitted(day(0), 'iop', { coOccurringMentalIllness: true }));
+    expect(j.state.level).toBe('iop');
+  });
+
+  test('a coordinator steps down before the typical stay only with an override reason', () => {
+    const j = new Journey(program).admit(admitted(day(0), 'iop'));
+    const early = { targetLevel: 'outpatient', reasonCode: 'milestones-met' } as const;
+    let refusal: unknown;
+    try {
+      j.command(command('transition-requested', early), day(30));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(TransitionRefused);
+    expect(refusal).toMatchObject({ reason: 'typical-stay-override-needed' });
+    j.command(command('transition-requested', { ...early, overrideReasonCode: 'client-request' }), day(30));
+    expect(j.state.level).toBe('outpatient');
+    expect(j.state.history.at(-1)).toMatchObject({
+      rule: 'coordinator-request',
+      reasonCode: 'client-request',
+    });
+  });
+
+  test('12-step support groups are encouraged on top of IOP hours: they neither count nor bill', () => {
+    const j = new Journey(program).admit(admitted(day(0), 'iop'));
+    const effects = j.apply(
+      event('session-attended', day(1), { sessionId: 'aa-1', kind: 'support-group', hours: 2 }),
+    );
+    expect(j.state.week.attendedHours).toBe(0);
+    expect(ofType(effects, 'billing')).toEqual([]);
+    expect(ofType(j.apply(attended(day(2), 3)), 'billing')).toHaveLength(1);
+    expect(j.state.week.attendedHours).toBe(3);
+  });
+});
 
 describe('journey B: milestone-tapered IOP, to aftercare completion', () => {
   const j = new Journey(program).admit(admitted(day(0), 'iop'));
 
-  test('each milestone lowers the weekly target, never below the floor, and attending it is enough', () => {
+  test('each of the four milestones lowers the weekly hours, from 12 to 10', () => {
     const targets = [j.state.week.targetHours];
-    for (let week = 0; week < iop.lengthOfStayDays.min / 7; week++) {
-      const weekStart = day(7 * week + 0.1);
-      const met = iop.milestones[week - 1];
-      if (met) {
-        j.apply(milestone(weekStart, met.milestoneId));
-        targets.push(j.state.week.targetHours);
-      }
-      j.attendWeeks(weekStart, 1, 3, j.state.week.targetHours! / 3);
-    }
-    let expected = weekly.target;
-    const expectedTargets = [expected];
-    for (const m of iop.milestones)
-      expectedTargets.push((expected = Math.max(weekly.floor, expected - m.taperHours)));
-    expect(targets).toEqual(expectedTargets);
-    expect(Math.min(...targets.map(Number))).toBe(weekly.floor);
+    iop.milestones.forEach(({ milestoneId }, week) => {
+      j.attendWeeks(day(7 * week + 0.1), 1, 3, j.state.week.targetHours! / 3);
+      j.apply(milestone(day(7 * week + 6), milestoneId));
+      targets.push(j.state.week.targetHours);
+    });
+    expect(targets).toEqual([12, 11.5, 11, 10.5, 10]);
     expect(ofType(j.effects, 'weekly-hours-below-target')).toEqual([]);
   });
 
-  test('with every milestone met, the step-down waits for the minimum stay', () => {
-    expect(j.state.pendingProposals).toEqual([]);
-    j.advanceTo(day(iop.lengthOfStayDays.min));
+  test('the plan met, a step-down is proposed at once, well before the typical stay', () => {
     expect(j.state.pendingProposals).toEqual([
       expect.objectContaining({
         rule: 'milestones-step-down',
         action: { type: 'level-change', from: 'iop', to: 'outpatient' },
       }),
     ]);
+    j.command(
+      command('transition-rejected', { proposalId: j.pendingProposalId(), reasonCode: 'clinical-judgement' }),
+      day(28),
+    );
+    expect(j.state.level).toBe('iop');
   });
 
-  test('the proposal escalates past its deadline and is then approved by the escalation role', () => {
+  test('reaching the typical 6 months opens a review; the coordinator then steps the client down', () => {
+    const before = j.effects.length;
+    j.attendWeeks(day(28.1), 23, 3, 10 / 3);
+    const reviews = ofType(j.effects.slice(before), 'clinical-review-requested');
+    expect(reviews).toEqual([expect.objectContaining({ reasonCode: 'typical-stay-reached' })]);
+    expect(reviews[0]!.at).toBe(day(180));
     const proposal = j.state.pendingProposals[0]!;
-    const policy = program.rulePolicies['milestones-step-down'];
-    expect(policy.mode).toBe('propose');
-    const overdue = j.advanceTo(proposal.deadline);
-    expect(ofType(overdue, 'staff-notification')).toEqual([
-      expect.objectContaining({ code: 'approval-overdue', recipientRole: proposal.escalateTo }),
-    ]);
     j.command(
       command('transition-approved', { proposalId: proposal.proposalId }, staff.supervisor),
-      proposal.deadline,
+      day(189),
     );
     expect(j.state.level).toBe('outpatient');
-    expect(j.state.history.at(-1)?.actor).toEqual(staff.supervisor);
   });
 
   test('outpatient steps down to aftercare, which completes', () => {

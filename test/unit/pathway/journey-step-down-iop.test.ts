@@ -1,5 +1,6 @@
 import { getProgram } from '../../../programs';
 import { levelPlan } from '../../../pathway/plan';
+import { AdmissionRefused } from '../../../pathway';
 import { Journey, admitted, attended, day, event, missed, notified, ofType } from './fixtures';
 
 const program = getProgram('step-down-iop');
@@ -82,5 +83,57 @@ describe('journey A: stand-alone IOP in a cohort, to aftercare completion', () =
     ]);
     expect(j.state.discharge).toMatchObject({ kind: 'completed', rule: 'aftercare-completion' });
     expect(ofType(j.effects, 'proposal-decided').map((p) => p.decision)).toEqual(['approved', 'approved']);
+  });
+});
+
+describe('program A as A-step-down-iop.txt describes it', () => {
+  const admitA = (overrides: Parameters<typeof admitted>[2]) =>
+    new Journey(program).admit(admitted(day(0), 'iop', { ageYears: 30, gender: 'male', ...overrides }));
+  const refusal = (fn: () => unknown): AdmissionRefused => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof AdmissionRefused) return error;
+      throw error;
+    }
+    throw new Error('expected an AdmissionRefused');
+  };
+
+  test('at least 9 h a week in three sessions of 3 h', () => {
+    expect(iop.weeklyHours).toMatchObject({ floor: 9, target: 9 });
+    expect(iop.sessionsPerWeek!.min).toBe(3);
+    const j = admitA({ steppingDownFrom: 'residential' });
+    j.attendWeeks(day(0.1), 1, 3, 3);
+    j.attendWeeks(day(7.1), 1, 2, 3);
+    expect(ofType(j.advanceTo(day(14)), 'weekly-hours-below-target')).toEqual([
+      expect.objectContaining({ attendedHours: 6, attendedSessions: 2, targetHours: 9 }),
+    ]);
+    expect(ofType(j.effects, 'weekly-hours-below-target')).toHaveLength(1);
+  });
+
+  test('a co-occurring mental illness goes to a dual-diagnosis inpatient program first, and is then accepted', () => {
+    const first = refusal(() =>
+      admitA({ coOccurringMentalIllness: true, standAloneIndications: ['mild-or-moderate-situational'] }),
+    );
+    expect(first).toMatchObject({ reason: 'co-occurring-mental-illness', referTo: 'residential' });
+    const stabilised = admitA({ coOccurringMentalIllness: true, steppingDownFrom: 'residential' });
+    expect(stabilised.state.level).toBe('iop');
+  });
+
+  test('stand-alone IOP for a mild or moderate, largely situational disorder', () => {
+    expect(admitA({ standAloneIndications: ['mild-or-moderate-situational'] }).state.level).toBe('iop');
+    expect(refusal(() => admitA({})).reason).toBe('stand-alone-criteria-not-met');
+  });
+
+  test('IOP clients seen several times a week are followed up after 14 days without contact, outpatient after 30', () => {
+    expect(iop.noContactDays).toBe(14);
+    expect(outpatient.noContactDays).toBe(30);
+    const j = admitA({ steppingDownFrom: 'residential' });
+    expect(ofType(j.advanceTo(day(13.9)), 'proposal-opened')).toEqual([]);
+    expect(ofType(j.advanceTo(day(14)), 'proposal-opened')).toEqual([
+      expect.objectContaining({
+        proposal: expect.objectContaining({ action: { type: 'discharge', kind: 'lost-to-follow-up' } }),
+      }),
+    ]);
   });
 });

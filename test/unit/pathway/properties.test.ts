@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { programs } from '../../../programs';
-import { admit, applyEvent, onTimer, type Decision } from '../../../pathway';
+import { MilestoneNotInPlan, admit, applyEvent, onTimer, type Decision } from '../../../pathway';
 import { addDays, toMillis } from '../../../pathway/time';
 import {
   effectSchema,
@@ -163,7 +163,12 @@ const play = (program: ProgramDefinition, events: readonly ClientEvent[]): Run =
       fired.push(due.timerId);
       take(onTimer(state, due, program, due.fireAt));
     }
-    take(applyEvent(state, event, program));
+    try {
+      take(applyEvent(state, event, program));
+    } catch (error) {
+      // The workflow refuses such an event and keeps its state, as here.
+      if (!(error instanceof MilestoneNotInPlan)) throw error;
+    }
   }
   return { steps, final: state, fired };
 };
