@@ -58,12 +58,12 @@ describe('admission criteria', () => {
       referTo: null,
     },
     {
-      name: 'C: IOP is entered stepping down only',
+      name: 'C: a first entry needs a moderate substance problem',
       program: flexible,
       level: 'iop',
-      intake: { standAloneIndications: ['mild-or-moderate-situational'] },
-      reason: 'step-down-entry-only',
-      referTo: flexible.admission.stepDownOnly!.from[0],
+      intake: { standAloneIndications: ['obligations-rule-out-residential'] },
+      reason: 'stand-alone-criteria-not-met',
+      referTo: null,
     },
     {
       name: 'C: withdrawal risk goes to inpatient detox',
@@ -122,6 +122,24 @@ describe('admission criteria', () => {
       level: 'iop',
       intake: { steppingDownFrom: 'detox' },
     },
+    {
+      name: 'C: a first entry with a moderate substance problem (C-flexible-intensity-iop.txt)',
+      program: flexible,
+      level: 'iop',
+      intake: { standAloneIndications: ['mild-or-moderate-situational'] },
+    },
+    {
+      name: 'A: a co-occurring illness stabilised in residential dual-diagnosis care',
+      program: stepDownIop,
+      level: 'iop',
+      intake: { coOccurringMentalIllness: true, steppingDownFrom: 'residential' },
+    },
+    ...['milestone-tapered-iop', 'flexible-intensity-iop', 'holistic-iop', 'full-continuum'].map((id) => ({
+      name: `${id}: a co-occurring illness at IOP, treated there`,
+      program: byId(id),
+      level: 'iop' as const,
+      intake: { coOccurringMentalIllness: true, steppingDownFrom: 'detox' as const },
+    })),
     {
       name: 'E: detox with withdrawal risk',
       program: continuum,

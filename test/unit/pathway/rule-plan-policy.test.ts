@@ -1,0 +1,93 @@
+import { problemFromJourneyError } from '../../../api/refusals';
+import { RequestRefused } from '../../../client/errors';
+import { getProgram, parseProgram } from '../../../programs';
+import { MilestoneNotInPlan, validateEvent } from '../../../pathway';
+import type { ProgramDefinition } from '../../../schemas';
+import { Journey, admitTo, admitted, day, event, milestone, ofType } from './fixtures';
+
+const stepDownIop = getProgram('step-down-iop');
+const defaults = getProgram('default');
+
+describe('milestones belong to the plan of the current level', () => {
+  test('a milestone of no plan at this level is refused, naming the planned ones', () => {
+    const j = admitTo(stepDownIop);
+    const unplanned = milestone(day(1), 'withdrawal-completed');
+    const planned = ['attendance-stable', 'relapse-prevention-plan', 'sober-support-network'];
+    expect(() => validateEvent(j.state, unplanned, stepDownIop)).toThrow(MilestoneNotInPlan);
+    expect(() => j.apply(unplanned)).toThrow(
+      expect.objectContaining({
+        milestoneId: 'withdrawal-completed',
+        level: 'iop',
+        plannedMilestoneIds: planned,
+      }),
+    );
+    expect(j.state.milestones).toEqual([]);
+    expect(() => validateEvent(j.state, milestone(day(1), 'attendance-stable'), stepDownIop)).not.toThrow();
+  });
+
+  test('the API answers the refusal with 422', async () => {
+    const problem = await problemFromJourneyError(
+      new RequestRefused('MilestoneNotInPlan', 'not in the plan', { milestoneId: 'x' }),
+      async () => true,
+    );
+    expect(problem?.status).toBe(422);
+  });
+});
+
+describe('assessment-driven moves follow the policy of a coordinator’s request', () => {
+  const assessment = (at: string, recommendedLevel: 'outpatient' | 'aftercare') =>
+    event('assessment-completed', at, { recommendedLevel, withdrawalRisk: false });
+
+  test('no step-down before the minimum stay: the care team is asked to review instead', () => {
+    const j = admitTo(defaults, 'iop');
+    const minimum = defaults.levels.iop!.lengthOfStayDays.min;
+    const early = j.apply(assessment(day(minimum - 1), 'outpatient'));
+    expect(ofType(early, 'level-changed')).toEqual([]);
+    expect(ofType(early, 'proposal-opened')).toEqual([]);
+    expect(ofType(early, 'clinical-review-requested')).toEqual([
+      expect.objectContaining({ reasonCode: 'assessment-recommendation' }),
+    ]);
+    const served = j.apply(assessment(day(minimum), 'outpatient'));
+    expect(ofType(served, 'proposal-opened')).toEqual([
+      expect.objectContaining({ proposal: expect.objectContaining({ rule: 'assessment-level-change' }) }),
+    ]);
+  });
+
+  test('no move to a level the current level does not lead to', () => {
+    const j = admitTo(stepDownIop);
+    expect(stepDownIop.levels.iop!.transitionsTo).not.toContain('aftercare');
+    const effects = j.apply(assessment(day(1), 'aftercare'));
+    expect(j.state.level).toBe('iop');
+    expect(ofType(effects, 'proposal-opened')).toEqual([]);
+    expect(ofType(effects, 'clinical-review-requested')).toHaveLength(1);
+  });
+});
+
+describe('aftercare completion', () => {
+  test('a client lost to follow-up, awaiting approval at the end of aftercare, is not recorded as completed', () => {
+    const program: ProgramDefinition = {
+      ...stepDownIop,
+      admission: { ...stepDownIop.admission, entryLevels: ['iop', 'aftercare'] },
+    };
+    const { checkInIntervalDays, durationDays } = program.aftercare!;
+    const j = new Journey(program).admit(admitted(day(0), 'aftercare'));
+    // Check-ins until contact stops: the no-contact discharge is proposed, and still pending, when aftercare ends.
+    const lastContact = durationDays - program.noContact.days - 5;
+    for (let at = checkInIntervalDays; at <= lastContact; at += checkInIntervalDays)
+      j.apply(event('session-attended', day(at), { sessionId: `c-${at}`, kind: 'check-in', hours: 1 }));
+    j.advanceTo(day(durationDays - 1));
+    expect(j.state.pendingProposals.map((p) => p.action)).toEqual([
+      { type: 'discharge', kind: 'lost-to-follow-up' },
+    ]);
+    j.advanceTo(day(durationDays));
+    expect(j.state.discharge).toMatchObject({ kind: 'lost-to-follow-up', reasonCode: 'no-contact' });
+  });
+});
+
+describe('tapering', () => {
+  test('milestones may not taper past the floor, where one would lower nothing', () => {
+    const b = structuredClone(getProgram('milestone-tapered-iop'));
+    b.levels.iop!.weeklyHours!.floor = 11;
+    expect(() => parseProgram(b, 'milestone-tapered-iop.json')).toThrow(/milestones taper 2 h/);
+  });
+});
