@@ -130,8 +130,17 @@ export const checkAdmission = (intake: Intake, level: LevelOfCare, program: Prog
   placeInCohort(intake, program);
 };
 
-/** Starts an episode at the recommended level, or throws AdmissionRefused when the program's criteria refuse it. */
-export const admit = (event: AdmittedEvent, program: ProgramDefinition, episodeId: string): Decision => {
+/**
+ * Starts an episode at the recommended level, or throws AdmissionRefused when the program's criteria
+ * refuse it. `noContactFromLevelStart` is false only where the workflow replays an episode started
+ * before that rule.
+ */
+export const admit = (
+  event: AdmittedEvent,
+  program: ProgramDefinition,
+  episodeId: string,
+  noContactFromLevelStart = true,
+): Decision => {
   const { intake, recommendedLevel: level, occurredAt: at, recordedBy } = event;
   checkCriteria(intake, level, program);
   const cohort = placeInCohort(intake, program);
@@ -145,6 +154,7 @@ export const admit = (event: AdmittedEvent, program: ProgramDefinition, episodeI
     levelSince: at,
     cohortId: cohort?.cohortId ?? null,
     adolescent: intake.ageYears <= program.adolescentMaxAgeYears,
+    ...(noContactFromLevelStart ? { noContactFromLevelStart: true as const } : {}),
     ...(intake.prescribedWeeklyHours ? { prescribedWeeklyHours: intake.prescribedWeeklyHours } : {}),
     week: {
       start: at,

@@ -1,7 +1,7 @@
-import type { TimerKind } from '../schemas';
+import type { EpisodeState, ProgramDefinition, TimerKind } from '../schemas';
 import type { DecisionDraft } from './draft';
 import { levelPlan, noContactDays } from './plan';
-import { addDays } from './time';
+import { addDays, later } from './time';
 import { startWeek } from './week';
 
 /** Timers whose deadlines depend on the level of care; a transition cancels and re-arms them. */
@@ -18,13 +18,16 @@ export const cancelLevelTimers = (draft: DecisionDraft): void => {
   draft.cancelTimers((t) => levelTimerKinds.includes(t.kind));
 };
 
-/** Arms the no-contact deadline from the last contact; when it fires the core re-checks contact since. */
+/** When the client counts as out of contact at the current level. */
+export const noContactDeadline = (state: EpisodeState, program: ProgramDefinition): string => {
+  const { lastContactAt } = state.attendance;
+  const since = state.noContactFromLevelStart ? later(lastContactAt, state.levelSince) : lastContactAt;
+  return addDays(since, noContactDays(program, state.level));
+};
+
+/** Arms the no-contact deadline; when it fires the core re-checks contact since. */
 export const armNoContactDeadline = (draft: DecisionDraft): void => {
-  const { lastContactAt } = draft.state.attendance;
-  draft.armTimer(
-    'no-contact-deadline',
-    addDays(lastContactAt, noContactDays(draft.program, draft.state.level)),
-  );
+  draft.armTimer('no-contact-deadline', noContactDeadline(draft.state, draft.program));
 };
 
 /** Arms everything the current level needs, counted from `levelSince`. */

@@ -1,13 +1,13 @@
 import type { EpisodeState, ProgramDefinition, TimerFired } from '../schemas';
 import { engineActor } from '../schemas/actors';
-import { armNoContactDeadline } from './level-timers';
+import { armNoContactDeadline, noContactDeadline } from './level-timers';
 import { onAuthorizationReminderDue } from './authorizations';
 import { dischargeOrFlag } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
 import { enact } from './enact';
 import { requireProgram } from './guards';
 import { considerStepDown } from './milestones';
-import { levelPlan, noContactDays } from './plan';
+import { levelPlan } from './plan';
 import { requestClinicalReview } from './step-up';
 import { stayIsTypical } from './transitions';
 import { escalateProposal } from './proposals';
@@ -16,7 +16,7 @@ import { closeEndedWeeks } from './week';
 
 const onNoContactDeadline = (draft: DecisionDraft): void => {
   const { program, state } = draft;
-  const deadline = addDays(state.attendance.lastContactAt, noContactDays(program, state.level));
+  const deadline = noContactDeadline(state, program);
   // Contact since the timer was armed moved the deadline: wait for the new one.
   if (isBefore(draft.at, deadline)) {
     armNoContactDeadline(draft);

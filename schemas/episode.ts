@@ -106,6 +106,12 @@ export const episodeStateSchema = z.object({
   history: z.array(levelHistoryEntrySchema).min(1),
   discharge: dischargeSchema.nullable(),
   recentEventIds: z.array(identifierSchema),
+  /**
+   * The no-contact window counts from the later of the last contact and the level's start, so a
+   * step into a level with a short window is not a lapse at once. Absent in episodes started before
+   * this, which count from the last contact only.
+   */
+  noContactFromLevelStart: z.literal(true).optional(),
   /** Weekly hours prescribed for the admission level's stay, in place of its target; absent in older episodes. */
   prescribedWeeklyHours: z.number().positive().nullable().optional(),
   /** When the last family workshop was scheduled for; absent in episodes started before cadences. */

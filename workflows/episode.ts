@@ -82,6 +82,8 @@ const send = streams(activities);
 const sendLocally = streams(localActivities);
 /** Histories recorded before effects became local activities replay with the activities they had. */
 const localEffectsPatch = 'effects-as-local-activities';
+/** Episodes started before it count the no-contact window from the last contact only. */
+const noContactFromLevelStartPatch = 'no-contact-from-level-start';
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -115,7 +117,12 @@ const episodeIdOf = (admission: ClientEvent) => `ep-${admission.eventId}`;
 function initialDecision(input: EpisodeWorkflowInput): Decision {
   if (input.kind === 'continued') return { state: input.state, effects: [] };
   try {
-    return admit(input.admission, input.program, episodeIdOf(input.admission));
+    return admit(
+      input.admission,
+      input.program,
+      episodeIdOf(input.admission),
+      patched(noContactFromLevelStartPatch),
+    );
   } catch (error) {
     throw refusal(error);
   }

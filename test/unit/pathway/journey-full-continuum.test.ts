@@ -61,7 +61,12 @@ describe('journey E: full continuum, detox to aftercare completion', () => {
 
   test('a coordinator steps the client back down to IOP (applied at once)', () => {
     const now = addDays(j.state.levelSince, levelPlan(program, 'php').lengthOfStayDays.min);
+    // A week of PHP's five days, seen every day: its short no-contact window never opens.
+    j.attendWeeks(addDays(j.state.levelSince, 0.1), 1, 5, 4);
     j.apply(drugTest(now, 'negative'));
+    expect(
+      ofType(j.effects, 'proposal-opened').filter((p) => p.proposal.action.type === 'discharge'),
+    ).toEqual([]);
     const effects = j.command(
       command('transition-requested', { targetLevel: 'iop', reasonCode: 'clinical-judgement' }),
       now,

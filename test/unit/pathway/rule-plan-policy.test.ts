@@ -1,9 +1,9 @@
 import { problemFromJourneyError } from '../../../api/refusals';
 import { RequestRefused } from '../../../client/errors';
 import { getProgram, parseProgram } from '../../../programs';
-import { MilestoneNotInPlan, validateEvent } from '../../../pathway';
+import { MilestoneNotInPlan, admit, validateEvent } from '../../../pathway';
 import type { ProgramDefinition } from '../../../schemas';
-import { Journey, admitTo, admitted, day, event, milestone, ofType } from './fixtures';
+import { Journey, admitTo, admitted, command, day, event, milestone, ofType } from './fixtures';
 
 const stepDownIop = getProgram('step-down-iop');
 const defaults = getProgram('default');
@@ -89,5 +89,39 @@ describe('tapering', () => {
     const b = structuredClone(getProgram('milestone-tapered-iop'));
     b.levels.iop!.weeklyHours!.floor = 11;
     expect(() => parseProgram(b, 'milestone-tapered-iop.json')).toThrow(/milestones taper 2 h/);
+  });
+});
+
+describe('no-contact windows per level', () => {
+  const continuum = getProgram('full-continuum');
+  const residentialThenIop = (noContactFromLevelStart: boolean) => {
+    const j = new Journey(continuum);
+    j.state = admit(
+      { ...admitted(day(0), 'residential'), programId: continuum.programId },
+      continuum,
+      'episode-1',
+      noContactFromLevelStart,
+    ).state;
+    j.command(
+      command('transition-requested', { targetLevel: 'iop', reasonCode: 'clinical-judgement' }),
+      day(20),
+    );
+    return j;
+  };
+  const dischargeProposals = (j: Journey) =>
+    ofType(j.effects, 'proposal-opened').filter((p) => p.proposal.action.type === 'discharge');
+
+  test('a step into IOP after a stay without recorded contact starts IOP’s 14 days afresh', () => {
+    const j = residentialThenIop(true);
+    j.advanceTo(day(20 + 13.9));
+    expect(dischargeProposals(j)).toEqual([]);
+    j.advanceTo(day(20 + 14));
+    expect(dischargeProposals(j)).toHaveLength(1);
+  });
+
+  test('episodes started before that rule keep counting from the last contact', () => {
+    const j = residentialThenIop(false);
+    j.advanceTo(day(20.1));
+    expect(dischargeProposals(j)).toHaveLength(1);
   });
 });
