@@ -3,6 +3,7 @@ import { DecisionDraft, type Decision } from './draft';
 import { AdmissionRefused } from './errors';
 import { intensityRank } from './ladder';
 import { armLevelTimers } from './level-timers';
+import { currentRulesRevision } from './revision';
 
 const withinAge = (ageYears: number, range: { min: number; max: number | null }): boolean =>
   ageYears >= range.min && (range.max === null || ageYears <= range.max);
@@ -132,14 +133,14 @@ export const checkAdmission = (intake: Intake, level: LevelOfCare, program: Prog
 
 /**
  * Starts an episode at the recommended level, or throws AdmissionRefused when the program's criteria
- * refuse it. `noContactFromLevelStart` is false only where the workflow replays an episode started
- * before that rule.
+ * refuse it. `rulesRevision` is older than the current one only where the workflow replays an
+ * episode admitted before it.
  */
 export const admit = (
   event: AdmittedEvent,
   program: ProgramDefinition,
   episodeId: string,
-  noContactFromLevelStart = true,
+  rulesRevision = currentRulesRevision,
 ): Decision => {
   const { intake, recommendedLevel: level, occurredAt: at, recordedBy } = event;
   checkCriteria(intake, level, program);
@@ -154,7 +155,7 @@ export const admit = (
     levelSince: at,
     cohortId: cohort?.cohortId ?? null,
     adolescent: intake.ageYears <= program.adolescentMaxAgeYears,
-    ...(noContactFromLevelStart ? { noContactFromLevelStart: true as const } : {}),
+    ...(rulesRevision > 1 ? { rulesRevision } : {}),
     ...(intake.prescribedWeeklyHours ? { prescribedWeeklyHours: intake.prescribedWeeklyHours } : {}),
     week: {
       start: at,

@@ -6,6 +6,7 @@ import { alreadySeen, rememberId } from './dedup';
 import { dischargeOrFlag } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
 import { requireProgram } from './guards';
+import { followsRevision } from './revision';
 import { onMeasurementRecorded } from './measurements';
 import { checkMilestone, onMilestoneCompleted } from './milestones';
 import { onDrugTestResulted, onRelapseReported } from './substance-use';
@@ -51,7 +52,8 @@ const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
 export const validateEvent = (state: EpisodeState, event: ClientEvent, program: ProgramDefinition): void => {
   requireProgram(state, program);
   if (state.status === 'discharged' || alreadySeen(state, event.eventId)) return;
-  if (event.type === 'milestone-completed') checkMilestone(state, program, event.milestoneId);
+  if (event.type === 'milestone-completed' && followsRevision(state, 2))
+    checkMilestone(state, program, event.milestoneId);
 };
 
 /**

@@ -2,6 +2,7 @@ import type { AssessmentCompletedEvent } from '../schemas';
 import { recordContact } from './attendance';
 import type { DecisionDraft } from './draft';
 import { offersLevel } from './ladder';
+import { followsRevision } from './revision';
 import { clearFlag, raiseFlag } from './risk';
 import { moveToLevel, requestClinicalReview } from './step-up';
 import { allowedTargets } from './transitions';
@@ -18,7 +19,11 @@ export const onAssessmentCompleted = (draft: DecisionDraft, event: AssessmentCom
   const { state, program } = draft;
   const target = event.recommendedLevel;
   if (target === state.level) return;
-  if (offersLevel(program, target) && !allowedTargets(state, program, draft.at).includes(target)) {
+  if (
+    followsRevision(state, 2) &&
+    offersLevel(program, target) &&
+    !allowedTargets(state, program, draft.at).includes(target)
+  ) {
     requestClinicalReview(draft, 'assessment-recommendation');
     return;
   }

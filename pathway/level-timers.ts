@@ -1,6 +1,7 @@
 import type { EpisodeState, ProgramDefinition, TimerKind } from '../schemas';
 import type { DecisionDraft } from './draft';
 import { levelPlan, noContactDays } from './plan';
+import { followsRevision } from './revision';
 import { addDays, later } from './time';
 import { startWeek } from './week';
 
@@ -21,7 +22,7 @@ export const cancelLevelTimers = (draft: DecisionDraft): void => {
 /** When the client counts as out of contact at the current level. */
 export const noContactDeadline = (state: EpisodeState, program: ProgramDefinition): string => {
   const { lastContactAt } = state.attendance;
-  const since = state.noContactFromLevelStart ? later(lastContactAt, state.levelSince) : lastContactAt;
+  const since = followsRevision(state, 2) ? later(lastContactAt, state.levelSince) : lastContactAt;
   return addDays(since, noContactDays(program, state.level));
 };
 

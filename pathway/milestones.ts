@@ -1,5 +1,6 @@
 import type { EpisodeState, MilestoneCompletedEvent, ProgramDefinition } from '../schemas';
 import { MilestoneNotInPlan } from './errors';
+import { followsRevision } from './revision';
 import { recordContact } from './attendance';
 import type { DecisionDraft } from './draft';
 import { enact } from './enact';
@@ -42,7 +43,7 @@ export const checkMilestone = (
 
 /** A met milestone counts once per stay and tapers the weekly hours by the plan's amount. */
 export const onMilestoneCompleted = (draft: DecisionDraft, event: MilestoneCompletedEvent): void => {
-  checkMilestone(draft.state, draft.program, event.milestoneId);
+  if (followsRevision(draft.state, 2)) checkMilestone(draft.state, draft.program, event.milestoneId);
   recordContact(draft, event.occurredAt);
   if (stayMilestoneIds(draft.state).includes(event.milestoneId)) return;
   const { level, levelSince } = draft.state;

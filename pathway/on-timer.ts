@@ -11,6 +11,7 @@ import { levelPlan } from './plan';
 import { requestClinicalReview } from './step-up';
 import { stayIsTypical } from './transitions';
 import { escalateProposal } from './proposals';
+import { followsRevision } from './revision';
 import { addDays, isBefore } from './time';
 import { closeEndedWeeks } from './week';
 
@@ -45,7 +46,7 @@ const onAftercareCheckInDue = (draft: DecisionDraft, fireAt: string): void => {
  */
 const onAftercareCompletion = (draft: DecisionDraft): void => {
   const pending = draft.state.pendingProposals.find((p) => p.action.type === 'discharge');
-  if (pending?.action.type === 'discharge') {
+  if (pending?.action.type === 'discharge' && followsRevision(draft.state, 2)) {
     dischargeOrFlag(draft, {
       kind: pending.action.kind,
       reasonCode: pending.reasonCode,

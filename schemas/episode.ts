@@ -107,11 +107,10 @@ export const episodeStateSchema = z.object({
   discharge: dischargeSchema.nullable(),
   recentEventIds: z.array(identifierSchema),
   /**
-   * The no-contact window counts from the later of the last contact and the level's start, so a
-   * step into a level with a short window is not a lapse at once. Absent in episodes started before
-   * this, which count from the last contact only.
+   * The revision of the care rules the episode was admitted under (see `pathway/revision.ts`); it
+   * keeps them for its whole run. Absent: revision 1, before the field existed.
    */
-  noContactFromLevelStart: z.literal(true).optional(),
+  rulesRevision: z.number().int().positive().optional(),
   /** Weekly hours prescribed for the admission level's stay, in place of its target; absent in older episodes. */
   prescribedWeeklyHours: z.number().positive().nullable().optional(),
   /** When the last family workshop was scheduled for; absent in episodes started before cadences. */

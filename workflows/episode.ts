@@ -82,8 +82,8 @@ const send = streams(activities);
 const sendLocally = streams(localActivities);
 /** Histories recorded before effects became local activities replay with the activities they had. */
 const localEffectsPatch = 'effects-as-local-activities';
-/** Episodes started before it count the no-contact window from the last contact only. */
-const noContactFromLevelStartPatch = 'no-contact-from-level-start';
+/** Episodes admitted before it keep care-rule revision 1 (see `pathway/revision.ts`). */
+const rulesRevision2Patch = 'care-rules-revision-2';
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -121,7 +121,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
       input.admission,
       input.program,
       episodeIdOf(input.admission),
-      patched(noContactFromLevelStartPatch),
+      patched(rulesRevision2Patch) ? 2 : 1,
     );
   } catch (error) {
     throw refusal(error);

@@ -186,6 +186,44 @@ describe('refusals by the care rules', () => {
     ).toHaveLength(1);
   });
 
+  test("a milestone of no plan at the client's level is 422 naming the planned ones, and nothing changes", async () => {
+    const clientId = await admitted();
+    const answer = await api.call('POST', `/v1/clients/${clientId}/events?wait=true`, {
+      as: 'coordinator',
+      body: { type: 'milestone-completed', milestoneId: 'withdrawal-completed' },
+    });
+    expectProblem(answer, 422, 'milestone-not-in-plan');
+    expect(answer.body).toMatchObject({
+      refusal: 'MilestoneNotInPlan',
+      milestoneId: 'withdrawal-completed',
+      level: 'iop',
+      plannedMilestoneIds: expect.arrayContaining(['attendance-stable']),
+    });
+    expect((await api.call('GET', `/v1/clients/${clientId}`, { as: 'viewer' })).body.milestones).toEqual([]);
+  });
+
+  test('a step-down before a typical stay is 409 until it names an override reason', async () => {
+    const clientId = uniqueClientId('typical');
+    const admittedB = await api.call('POST', `/v1/clients/${clientId}/episodes`, {
+      as: 'coordinator',
+      body: admission({ programId: 'milestone-tapered-iop' }),
+    });
+    expect(admittedB.status).toBe(201);
+    const request = { targetLevel: 'outpatient', reasonCode: 'milestones-met' };
+    const refused = await api.call('POST', `/v1/clients/${clientId}/transitions`, {
+      as: 'coordinator',
+      body: request,
+    });
+    expectProblem(refused, 409, 'transition-refused');
+    expect(refused.body).toMatchObject({ reason: 'typical-stay-override-needed' });
+    const overridden = await api.call('POST', `/v1/clients/${clientId}/transitions`, {
+      as: 'coordinator',
+      body: { ...request, overrideReasonCode: 'client-request' },
+    });
+    expect(overridden.status).toBe(200);
+    expect(overridden.body.state.level).toBe('outpatient');
+  });
+
   test('an unknown proposal is 404 listing the pending ones', async () => {
     const clientId = await admitted();
     const answer = await api.call('POST', `/v1/clients/${clientId}/proposals/p-404/approve`, {

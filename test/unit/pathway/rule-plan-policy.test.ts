@@ -94,13 +94,13 @@ describe('tapering', () => {
 
 describe('no-contact windows per level', () => {
   const continuum = getProgram('full-continuum');
-  const residentialThenIop = (noContactFromLevelStart: boolean) => {
+  const residentialThenIop = (rulesRevision: number) => {
     const j = new Journey(continuum);
     j.state = admit(
       { ...admitted(day(0), 'residential'), programId: continuum.programId },
       continuum,
       'episode-1',
-      noContactFromLevelStart,
+      rulesRevision,
     ).state;
     j.command(
       command('transition-requested', { targetLevel: 'iop', reasonCode: 'clinical-judgement' }),
@@ -112,7 +112,7 @@ describe('no-contact windows per level', () => {
     ofType(j.effects, 'proposal-opened').filter((p) => p.proposal.action.type === 'discharge');
 
   test('a step into IOP after a stay without recorded contact starts IOP’s 14 days afresh', () => {
-    const j = residentialThenIop(true);
+    const j = residentialThenIop(2);
     j.advanceTo(day(20 + 13.9));
     expect(dischargeProposals(j)).toEqual([]);
     j.advanceTo(day(20 + 14));
@@ -120,8 +120,22 @@ describe('no-contact windows per level', () => {
   });
 
   test('episodes started before that rule keep counting from the last contact', () => {
-    const j = residentialThenIop(false);
+    const j = residentialThenIop(1);
     j.advanceTo(day(20.1));
     expect(dischargeProposals(j)).toHaveLength(1);
+  });
+});
+
+describe('care-rule revisions', () => {
+  test('an episode admitted under revision 1 keeps its rules: an unplanned milestone is recorded', () => {
+    const j = new Journey(stepDownIop);
+    j.state = admit(
+      { ...admitted(day(0), 'iop', { steppingDownFrom: 'residential' }), programId: stepDownIop.programId },
+      stepDownIop,
+      'episode-1',
+      1,
+    ).state;
+    j.apply(milestone(day(1), 'withdrawal-completed'));
+    expect(j.state.milestones.map((m) => m.milestoneId)).toEqual(['withdrawal-completed']);
   });
 });
