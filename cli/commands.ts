@@ -51,6 +51,7 @@ export const commands: Readonly<Record<string, Command>> = {
       'drug-test-done': { type: 'boolean' },
       'physical-exam-done': { type: 'boolean' },
       'sobriety-date': { type: 'string' },
+      'prescribed-hours': { type: 'string' },
       ...idempotency,
     },
     optionHelp: [
@@ -65,10 +66,12 @@ export const commands: Readonly<Record<string, Command>> = {
       ['--drug-test-done', 'an intake drug test was done'],
       ['--physical-exam-done', 'an intake physical exam was done'],
       ['--sobriety-date DATE', 'sobriety date, YYYY-MM-DD'],
+      ['--prescribed-hours N', 'weekly hours prescribed at the level, within its floor and ceiling'],
       idempotencyHelp,
     ],
     async run(target, [clientId = ''], values) {
       const age = Number(required(values, 'age'));
+      const prescribed = text(values['prescribed-hours']);
       const { body } = await callApi(target, 'POST', path(clientId, 'episodes'), {
         ...write(values),
         body: {
@@ -84,6 +87,7 @@ export const commands: Readonly<Record<string, Command>> = {
             drugTestDone: values['drug-test-done'] === true,
             physicalExamDone: values['physical-exam-done'] === true,
             sobrietyDate: text(values['sobriety-date']) ?? null,
+            ...(prescribed === undefined ? {} : { prescribedWeeklyHours: Number(prescribed) }),
           },
         },
       });
