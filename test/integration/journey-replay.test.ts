@@ -37,6 +37,15 @@ describe('recorded journey histories', () => {
     );
   });
 
+  test('include journeys admitted under care-rule revision 1', () => {
+    expect(olderFiles).toEqual(
+      expect.arrayContaining([
+        join('before-care-rules-revision-2', 'reference-full-continuum.history'),
+        join('before-care-rules-revision-2', 'no-contact-escalated-then-approved.history'),
+      ]),
+    );
+  });
+
   test('replay deterministically with the current workflow code', async () => {
     const histories = [...files, ...olderFiles].map((file) => ({
       workflowId: file.replace(/\.history$/, ''),

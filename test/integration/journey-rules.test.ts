@@ -128,7 +128,7 @@ describe('journey rules on the time-skipping server', () => {
       )
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(RequestRefused);
-    expect(refusal).toMatchObject({ type: 'TransitionRefused', details: { allowedTargets: [] } });
+    expect(refusal).toMatchObject({ type: 'TransitionRefused', details: { allowedTargets: ['outpatient'] } });
     expect((refusal as Error).message).toMatch(/refused/);
     const updatesInHistory = (await handle.fetchHistory()).events?.filter(
       (e) => e.workflowExecutionUpdateAcceptedEventAttributes,

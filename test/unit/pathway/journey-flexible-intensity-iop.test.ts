@@ -26,6 +26,7 @@ const refusalOf = (fn: () => unknown): AdmissionRefused => {
   throw new Error('expected an AdmissionRefused');
 };
 
+// Expected numbers are literals taken from the source, C-flexible-intensity-iop.txt, never read back from the program file.
 describe('program C as C-flexible-intensity-iop.txt describes it', () => {
   const admitC = (overrides: Parameters<typeof admitted>[2]) =>
     new Journey(program).admit(admitted(day(0), 'iop', overrides));
@@ -37,7 +38,9 @@ describe('program C as C-flexible-intensity-iop.txt describes it', () => {
   });
 
   test('a first entry for a moderate substance problem is admitted, as is a step-down from residential', () => {
-    expect(admitC({ standAloneIndications: ['mild-or-moderate-situational'] }).state.level).toBe('iop');
+    const moderate = admitC({ standAloneIndications: ['mild-or-moderate-situational'] });
+    expect(moderate.state.level).toBe('iop');
+    expect(moderate.state.week.targetHours).toBe(9);
     expect(admitC({ steppingDownFrom: 'residential' }).state.level).toBe('iop');
     expect(refusalOf(() => admitC({})).reason).toBe('stand-alone-criteria-not-met');
   });

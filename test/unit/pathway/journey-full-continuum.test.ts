@@ -140,6 +140,7 @@ describe('journey E: full continuum, detox to aftercare completion', () => {
   });
 });
 
+// Expected numbers are literals taken from the source, E-full-continuum.txt, never read back from the program file.
 describe('program E as E-full-continuum.txt describes it', () => {
   const iopAdmission = (overrides: Parameters<typeof admitted>[2] = {}) =>
     new Journey(program).admit(admitted(day(0), 'iop', { steppingDownFrom: 'php', ...overrides }));

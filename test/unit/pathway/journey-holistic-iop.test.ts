@@ -17,6 +17,7 @@ const familyWorkshop = (at: string, guestCount: number) =>
     guestCount,
   });
 
+// Expected numbers are literals taken from the source, D-holistic-iop.txt, never read back from the program file.
 describe('program D as D-holistic-iop.txt describes it', () => {
   test('4-5 days a week of sessions of about 3 h, for 2-4 months typically', () => {
     expect(iop.sessionsPerWeek).toEqual({ min: 4, max: 5 });

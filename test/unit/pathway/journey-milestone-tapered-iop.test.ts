@@ -6,6 +6,7 @@ import { Journey, admitted, attended, command, day, event, milestone, ofType, st
 const program = getProgram('milestone-tapered-iop');
 const iop = levelPlan(program, 'iop');
 
+// Expected numbers are literals taken from the source, B-milestone-tapered-iop.txt, never read back from the program file.
 describe('program B as B-milestone-tapered-iop.txt describes it', () => {
   test('10-12 h a week in 3-4 visits; a typical stay of 6-12 months is a review point, not a wall', () => {
     expect(iop.weeklyHours).toEqual({ floor: 10, target: 12, ceiling: 12 });
@@ -60,6 +61,7 @@ describe('journey B: milestone-tapered IOP, to aftercare completion', () => {
       j.apply(milestone(day(7 * week + 6), milestoneId));
       targets.push(j.state.week.targetHours);
     });
+    // From B's 12 h down to its 10 h; the equal half-hour steps are a carepath default.
     expect(targets).toEqual([12, 11.5, 11, 10.5, 10]);
     expect(ofType(j.effects, 'weekly-hours-below-target')).toEqual([]);
   });

@@ -86,6 +86,7 @@ describe('journey A: stand-alone IOP in a cohort, to aftercare completion', () =
   });
 });
 
+// Expected numbers are literals taken from the source, A-step-down-iop.txt, never read back from the program file.
 describe('program A as A-step-down-iop.txt describes it', () => {
   const admitA = (overrides: Parameters<typeof admitted>[2]) =>
     new Journey(program).admit(admitted(day(0), 'iop', { ageYears: 30, gender: 'male', ...overrides }));
@@ -126,6 +127,7 @@ describe('program A as A-step-down-iop.txt describes it', () => {
   });
 
   test('IOP clients seen several times a week are followed up after 14 days without contact, outpatient after 30', () => {
+    // Not from A: 14 days is a carepath default and 30 comes from domain.md (programs/README.md).
     expect(iop.noContactDays).toBe(14);
     expect(outpatient.noContactDays).toBe(30);
     const j = admitA({ steppingDownFrom: 'residential' });
