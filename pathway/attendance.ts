@@ -61,12 +61,18 @@ export const onSessionScheduled = (draft: DecisionDraft, event: SessionScheduled
     draft.notify('weekly-hours-above-ceiling');
 };
 
+/**
+ * An attended session is contact. Only kinds the program counts as the level's treatment add hours
+ * and end a run of missed sessions: a support group is no make-up for missed treatment.
+ */
 export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEvent): void => {
   recordContact(draft, event.occurredAt);
+  billAttendance(draft, event);
+  if (!countsTowardHours(draft, event.kind)) return;
   draft.update({ attendance: { ...draft.state.attendance, consecutiveUnexcused: 0 } });
   clearFlag(draft, 'missed-sessions');
   const { week } = draft.state;
-  if (inCurrentWeek(draft, event.occurredAt) && countsTowardHours(draft, event.kind))
+  if (inCurrentWeek(draft, event.occurredAt))
     draft.update({
       week: {
         ...week,
@@ -74,7 +80,6 @@ export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEv
         attendedSessions: week.attendedSessions + 1,
       },
     });
-  billAttendance(draft, event);
 };
 
 /**

@@ -1,7 +1,18 @@
 import { getProgram } from '../../../programs';
 import { TransitionRefused } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
-import { Journey, admitted, attended, command, day, event, milestone, ofType, staff } from './fixtures';
+import {
+  Journey,
+  admitted,
+  attended,
+  command,
+  day,
+  event,
+  milestone,
+  missed,
+  ofType,
+  staff,
+} from './fixtures';
 
 const program = getProgram('milestone-tapered-iop');
 const iop = levelPlan(program, 'iop');
@@ -41,10 +52,12 @@ describe('program B as B-milestone-tapered-iop.txt describes it', () => {
 
   test('12-step support groups are encouraged on top of IOP hours: they neither count nor bill', () => {
     const j = new Journey(program).admit(admitted(day(0), 'iop'));
+    j.apply(missed(day(0.5)));
     const effects = j.apply(
       event('session-attended', day(1), { sessionId: 'aa-1', kind: 'support-group', hours: 2 }),
     );
     expect(j.state.week.attendedHours).toBe(0);
+    expect(j.state.attendance.consecutiveUnexcused).toBe(1);
     expect(ofType(effects, 'billing')).toEqual([]);
     expect(ofType(j.apply(attended(day(2), 3)), 'billing')).toHaveLength(1);
     expect(j.state.week.attendedHours).toBe(3);
