@@ -109,3 +109,42 @@ test.each([
   for (const actor of actors)
     expect([staff.coordinator.staffId, staff.counsellor.staffId, 'carepath-engine']).toContain(actor);
 });
+
+test('admissions as the sources describe them: co-occurring care per program, moderate first entries to C', async () => {
+  const admit = (programId: string, intake: Record<string, unknown>) =>
+    api.call('POST', `/v1/clients/${uniqueClientId('api-admission')}/episodes`, {
+      as: 'coordinator',
+      body: { programId, intake: adultIntake(intake), recommendedLevel: 'iop' },
+    });
+  const firstEntry = { steppingDownFrom: null };
+  // A-step-down-iop.txt: dual-diagnosis inpatient care first, then IOP.
+  const refused = await admit('step-down-iop', {
+    ...firstEntry,
+    coOccurringMentalIllness: true,
+    standAloneIndications: ['obligations-rule-out-residential'],
+  });
+  expect(refused.status).toBe(422);
+  expect(refused.body).toMatchObject({ reason: 'co-occurring-mental-illness', referTo: 'residential' });
+  const stabilised = await admit('step-down-iop', {
+    coOccurringMentalIllness: true,
+    steppingDownFrom: 'residential',
+  });
+  expect(stabilised.status).toBe(201);
+  for (const programId of [
+    'milestone-tapered-iop',
+    'flexible-intensity-iop',
+    'holistic-iop',
+    'full-continuum',
+  ])
+    expect((await admit(programId, { coOccurringMentalIllness: true })).status).toBe(201);
+  // C-flexible-intensity-iop.txt: IOP serves moderate substance problems as a first entry.
+  const moderate = await admit('flexible-intensity-iop', {
+    ...firstEntry,
+    standAloneIndications: ['mild-or-moderate-situational'],
+  });
+  expect(moderate.status).toBe(201);
+  // C: up to 25 h a week.
+  const tooMany = await admit('flexible-intensity-iop', { prescribedWeeklyHours: 26 });
+  expect(tooMany.status).toBe(422);
+  expect(tooMany.body).toMatchObject({ reason: 'prescribed-hours-out-of-range', accepted: ['9', '25'] });
+});
