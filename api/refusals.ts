@@ -22,6 +22,11 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
   EpisodeNotActive: { status: 409, slug: 'episode-not-active', title: 'Episode not active' },
   ProgramMismatch: { status: 409, slug: 'program-mismatch', title: 'Program mismatch' },
   LevelNotInProgram: { status: 409, slug: 'level-not-in-program', title: 'Level not in program' },
+  PrescriptionOutOfRange: {
+    status: 422,
+    slug: 'prescription-out-of-range',
+    title: 'Prescribed hours out of range',
+  },
   MilestoneNotInPlan: { status: 422, slug: 'milestone-not-in-plan', title: 'Milestone not in the plan' },
   InvalidInput: { status: 422, slug: 'invalid-input', title: 'Refused as invalid by the journey' },
 };

@@ -3,6 +3,7 @@ import { DecisionDraft, type Decision } from './draft';
 import { AdmissionRefused } from './errors';
 import { intensityRank } from './ladder';
 import { armLevelTimers } from './level-timers';
+import { prescribableHours, withinRange } from './plan';
 import { currentRulesRevision } from './revision';
 
 const withinAge = (ageYears: number, range: { min: number; max: number | null }): boolean =>
@@ -79,22 +80,16 @@ const checkCriteria = (intake: Intake, level: LevelOfCare, program: ProgramDefin
       `${level} is entered stepping down from: ${stepDownOnly.from.join(', ')}.`,
     );
   const prescribed = intake.prescribedWeeklyHours ?? null;
-  const weekly = program.levels[level]?.weeklyHours ?? null;
-  if (prescribed !== null) {
-    const floor =
-      intake.ageYears <= program.adolescentMaxAgeYears && weekly?.adolescent
-        ? weekly.adolescent.floor
-        : weekly?.floor;
-    if (!weekly || floor === undefined || prescribed < floor || prescribed > weekly.ceiling)
-      throw new AdmissionRefused(
-        'prescribed-hours-out-of-range',
-        null,
-        weekly && floor !== undefined ? [String(floor), String(weekly.ceiling)] : [],
-        weekly && floor !== undefined
-          ? `prescribe between ${floor} and ${weekly.ceiling} weekly hours at ${level}.`
-          : `${level} counts no weekly hours: admit without prescribed hours.`,
-      );
-  }
+  const range = prescribableHours(program, level, intake.ageYears <= program.adolescentMaxAgeYears);
+  if (prescribed !== null && !withinRange(prescribed, range))
+    throw new AdmissionRefused(
+      'prescribed-hours-out-of-range',
+      null,
+      range ? [String(range.floor), String(range.ceiling)] : [],
+      range
+        ? `prescribe between ${range.floor} and ${range.ceiling} weekly hours at ${level}.`
+        : `${level} counts no weekly hours: admit without prescribed hours.`,
+    );
   const standAlone = criteria.standAlone;
   if (
     standAlone?.levels.includes(level) &&

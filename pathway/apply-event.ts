@@ -6,6 +6,7 @@ import { alreadySeen, rememberId } from './dedup';
 import { dischargeOrFlag } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
 import { requireProgram } from './guards';
+import { checkPrescription, onWeeklyHoursPrescribed } from './prescription';
 import { followsRevision } from './revision';
 import { onMeasurementRecorded } from './measurements';
 import { checkMilestone, onMilestoneCompleted } from './milestones';
@@ -33,6 +34,8 @@ const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
       return onRelapseReported(draft, event);
     case 'measurement-recorded':
       return onMeasurementRecorded(draft, event);
+    case 'weekly-hours-prescribed':
+      return onWeeklyHoursPrescribed(draft, event);
     case 'authorization-updated':
       return onAuthorizationUpdated(draft, event);
     case 'discharge-requested':
@@ -54,6 +57,7 @@ export const validateEvent = (state: EpisodeState, event: ClientEvent, program: 
   if (state.status === 'discharged' || alreadySeen(state, event.eventId)) return;
   if (event.type === 'milestone-completed' && followsRevision(state, 2))
     checkMilestone(state, program, event.milestoneId);
+  if (event.type === 'weekly-hours-prescribed') checkPrescription(state, program, event.weeklyHours);
 };
 
 /**

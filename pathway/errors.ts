@@ -56,6 +56,21 @@ export class TransitionRefused extends PathwayError {
   }
 }
 
+export class PrescriptionOutOfRange extends PathwayError {
+  constructor(
+    readonly level: LevelOfCare,
+    readonly weeklyHours: number,
+    /** The level's floor and ceiling, or null where the level counts no weekly hours. */
+    readonly range: { floor: number; ceiling: number } | null,
+  ) {
+    super(
+      range
+        ? `${weeklyHours} weekly hours is outside ${level}'s ${range.floor}-${range.ceiling}: prescribe within it.`
+        : `${level} counts no weekly hours: nothing to prescribe there.`,
+    );
+  }
+}
+
 export class MilestoneNotInPlan extends PathwayError {
   constructor(
     readonly milestoneId: string,

@@ -33,5 +33,20 @@ export const hoursTarget = (state: EpisodeState, program: ProgramDefinition): Ho
   return { targetHours: Math.max(base.floor, target - taper), floorHours: base.floor };
 };
 
+/** The weekly hours a clinician may prescribe at a level: its floor (adolescent where it applies) to its ceiling. */
+export const prescribableHours = (
+  program: ProgramDefinition,
+  level: LevelOfCare,
+  adolescent: boolean,
+): { floor: number; ceiling: number } | null => {
+  const weekly = program.levels[level]?.weeklyHours ?? null;
+  if (!weekly) return null;
+  const floor = adolescent && weekly.adolescent ? weekly.adolescent.floor : weekly.floor;
+  return { floor, ceiling: weekly.ceiling };
+};
+
+export const withinRange = (hours: number, range: { floor: number; ceiling: number } | null): boolean =>
+  range !== null && range.floor <= hours && hours <= range.ceiling;
+
 export const noContactDays = (program: ProgramDefinition, level: LevelOfCare): number =>
   levelPlan(program, level).noContactDays ?? program.noContact.days;

@@ -123,6 +123,13 @@ export const measurementRecordedEventSchema = z
     path: ['score'],
   });
 
+/** A clinician sets the client's weekly hours at the current level, within its floor and ceiling. */
+export const weeklyHoursPrescribedEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('weekly-hours-prescribed'),
+  weeklyHours: z.number().positive().max(168),
+});
+
 export const authorizationUpdatedEventSchema = z
   .object({
     ...eventBase,
@@ -156,6 +163,7 @@ export const clientEventSchema = z.discriminatedUnion('type', [
   drugTestResultedEventSchema,
   relapseReportedEventSchema,
   measurementRecordedEventSchema,
+  weeklyHoursPrescribedEventSchema,
   authorizationUpdatedEventSchema,
   dischargeRequestedEventSchema,
 ]);
@@ -170,5 +178,6 @@ export type MilestoneCompletedEvent = z.infer<typeof milestoneCompletedEventSche
 export type DrugTestResultedEvent = z.infer<typeof drugTestResultedEventSchema>;
 export type RelapseReportedEvent = z.infer<typeof relapseReportedEventSchema>;
 export type MeasurementRecordedEvent = z.infer<typeof measurementRecordedEventSchema>;
+export type WeeklyHoursPrescribedEvent = z.infer<typeof weeklyHoursPrescribedEventSchema>;
 export type AuthorizationUpdatedEvent = z.infer<typeof authorizationUpdatedEventSchema>;
 export type DischargeRequestedEvent = z.infer<typeof dischargeRequestedEventSchema>;

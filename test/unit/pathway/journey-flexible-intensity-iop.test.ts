@@ -1,7 +1,7 @@
 import { getProgram } from '../../../programs';
-import { AdmissionRefused } from '../../../pathway';
+import { AdmissionRefused, PrescriptionOutOfRange, validateEvent } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
-import { Journey, admitted, command, day, event, notified, ofType } from './fixtures';
+import { Journey, admitted, command, day, event, notified, ofType, staff } from './fixtures';
 
 const program = getProgram('flexible-intensity-iop');
 const iop = levelPlan(program, 'iop');
@@ -67,6 +67,41 @@ describe('program C as C-flexible-intensity-iop.txt describes it', () => {
       expect(
         refusalOf(() => admitC({ steppingDownFrom: 'detox', prescribedWeeklyHours: hours })),
       ).toMatchObject({ reason: 'prescribed-hours-out-of-range', accepted: ['9', '25'] });
+  });
+});
+
+describe('a clinician raises a C client’s hours during the stay, within 9 to 25', () => {
+  const j = new Journey(program).admit(admitted(day(0), 'iop', { steppingDownFrom: 'detox' }));
+  const prescribe = (at: string, weeklyHours: number) =>
+    event('weekly-hours-prescribed', at, { weeklyHours }, staff.coordinator);
+
+  test('the prescription replaces the target from the current week on', () => {
+    expect(j.state.week.targetHours).toBe(9);
+    j.apply(prescribe(day(1), 25));
+    expect(j.state.week.targetHours).toBe(25);
+    j.attendWeeks(day(7.1), 1, 3, 3);
+    expect(ofType(j.advanceTo(day(14)), 'weekly-hours-below-target')).toEqual([
+      expect.objectContaining({ attendedHours: 9, targetHours: 25 }),
+    ]);
+  });
+
+  test('outside the level’s range it is refused before anything changes', () => {
+    for (const weeklyHours of [8, 26]) {
+      const refused = prescribe(day(15), weeklyHours);
+      expect(() => validateEvent(j.state, refused, program)).toThrow(PrescriptionOutOfRange);
+      expect(() => j.apply(refused)).toThrow(
+        expect.objectContaining({ range: { floor: 9, ceiling: 25 }, weeklyHours }),
+      );
+    }
+    expect(j.state.week.targetHours).toBe(25);
+  });
+
+  test('a new level starts from its own target', () => {
+    j.command(
+      command('transition-requested', { targetLevel: 'outpatient', reasonCode: 'client-request' }),
+      day(16),
+    );
+    expect(j.state.week.targetHours).toBe(levelPlan(program, 'outpatient').weeklyHours!.target);
   });
 });
 
