@@ -139,3 +139,32 @@ describe('care-rule revisions', () => {
     expect(j.state.milestones.map((m) => m.milestoneId)).toEqual(['withdrawal-completed']);
   });
 });
+
+describe('a program carried by a journey admitted before the newer program fields', () => {
+  // Journeys keep the program of their admission in the workflow input, unparsed: the new fields are absent.
+  const legacy = (): ProgramDefinition => {
+    const b = structuredClone(getProgram('milestone-tapered-iop')) as ProgramDefinition &
+      Record<string, unknown>;
+    delete (b as Partial<ProgramDefinition>).sessionKinds;
+    delete (b.drugTests as Partial<ProgramDefinition['drugTests']>).inconclusiveRetest;
+    const iop = b.levels.iop! as Partial<NonNullable<ProgramDefinition['levels']['iop']>>;
+    delete iop.lengthOfStayKind;
+    delete iop.minimumSessionHours;
+    return b;
+  };
+
+  test('counts every session kind, ignores inconclusive tests and holds the minimum stay', () => {
+    const program = legacy();
+    const j = new Journey(program).admit(admitted(day(0), 'iop'));
+    j.apply(event('session-attended', day(1), { sessionId: 'aa', kind: 'support-group', hours: 2 }));
+    expect(j.state.week.attendedHours).toBe(2);
+    expect(
+      ofType(
+        j.apply(event('drug-test-resulted', day(1), { testId: 't', result: 'dilute' })),
+        'follow-up-task',
+      ),
+    ).toEqual([]);
+    for (const { milestoneId } of program.levels.iop!.milestones) j.apply(milestone(day(2), milestoneId));
+    expect(j.state.pendingProposals).toEqual([]);
+  });
+});
