@@ -2,6 +2,7 @@ import type { AdmittedEvent, Cohort, EpisodeState, Intake, LevelOfCare, ProgramD
 import { DecisionDraft, type Decision } from './draft';
 import { AdmissionRefused } from './errors';
 import { intensityRank } from './ladder';
+import { clinicClock } from './clock';
 import { armLevelTimers } from './level-timers';
 
 const withinAge = (ageYears: number, range: { min: number; max: number | null }): boolean =>
@@ -131,6 +132,7 @@ export const admit = (event: AdmittedEvent, program: ProgramDefinition, episodeI
       targetHours: null,
       floorHours: null,
     },
+    ...(clinicClock(program) === null ? {} : { recentWeeks: [] }),
     milestones: [],
     sobrietyDate: intake.sobrietyDate,
     riskFlags: intake.withdrawalRisk ? ['withdrawal-risk'] : [],

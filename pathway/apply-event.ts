@@ -9,7 +9,7 @@ import { requireProgram } from './guards';
 import { onMeasurementRecorded } from './measurements';
 import { onMilestoneCompleted } from './milestones';
 import { onDrugTestResulted, onRelapseReported } from './substance-use';
-import { closeEndedWeeks } from './week';
+import { closeEndedWeeks, weekOfSession } from './week';
 
 const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
   switch (event.type) {
@@ -57,6 +57,19 @@ export const applyEvent = (state: EpisodeState, event: ClientEvent, program: Pro
   closeEndedWeeks(draft, event.occurredAt);
   dispatch(draft, event);
   return draft.done();
+};
+
+/**
+ * Throws the refusal `applyEvent` would raise for this event (a session too old to correct its
+ * week), without deciding anything: lets the workflow refuse it before it touches history.
+ */
+export const checkEvent = (state: EpisodeState, event: ClientEvent, program: ProgramDefinition): void => {
+  requireProgram(state, program);
+  if (state.status === 'discharged' || alreadySeen(state, event.eventId)) return;
+  if (event.type !== 'session-attended' && event.type !== 'session-missed') return;
+  const draft = new DecisionDraft(state, program, event.occurredAt, event.recordedBy);
+  closeEndedWeeks(draft, event.occurredAt);
+  weekOfSession(draft, event.occurredAt);
 };
 
 /** True when the event is a readmission of a discharged client: the caller starts a new episode with `admit`. */

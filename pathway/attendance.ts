@@ -6,8 +6,9 @@ import { oneLevelUp } from './ladder';
 import { levelPlan } from './plan';
 import { clearFlag, raiseFlag } from './risk';
 import { moveToLevel, requestClinicalReview } from './step-up';
-import { addDays, addHours, isBefore, isWeekend, later } from './time';
-import { inCurrentWeek } from './week';
+import { clinicClock, isLocalWeekend } from './clock';
+import { addDays, addHours, isBefore, later } from './time';
+import { correctPastWeek, inCurrentWeek, weekOfSession } from './week';
 
 /** Any event in which staff saw the client; it pushes the no-contact deadline back. */
 export const recordContact = (draft: DecisionDraft, at: string): void => {
@@ -21,23 +22,31 @@ export const onSessionScheduled = (draft: DecisionDraft, event: SessionScheduled
   const plan = levelPlan(draft.program, level);
   if (event.kind === 'group' && cohortId !== null && event.cohortId !== cohortId)
     draft.notify('cohort-mismatch');
-  if (!plan.weekendSessions && isWeekend(event.scheduledFor)) draft.notify('weekend-session-not-offered');
+  if (!plan.weekendSessions && isLocalWeekend(clinicClock(draft.program), event.scheduledFor))
+    draft.notify('weekend-session-not-offered');
   const workshop = draft.program.familyWorkshop;
   if (event.kind === 'family-workshop' && workshop && event.guestCount > workshop.maxGuests)
     draft.notify('family-guest-limit-exceeded');
   if (!inCurrentWeek(draft, event.scheduledFor)) return;
   const scheduledHours = week.scheduledHours + event.hours;
-  draft.update({ week: { ...week, scheduledHours } });
+  draft.update({ week: { ...week, scheduledHours, scheduledSessions: (week.scheduledSessions ?? 0) + 1 } });
   const ceiling = plan.weeklyHours?.ceiling;
   if (ceiling !== undefined && scheduledHours > ceiling && week.scheduledHours <= ceiling)
     draft.notify('weekly-hours-above-ceiling');
 };
 
+/** Counts the session in its week (a recent week when recorded late) and bills its service day. */
 export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEvent): void => {
+  const pastWeek = weekOfSession(draft, event.occurredAt);
   recordContact(draft, event.occurredAt);
   draft.update({ attendance: { ...draft.state.attendance, consecutiveUnexcused: 0 } });
   clearFlag(draft, 'missed-sessions');
   const { week } = draft.state;
+  if (pastWeek !== null) {
+    const corrected = correctPastWeek(draft, pastWeek, event.hours);
+    billAttendance(draft, event, corrected.level);
+    return;
+  }
   if (inCurrentWeek(draft, event.occurredAt))
     draft.update({
       week: {
@@ -46,7 +55,7 @@ export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEv
         attendedSessions: week.attendedSessions + 1,
       },
     });
-  billAttendance(draft, event);
+  billAttendance(draft, event, draft.state.level);
 };
 
 /**
@@ -54,6 +63,7 @@ export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEv
  * of them alerts the case manager; a longer run, or too many within the window, calls for review.
  */
 export const onSessionMissed = (draft: DecisionDraft, event: SessionMissedEvent): void => {
+  weekOfSession(draft, event.occurredAt);
   if (event.absence === 'excused') return;
   const rules = draft.program.missedSessions;
   const review = rules.clinicalReview;

@@ -1,8 +1,9 @@
 export { admit, checkAdmission } from './admission';
 export { applyCommand, validateCommand } from './apply-command';
-export { applyEvent, startsNewEpisode } from './apply-event';
+export { applyEvent, checkEvent, startsNewEpisode } from './apply-event';
 export type { Decision } from './draft';
 export * from './errors';
 export { oneLevelUp } from './ladder';
 export { onTimer } from './on-timer';
 export { allowedTargets } from './transitions';
+export { weeksView } from './weeks-view';

@@ -19,13 +19,15 @@ import {
   admit,
   applyCommand,
   applyEvent,
+  checkEvent,
   EpisodeNotActive,
   onTimer,
   PathwayError,
   validateCommand,
+  weeksView,
   type Decision,
 } from '../pathway';
-import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, Timer } from '../schemas';
+import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, ProgramDefinition, Timer } from '../schemas';
 // From their own modules, not the index: each journey evaluates every schema module it imports.
 import {
   dischargeCommandSchema,
@@ -34,6 +36,7 @@ import {
   transitionRequestedCommandSchema,
 } from '../schemas/commands';
 import { clientEventSchema } from '../schemas/events';
+import { clinicClockDefaults } from '../schemas/time';
 import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
 import {
   approveProposalUpdate,
@@ -44,6 +47,7 @@ import {
   rejectProposalUpdate,
   requestTransitionUpdate,
   stateQuery,
+  weeksQuery,
 } from './definitions';
 import { batchSummary, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
@@ -81,6 +85,17 @@ const send = streams(activities);
 const sendLocally = streams(localActivities);
 /** Histories recorded before effects became local activities replay with the activities they had. */
 const localEffectsPatch = 'effects-as-local-activities';
+
+/**
+ * Journeys recorded before the clinic's clock carry programs without a time zone and replay with
+ * their 7-day weeks from admission. Any other run (a new journey, or an old one continued as new)
+ * gets the clock, with the defaults for a program that names none.
+ */
+const clinicClockPatch = 'clinic-clock';
+const withClinicClock = (program: ProgramDefinition): ProgramDefinition => ({
+  ...clinicClockDefaults,
+  ...program,
+});
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -126,7 +141,8 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
  * activities and keeps the operator's view current.
  */
 export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<EpisodeState> {
-  const { program, settings } = input;
+  const { settings } = input;
+  const program = patched(clinicClockPatch) ? withClinicClock(input.program) : input.program;
   const refreshView = operatorView();
   const first = initialDecision(input);
   let state = first.state;
@@ -172,8 +188,13 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     },
     {
       validator: (event) => {
-        parsed(clientEventSchema, event, 'client event');
+        const valid = parsed(clientEventSchema, event, 'client event');
         if (state.status !== 'active') throw refusal(new EpisodeNotActive(state.episodeId));
+        try {
+          checkEvent(state, valid, program);
+        } catch (error) {
+          throw refusal(error);
+        }
       },
     },
   );
@@ -211,6 +232,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
 
   setHandler(stateQuery, () => state);
   setHandler(historyQuery, () => state.history);
+  setHandler(weeksQuery, () => weeksView(state, program));
 
   const deliver = async (effects: Effect[]) => {
     const batch = (streamEffects: Effect[]): EffectBatch => ({
