@@ -96,15 +96,14 @@ export function renderWeeks(weeks: Weeks): string {
   const starts =
     weeks.weekStartsOn === null ? '7-day weeks from the level' : `weeks from ${weeks.weekStartsOn}`;
   return `Clinic time zone ${weeks.timeZone}, ${starts}\n\n${table(
-    ['FROM', 'TO', 'LEVEL', 'STATUS', 'ATTENDED', 'SESSIONS', 'SCHEDULED', 'TARGET', 'FLOOR', 'FLAGS'],
+    ['FROM', 'TO', 'LEVEL', 'STATUS', 'ATTENDED', 'SCHEDULED', 'TARGET', 'FLOOR', 'FLAGS'],
     weeks.weeks.map((w) => [
       w.localStart,
       w.localEnd,
       w.level,
       w.status,
-      `${w.attendedHours} h`,
-      `${w.attendedSessions} of ${w.scheduledSessions}`,
-      `${w.scheduledHours} h`,
+      `${w.attendedHours} h in ${w.attendedSessions}`,
+      `${w.scheduledHours} h in ${w.scheduledSessions}`,
       hoursOf(w.targetHours),
       hoursOf(w.floorHours),
       w.flags.join(', ') || '-',
