@@ -7,7 +7,7 @@ import {
   localDay,
   startOfLocalDay,
 } from '../../../pathway/clock';
-import type { ProgramDefinition } from '../../../schemas';
+import { clinicClockDefaults, type ProgramDefinition } from '../../../schemas';
 import {
   admitted,
   attended,
@@ -270,10 +270,11 @@ describe('weeks that ended with nothing recorded', () => {
   });
 });
 
-describe('journeys admitted before the clinic clock', () => {
-  const { timeZone: _z, weekStartsOn: _w, correctionWindowDays: _c, ...before } = stepDown;
-  const legacy = before as ProgramDefinition;
+/** Program A as a journey admitted before the clinic's clock carries it: without the clock's fields. */
+const { timeZone: _z, weekStartsOn: _w, correctionWindowDays: _c, ...before } = stepDown;
+const legacy = before as ProgramDefinition;
 
+describe('journeys admitted before the clinic clock', () => {
   test('keep 7-day weeks from the admission instant and count a late session in no week', () => {
     const j = admitMarch(legacy);
     expect(j.state.recentWeeks).toBeUndefined();
@@ -284,5 +285,22 @@ describe('journeys admitted before the clinic clock', () => {
     const effects = j.apply(attended('2027-03-06T02:00:00.000Z', sessionHours));
     expect(ofType(effects, 'weekly-hours-corrected')).toEqual([]);
     expect(ofType(effects, 'billing')).toEqual([expect.objectContaining({ serviceDay: '2027-03-06' })]);
+  });
+});
+
+describe('a journey admitted before the clinic clock and continued as new with it', () => {
+  test('finishes its 7-day week, then runs on calendar weeks of the default zone', () => {
+    const old = new Journey(legacy).admit(admitted('2027-03-03T17:00:00.000Z', 'iop', eligibleIntake));
+    const continued = new Journey({ ...clinicClockDefaults, ...legacy });
+    continued.state = old.state;
+    continued.advanceTo('2027-03-10T17:00:00.000Z');
+    expect(continued.state.week).toMatchObject({
+      start: '2027-03-10T17:00:00.000Z',
+      end: '2027-03-15T00:00:00.000Z',
+    });
+    expect(weeks(continued).map((w) => [w.status, w.start, w.end])).toEqual([
+      ['reviewed', '2027-03-03T17:00:00.000Z', '2027-03-10T17:00:00.000Z'],
+      ['current', '2027-03-10T17:00:00.000Z', '2027-03-15T00:00:00.000Z'],
+    ]);
   });
 });
