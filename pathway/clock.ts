@@ -74,8 +74,7 @@ export const localDay = (clock: ClinicClock | null, instant: string): string =>
   clock === null ? dayOf(instant) : isoDate(localTime(clock.timeZone, toMillis(instant)));
 
 /** A calendar date `days` later (date arithmetic, independent of any zone). */
-export const addDateDays = (date: string, days: number): string =>
-  dayOf(addDays(`${date}T00:00:00.000Z`, days));
+const addDateDays = (date: string, days: number): string => dayOf(addDays(`${date}T00:00:00.000Z`, days));
 
 const weekdayIndex = (date: string): number => new Date(`${date}T00:00:00.000Z`).getUTCDay();
 

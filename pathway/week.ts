@@ -255,7 +255,9 @@ export const correctPastWeek = (draft: DecisionDraft, index: number, hours: numb
     corrections: past.corrections + 1,
   };
   draft.update({ recentWeeks: weeks.map((w, i) => (i === index ? corrected : w)) });
-  if (past.closedBy !== 'reviewed') return corrected;
+  // Weeks never reviewed against a target (cut short, or at a 24-hour level) have nothing to correct.
+  const { targetHours, floorHours } = corrected;
+  if (past.closedBy !== 'reviewed' || targetHours === null || floorHours === null) return corrected;
   draft.emit({
     type: 'weekly-hours-corrected',
     level: corrected.level,
@@ -263,12 +265,12 @@ export const correctPastWeek = (draft: DecisionDraft, index: number, hours: numb
     weekEnd: corrected.end,
     attendedHours: corrected.attendedHours,
     attendedSessions: corrected.attendedSessions,
-    targetHours: corrected.targetHours,
-    floorHours: corrected.floorHours,
+    targetHours,
+    floorHours,
     belowTarget: corrected.belowTarget,
     belowFloor: corrected.belowFloor,
   });
   const laterReviewed = weeks.slice(index + 1).some((w) => w.closedBy === 'reviewed');
-  if (!laterReviewed && corrected.targetHours !== null) flagFloor(draft, corrected.belowFloor);
+  if (!laterReviewed) flagFloor(draft, corrected.belowFloor);
   return corrected;
 };

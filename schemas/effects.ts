@@ -135,9 +135,8 @@ export const weeklyHoursCorrectedEffectSchema = z.object({
   weekEnd: isoInstantSchema,
   attendedHours: z.number().min(0),
   attendedSessions: z.number().int().min(0),
-  /** Null when the week was cut short by a change of level and had no target to review against. */
-  targetHours: z.number().min(0).nullable(),
-  floorHours: z.number().min(0).nullable(),
+  targetHours: z.number().min(0),
+  floorHours: z.number().min(0),
   belowTarget: z.boolean(),
   belowFloor: z.boolean(),
 });
