@@ -33,9 +33,9 @@ const weekTarget = (draft: DecisionDraft, start: string, end: string): HoursTarg
 const recentWeeks = (draft: DecisionDraft): PastWeek[] => draft.state.recentWeeks ?? [];
 
 /** Keeps the ended weeks a late event may still correct: those ending inside the correction window. */
-const pruneRecentWeeks = (draft: DecisionDraft, weeks: PastWeek[]): void => {
+const pruneRecentWeeks = (draft: DecisionDraft): void => {
   const oldestCorrectable = addDays(draft.state.week.start, -draft.program.correctionWindowDays);
-  draft.update({ recentWeeks: weeks.filter((w) => isBefore(oldestCorrectable, w.end)) });
+  draft.update({ recentWeeks: recentWeeks(draft).filter((w) => isBefore(oldestCorrectable, w.end)) });
 };
 
 /**
@@ -55,7 +55,7 @@ export const startWeek = (draft: DecisionDraft, start: string): void => {
   const { end } = calendarWeek(clock, start);
   const target = weekTarget(draft, start, end);
   draft.update({ week: { ...empty, end, scheduledSessions: 0, ...target } });
-  pruneRecentWeeks(draft, recentWeeks(draft));
+  pruneRecentWeeks(draft);
   if (target.targetHours !== null) draft.armTimer('weekly-hours-review', end);
 };
 
