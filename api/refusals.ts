@@ -28,6 +28,7 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
     title: 'Prescribed hours out of range',
   },
   MilestoneNotInPlan: { status: 422, slug: 'milestone-not-in-plan', title: 'Milestone not in the plan' },
+  LateEventRefused: { status: 422, slug: 'late-event-refused', title: 'Too late to correct that week' },
   InvalidInput: { status: 422, slug: 'invalid-input', title: 'Refused as invalid by the journey' },
 };
 

@@ -6,6 +6,7 @@ import {
   dischargeCommandSchema,
   effectSchema,
   episodeStateSchema,
+  weeksViewSchema,
   identifierSchema,
   levelHistoryEntrySchema,
   levelOfCareSchema,
@@ -141,6 +142,8 @@ export const historyAnswer = z.object({
   clientId: identifierSchema,
   history: z.array(levelHistoryEntrySchema),
 });
+
+export const weeksAnswer = weeksViewSchema.meta({ id: 'Weeks' });
 
 export const caseloadQuery = z.object({
   level: levelOfCareSchema.optional(),

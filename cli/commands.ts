@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { callApi, type ApiTarget } from './api-client';
 import { eventFields, UsageError } from './event-fields';
-import { renderCaseload, renderHistory, renderOutcome, renderState } from './render';
+import { renderCaseload, renderHistory, renderOutcome, renderState, renderWeeks } from './render';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -222,6 +222,18 @@ export const commands: Readonly<Record<string, Command>> = {
     async run(target, [clientId = '']) {
       const { body } = await callApi(target, 'GET', path(clientId, 'history'));
       return { body, text: renderHistory(body as Answer) };
+    },
+  },
+
+  weeks: {
+    usage: 'weeks <clientId>',
+    summary: "Recent weeks and this one in the clinic's time zone: hours, sessions, target, floor, flags",
+    positionals: ['clientId'],
+    options: {},
+    optionHelp: [],
+    async run(target, [clientId = '']) {
+      const { body } = await callApi(target, 'GET', path(clientId, 'weeks'));
+      return { body, text: renderWeeks(body as Answer) };
     },
   },
 

@@ -72,6 +72,45 @@ export function renderHistory(history: { clientId: string; history: HistoryEntry
   );
 }
 
+interface Weeks {
+  timeZone: string;
+  weekStartsOn: string | null;
+  weeks: {
+    status: string;
+    level: string;
+    localStart: string;
+    localEnd: string;
+    scheduledHours: number;
+    scheduledSessions: number;
+    attendedHours: number;
+    attendedSessions: number;
+    targetHours: number | null;
+    floorHours: number | null;
+    flags: string[];
+  }[];
+}
+
+const hoursOf = (hours: number | null) => (hours === null ? '-' : `${hours} h`);
+
+export function renderWeeks(weeks: Weeks): string {
+  const starts =
+    weeks.weekStartsOn === null ? '7-day weeks from the level' : `weeks from ${weeks.weekStartsOn}`;
+  return `Clinic time zone ${weeks.timeZone}, ${starts}\n\n${table(
+    ['FROM', 'TO', 'LEVEL', 'STATUS', 'ATTENDED', 'SCHEDULED', 'TARGET', 'FLOOR', 'FLAGS'],
+    weeks.weeks.map((w) => [
+      w.localStart,
+      w.localEnd,
+      w.level,
+      w.status,
+      `${w.attendedHours} h in ${w.attendedSessions}`,
+      `${w.scheduledHours} h in ${w.scheduledSessions}`,
+      hoursOf(w.targetHours),
+      hoursOf(w.floorHours),
+      w.flags.join(', ') || '-',
+    ]),
+  )}`;
+}
+
 interface Caseload {
   clients: {
     clientId: string;

@@ -14,6 +14,7 @@ import type {
   DischargeCommand,
   EpisodeState,
   LevelHistoryEntry,
+  WeeksView,
   TransitionApprovedCommand,
   TransitionRejectedCommand,
   TransitionRequestedCommand,
@@ -29,6 +30,7 @@ import {
   rejectProposalUpdate,
   requestTransitionUpdate,
   stateQuery,
+  weeksQuery,
 } from '../workflows/definitions';
 import type { episodeWorkflow } from '../workflows/episode';
 import {
@@ -142,6 +144,11 @@ export class Journeys {
 
   history(clientId: string): Promise<LevelHistoryEntry[]> {
     return this.query(clientId, historyQuery);
+  }
+
+  /** The latest episode's recent weeks and current week, in the clinic's time zone. */
+  weeks(clientId: string): Promise<WeeksView> {
+    return this.query(clientId, weeksQuery);
   }
 
   private async update<A>(clientId: string, update: UpdateDefinition<CommandOutcome, [A]>, arg: A) {

@@ -2,6 +2,7 @@ import type { AdmittedEvent, Cohort, EpisodeState, Intake, LevelOfCare, ProgramD
 import { DecisionDraft, type Decision } from './draft';
 import { AdmissionRefused } from './errors';
 import { intensityRank } from './ladder';
+import { clinicClock } from './clock';
 import { armLevelTimers } from './level-timers';
 import { prescribableHours, withinRange } from './plan';
 import { currentRulesRevision } from './revision';
@@ -160,6 +161,7 @@ export const admit = (
       targetHours: null,
       floorHours: null,
     },
+    ...(clinicClock(program) === null ? {} : { recentWeeks: [] }),
     milestones: [],
     sobrietyDate: intake.sobrietyDate,
     riskFlags: intake.withdrawalRisk ? ['withdrawal-risk'] : [],

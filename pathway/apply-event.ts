@@ -11,7 +11,7 @@ import { followsRevision } from './revision';
 import { onMeasurementRecorded } from './measurements';
 import { checkMilestone, onMilestoneCompleted } from './milestones';
 import { onDrugTestResulted, onRelapseReported } from './substance-use';
-import { closeEndedWeeks } from './week';
+import { closeEndedWeeks, weekOfSession } from './week';
 
 const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
   switch (event.type) {
@@ -58,6 +58,12 @@ export const validateEvent = (state: EpisodeState, event: ClientEvent, program: 
   if (event.type === 'milestone-completed' && followsRevision(state, 2))
     checkMilestone(state, program, event.milestoneId);
   if (event.type === 'weekly-hours-prescribed') checkPrescription(state, program, event.weeklyHours);
+  if (event.type === 'session-attended' || event.type === 'session-missed') {
+    // A session too old to correct its week is refused before it touches history.
+    const draft = new DecisionDraft(state, program, event.occurredAt, event.recordedBy);
+    closeEndedWeeks(draft, event.occurredAt);
+    weekOfSession(draft, event.occurredAt);
+  }
 };
 
 /**

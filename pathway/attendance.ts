@@ -11,8 +11,9 @@ import { oneLevelUp } from './ladder';
 import { levelPlan } from './plan';
 import { clearFlag, raiseFlag } from './risk';
 import { moveToLevel, requestClinicalReview } from './step-up';
-import { addDays, addHours, daysBetween, isBefore, isWeekend, later } from './time';
-import { inCurrentWeek } from './week';
+import { clinicClock, isLocalWeekend } from './clock';
+import { addDays, addHours, daysBetween, isBefore, later } from './time';
+import { correctPastWeek, inCurrentWeek, levelOfPastWeek, weekOfSession } from './week';
 
 /** Any event in which staff saw the client; it pushes the no-contact deadline back. */
 export const recordContact = (draft: DecisionDraft, at: string): void => {
@@ -48,30 +49,40 @@ export const onSessionScheduled = (draft: DecisionDraft, event: SessionScheduled
   const plan = levelPlan(draft.program, level);
   if (event.kind === 'group' && cohortId !== null && event.cohortId !== cohortId)
     draft.notify('cohort-mismatch');
-  if (!plan.weekendSessions && isWeekend(event.scheduledFor)) draft.notify('weekend-session-not-offered');
+  if (!plan.weekendSessions && isLocalWeekend(clinicClock(draft.program), event.scheduledFor))
+    draft.notify('weekend-session-not-offered');
   const minimumHours = plan.minimumSessionHours ?? null;
   if (minimumHours !== null && countsTowardHours(draft, event.kind) && event.hours < minimumHours)
     draft.notify('session-shorter-than-minimum');
   checkFamilyWorkshop(draft, event);
   if (!inCurrentWeek(draft, event.scheduledFor) || !countsTowardHours(draft, event.kind)) return;
   const scheduledHours = week.scheduledHours + event.hours;
-  draft.update({ week: { ...week, scheduledHours } });
+  draft.update({ week: { ...week, scheduledHours, scheduledSessions: (week.scheduledSessions ?? 0) + 1 } });
   const ceiling = plan.weeklyHours?.ceiling;
   if (ceiling !== undefined && scheduledHours > ceiling && week.scheduledHours <= ceiling)
     draft.notify('weekly-hours-above-ceiling');
 };
 
 /**
- * An attended session is contact. Only kinds the program counts as the level's treatment add hours
- * and end a run of missed sessions: a support group is no make-up for missed treatment.
+ * An attended session is contact, counted in its week (a recent week when recorded late). Only kinds
+ * the program counts as the level's treatment add hours and end a run of missed sessions: a support
+ * group is no make-up for missed treatment.
  */
 export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEvent): void => {
+  const pastWeek = weekOfSession(draft, event.occurredAt);
   recordContact(draft, event.occurredAt);
-  billAttendance(draft, event);
-  if (!countsTowardHours(draft, event.kind)) return;
+  if (!countsTowardHours(draft, event.kind)) {
+    billAttendance(draft, event, pastWeek === null ? draft.state.level : levelOfPastWeek(draft, pastWeek));
+    return;
+  }
   draft.update({ attendance: { ...draft.state.attendance, consecutiveUnexcused: 0 } });
   clearFlag(draft, 'missed-sessions');
   const { week } = draft.state;
+  if (pastWeek !== null) {
+    const corrected = correctPastWeek(draft, pastWeek, event.hours);
+    billAttendance(draft, event, corrected.level);
+    return;
+  }
   if (inCurrentWeek(draft, event.occurredAt))
     draft.update({
       week: {
@@ -80,6 +91,7 @@ export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEv
         attendedSessions: week.attendedSessions + 1,
       },
     });
+  billAttendance(draft, event, draft.state.level);
 };
 
 /**
@@ -87,6 +99,7 @@ export const onSessionAttended = (draft: DecisionDraft, event: SessionAttendedEv
  * of them alerts the case manager; a longer run, or too many within the window, calls for review.
  */
 export const onSessionMissed = (draft: DecisionDraft, event: SessionMissedEvent): void => {
+  weekOfSession(draft, event.occurredAt);
   if (event.absence === 'excused') return;
   const rules = draft.program.missedSessions;
   const review = rules.clinicalReview;

@@ -1,7 +1,8 @@
-import type { Authorization, AuthorizationUpdatedEvent, SessionAttendedEvent } from '../schemas';
+import type { Authorization, AuthorizationUpdatedEvent, LevelOfCare, SessionAttendedEvent } from '../schemas';
+import { clinicClock, localDay, startOfLocalDay } from './clock';
 import type { DecisionDraft } from './draft';
 import { levelPlan } from './plan';
-import { addDays, dayOf, startOfDay } from './time';
+import { addDays, startOfDay } from './time';
 
 const replaceAuthorization = (draft: DecisionDraft, updated: Authorization): void => {
   const others = draft.state.authorizations.filter((a) => a.authorizationRef !== updated.authorizationRef);
@@ -48,9 +49,11 @@ export const onAuthorizationUpdated = (draft: DecisionDraft, event: Authorizatio
   });
   replaceAuthorization(draft, authorization);
   draft.cancelTimers((t) => t.kind === 'authorization-expiry-reminder' && t.subject === authorizationRef);
+  const clock = clinicClock(draft.program);
+  const lastDayBegins = clock === null ? startOfDay(endDate) : startOfLocalDay(clock, endDate);
   draft.armTimer(
     'authorization-expiry-reminder',
-    addDays(startOfDay(endDate), -draft.program.authorizations.reminderLeadDays),
+    addDays(lastDayBegins, -draft.program.authorizations.reminderLeadDays),
     authorizationRef,
   );
   if (payerLevel !== draft.state.level) draft.notify('authorization-level-mismatch');
@@ -70,27 +73,36 @@ export const onAuthorizationReminderDue = (draft: DecisionDraft, authorizationRe
 };
 
 /** The authorization a service day draws on: in force that day with units left, the clinical level's own first. */
-const authorizationFor = (draft: DecisionDraft, serviceDay: string): Authorization | undefined => {
+const authorizationFor = (
+  draft: DecisionDraft,
+  serviceDay: string,
+  level: LevelOfCare,
+): Authorization | undefined => {
   const inForce = draft.state.authorizations.filter(
     (a) => a.startDate <= serviceDay && serviceDay <= a.endDate && a.remainingUnits > 0,
   );
-  return inForce.find((a) => a.payerLevel === draft.state.level) ?? inForce[0];
+  return inForce.find((a) => a.payerLevel === level) ?? inForce[0];
 };
 
 /**
- * Bills an attended session (per session, or once per service day, as the level bills) and
- * counts it down from the authorization. Billing carries codes and units, never clinical reasons.
+ * Bills an attended session at the level it was attended at (per session, or once per service
+ * day, as the level bills) and counts it down from the authorization. The service day is the
+ * clinic's calendar day. Billing carries codes and units, never clinical reasons.
  */
-export const billAttendance = (draft: DecisionDraft, event: SessionAttendedEvent): void => {
+export const billAttendance = (
+  draft: DecisionDraft,
+  event: SessionAttendedEvent,
+  level: LevelOfCare,
+): void => {
   // Sessions the program does not bill (e.g. peer support groups) are no service of the level.
   if (!(draft.program.sessionKinds?.billed.includes(event.kind) ?? true)) return;
-  const serviceDay = dayOf(event.occurredAt);
-  const { level, billedServiceDays } = draft.state;
+  const serviceDay = localDay(clinicClock(draft.program), event.occurredAt);
+  const { billedServiceDays } = draft.state;
   const billing = levelPlan(draft.program, level).billing;
   const newDay = !billedServiceDays.includes(serviceDay);
   if (billing.unit === 'day' && !newDay) return;
   if (newDay) draft.update({ billedServiceDays: [...billedServiceDays, serviceDay] });
-  const authorization = authorizationFor(draft, serviceDay);
+  const authorization = authorizationFor(draft, serviceDay, level);
   draft.emit({
     type: 'billing',
     serviceDay,

@@ -153,3 +153,22 @@ export class LevelNotInProgram extends PathwayError {
     super(`Program '${programId}' has no plan for level '${level}': add it to the program definition.`);
   }
 }
+
+export type LateEventRefusalReason = 'past-correction-window' | 'before-episode';
+
+/** A session dated too long ago to correct its week (or before the episode began): it is refused, not lost. */
+export class LateEventRefused extends PathwayError {
+  constructor(
+    readonly reason: LateEventRefusalReason,
+    readonly occurredAt: string,
+    /** The earliest instant a session may still be recorded at. */
+    readonly oldestCorrectable: string,
+    readonly correctionWindowDays: number,
+  ) {
+    super(
+      reason === 'past-correction-window'
+        ? `A session at ${occurredAt} is older than the program's ${correctionWindowDays}-day correction window (sessions from ${oldestCorrectable} on are applied): correct it in the EHR and billing directly.`
+        : `A session at ${occurredAt} is before this episode began: check the date, or record it against the episode it belongs to.`,
+    );
+  }
+}

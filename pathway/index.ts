@@ -6,3 +6,4 @@ export * from './errors';
 export { oneLevelUp } from './ladder';
 export { onTimer } from './on-timer';
 export { allowedTargets } from './transitions';
+export { weeksView } from './weeks-view';

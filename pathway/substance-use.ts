@@ -4,10 +4,11 @@ import type { DecisionDraft } from './draft';
 import { oneLevelUp } from './ladder';
 import { clearFlag, raiseFlag } from './risk';
 import { moveToLevel } from './step-up';
-import { addDays, addHours, dayOf, isBefore } from './time';
+import { clinicClock, localDay } from './clock';
+import { addDays, addHours, isBefore } from './time';
 
 const resetSobrietyDate = (draft: DecisionDraft, at: string): void => {
-  const sobrietyDate = dayOf(at);
+  const sobrietyDate = localDay(clinicClock(draft.program), at);
   draft.update({ sobrietyDate });
   draft.emit({ type: 'sobriety-date-reset', sobrietyDate });
 };

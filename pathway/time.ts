@@ -18,11 +18,6 @@ export const dayOf = (instant: string): string => new Date(toMillis(instant)).to
 /** Midnight UTC starting a calendar day. */
 export const startOfDay = (date: string): string => `${date}T00:00:00.000Z`;
 
-export const isWeekend = (instant: string): boolean => {
-  const weekday = new Date(toMillis(instant)).getUTCDay();
-  return weekday === 0 || weekday === 6;
-};
-
 export const isBefore = (a: string, b: string): boolean => toMillis(a) < toMillis(b);
 
 export const later = (a: string, b: string): string => (isBefore(a, b) ? b : a);

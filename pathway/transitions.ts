@@ -14,6 +14,7 @@ import { armLevelTimers, cancelLevelTimers } from './level-timers';
 import { levelPlan } from './plan';
 import { supersedeProposals } from './proposals';
 import { addDays, isBefore } from './time';
+import { setWeekAside } from './week';
 
 /** The end of the minimum stay at the current level, before which a step-down is refused. */
 const minimumStayEnds = (state: EpisodeState, program: ProgramDefinition): string =>
@@ -68,7 +69,7 @@ export const checkTransition = (
 
 /**
  * Moves the episode to another level: appends to the history (never edits it), supersedes
- * proposals for the old level, restarts the week and re-arms the level's timers.
+ * proposals for the old level, sets the week so far aside and starts a new one and re-arms the level's timers.
  */
 export const changeLevel = (
   draft: DecisionDraft,
@@ -83,6 +84,7 @@ export const changeLevel = (
   cancelLevelTimers(draft);
   // A prescription is for the admission level's stay; the next level starts from its own target.
   if (draft.state.prescribedWeeklyHours) draft.update({ prescribedWeeklyHours: null });
+  setWeekAside(draft);
   draft.update({
     level: to,
     levelSince: at,

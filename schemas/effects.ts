@@ -120,6 +120,25 @@ export const weeklyHoursBelowTargetEffectSchema = z.object({
   floorHours: z.number().min(0),
   attendedSessions: z.number().int().min(0),
   belowFloor: z.boolean(),
+  /** End of the span reviewed (absent from journeys admitted before the clinic's clock). */
+  weekEnd: isoInstantSchema.optional(),
+  /** Weeks the span covers: several when weeks ended with nothing recorded, summed up once. */
+  weekCount: z.number().int().min(1).optional(),
+});
+
+/** A week already reviewed changed because attendance was recorded late: its corrected totals. */
+export const weeklyHoursCorrectedEffectSchema = z.object({
+  ...effectBase,
+  type: z.literal('weekly-hours-corrected'),
+  level: levelOfCareSchema,
+  weekStart: isoInstantSchema,
+  weekEnd: isoInstantSchema,
+  attendedHours: z.number().min(0),
+  attendedSessions: z.number().int().min(0),
+  targetHours: z.number().min(0),
+  floorHours: z.number().min(0),
+  belowTarget: z.boolean(),
+  belowFloor: z.boolean(),
 });
 
 export const authorizationExpiringEffectSchema = z.object({
@@ -170,6 +189,7 @@ export const effectSchema = z.discriminatedUnion('type', [
   episodeStartedEffectSchema,
   episodeEndedEffectSchema,
   weeklyHoursBelowTargetEffectSchema,
+  weeklyHoursCorrectedEffectSchema,
   authorizationExpiringEffectSchema,
   measurementPastThresholdEffectSchema,
   clinicalReviewRequestedEffectSchema,

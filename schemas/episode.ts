@@ -46,14 +46,33 @@ export type Authorization = z.infer<typeof authorizationSchema>;
 /** Attendance in the current week of the current level, against the level's (tapered) target. */
 export const weekSchema = z.object({
   start: isoInstantSchema,
+  /** Absent in journeys admitted before the clinic's clock, whose weeks last 7 days from `start`. */
+  end: isoInstantSchema.optional(),
   attendedHours: z.number().min(0),
   attendedSessions: z.number().int().min(0),
   scheduledHours: z.number().min(0),
+  /** Absent until a session is scheduled in journeys admitted before the clinic's clock. */
+  scheduledSessions: z.number().int().min(0).optional(),
   /** Null at 24-hour levels, where hours are not counted. */
   targetHours: z.number().min(0).nullable(),
   floorHours: z.number().min(0).nullable(),
 });
 export type Week = z.infer<typeof weekSchema>;
+
+/** A week that has ended, kept for the correction window so late attendance still counts in it. */
+export const pastWeekSchema = weekSchema.required({ end: true }).extend({
+  level: levelOfCareSchema,
+  /**
+   * `reviewed`: checked against its target when it ended; `level-change`: cut short by a change of
+   * level, so never reviewed against a target.
+   */
+  closedBy: z.enum(['reviewed', 'level-change']),
+  belowTarget: z.boolean(),
+  belowFloor: z.boolean(),
+  /** How many late events changed it after it ended. */
+  corrections: z.number().int().min(0),
+});
+export type PastWeek = z.infer<typeof pastWeekSchema>;
 
 /** A met milestone, tied to the stay at a level (`levelSince`) whose plan it counts toward. */
 export const completedMilestoneSchema = z.object({
@@ -83,6 +102,11 @@ export const episodeStateSchema = z.object({
   /** Fixed at admission: selects the level's adolescent hour minimums. */
   adolescent: z.boolean(),
   week: weekSchema,
+  /**
+   * Weeks ended within the program's correction window, oldest first. Absent in journeys admitted
+   * before the clinic's clock.
+   */
+  recentWeeks: z.array(pastWeekSchema).optional(),
   milestones: z.array(completedMilestoneSchema),
   sobrietyDate: isoDateSchema.nullable(),
   riskFlags: z.array(riskFlagSchema),

@@ -9,3 +9,4 @@ export * from './program';
 export * from './proposals';
 export * from './time';
 export * from './timers';
+export * from './weeks';

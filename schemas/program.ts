@@ -16,6 +16,7 @@ import {
   standAloneIndicationSchema,
 } from './codes';
 import { levelOfCareSchema, levelsOfCare, type LevelOfCare } from './levels';
+import { clinicClockDefaults, timeZoneSchema, weekdaySchema } from './time';
 
 /**
  * A program definition: every clinical number and policy of a care pathway, as data.
@@ -135,6 +136,18 @@ export const programDefinitionSchema = z
   .object({
     programId: codeSchema,
     version: positiveInt,
+    /**
+     * The clinic's clock: weeks, weekends and billed service days are calendar days in this zone.
+     * Defaults keep a program file written before the clock existed valid.
+     */
+    timeZone: timeZoneSchema.default(clinicClockDefaults.timeZone),
+    /** Weeks run from local midnight of this day. */
+    weekStartsOn: weekdaySchema.default(clinicClockDefaults.weekStartsOn),
+    /**
+     * How long after a week a session attended or missed in it is still applied (EHRs post at the
+     * end of the day or week); older ones are refused.
+     */
+    correctionWindowDays: positiveInt.default(clinicClockDefaults.correctionWindowDays),
     /** Clients up to this age at admission count as adolescents (lower weekly-hour minimums). */
     adolescentMaxAgeYears: z.number().int().min(0),
     levels: z.partialRecord(levelOfCareSchema, levelPlanSchema),

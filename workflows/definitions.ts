@@ -7,6 +7,7 @@ import type {
   TransitionApprovedCommand,
   TransitionRejectedCommand,
   TransitionRequestedCommand,
+  WeeksView,
 } from '../schemas';
 import type { CommandOutcome } from '../schemas/journey';
 
@@ -30,6 +31,8 @@ export const dischargeUpdate = defineUpdate<CommandOutcome, [DischargeCommand]>(
 
 export const stateQuery = defineQuery<EpisodeState>('state');
 export const historyQuery = defineQuery<LevelHistoryEntry[]>('history');
+/** The recent weeks and the current one, in the clinic's time zone. */
+export const weeksQuery = defineQuery<WeeksView>('weeks');
 
 /** One workflow id per client: at most one open episode, and a readmission is a new run of the same id. */
 export const episodeWorkflowId = (clientId: string): string => `episode-${clientId}`;

@@ -24,9 +24,10 @@ import {
   PathwayError,
   validateCommand,
   validateEvent,
+  weeksView,
   type Decision,
 } from '../pathway';
-import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, Timer } from '../schemas';
+import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, ProgramDefinition, Timer } from '../schemas';
 // From their own modules, not the index: each journey evaluates every schema module it imports.
 import {
   dischargeCommandSchema,
@@ -35,6 +36,7 @@ import {
   transitionRequestedCommandSchema,
 } from '../schemas/commands';
 import { clientEventSchema } from '../schemas/events';
+import { clinicClockDefaults } from '../schemas/time';
 import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
 import {
   approveProposalUpdate,
@@ -45,6 +47,7 @@ import {
   rejectProposalUpdate,
   requestTransitionUpdate,
   stateQuery,
+  weeksQuery,
 } from './definitions';
 import { batchSummary, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
@@ -84,6 +87,17 @@ const sendLocally = streams(localActivities);
 const localEffectsPatch = 'effects-as-local-activities';
 /** Episodes admitted before it keep care-rule revision 1 (see `pathway/revision.ts`). */
 const rulesRevision2Patch = 'care-rules-revision-2';
+
+/**
+ * Journeys recorded before the clinic's clock carry programs without a time zone and replay with
+ * their 7-day weeks from admission. Any other run (a new journey, or an old one continued as new)
+ * gets the clock, with the defaults for a program that names none.
+ */
+const clinicClockPatch = 'clinic-clock';
+const withClinicClock = (program: ProgramDefinition): ProgramDefinition => ({
+  ...clinicClockDefaults,
+  ...program,
+});
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -134,7 +148,8 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
  * activities and keeps the operator's view current.
  */
 export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<EpisodeState> {
-  const { program, settings } = input;
+  const { settings } = input;
+  const program = patched(clinicClockPatch) ? withClinicClock(input.program) : input.program;
   const refreshView = operatorView();
   const first = initialDecision(input);
   let state = first.state;
@@ -224,6 +239,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
 
   setHandler(stateQuery, () => state);
   setHandler(historyQuery, () => state.history);
+  setHandler(weeksQuery, () => weeksView(state, program));
 
   const deliver = async (effects: Effect[]) => {
     const batch = (streamEffects: Effect[]): EffectBatch => ({

@@ -1,5 +1,6 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { weekEnd } from '../pathway/week';
 import type { EpisodeState, Timer } from '../schemas';
 import { CareLevel, ClientId, EpisodeStatus, LevelSince, ProgramId, RiskLevel } from './search-attributes';
 
@@ -36,7 +37,7 @@ export function currentDetails(state: EpisodeState): string {
   const lines = [
     `**Episode** ${state.episodeId} — ${state.status}`,
     `**Level of care** ${state.level} since ${state.levelSince}`,
-    `**This week** (from ${week.start}) ${hours}`,
+    `**This week** (from ${week.start} to ${weekEnd(week)}) ${hours}`,
     `**Risk** ${state.riskLevel}${state.riskFlags.length ? ` (${state.riskFlags.join(', ')})` : ''}`,
     `**Next review** ${review ? `${review.kind} at ${review.fireAt}` : 'none scheduled'}`,
     `**Pending approvals** ${state.pendingProposals.map((p) => `${p.proposalId} due ${p.deadline}`).join('; ') || 'none'}`,

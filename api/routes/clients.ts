@@ -3,7 +3,14 @@ import { bearer, problemAnswers } from '../app';
 import { listCaseload } from '../caseload';
 import type { ApiContext } from '../context';
 import { readers } from '../roles';
-import { caseloadAnswer, caseloadQuery, clientParams, episodeState, historyAnswer } from '../schemas';
+import {
+  caseloadAnswer,
+  caseloadQuery,
+  clientParams,
+  episodeState,
+  historyAnswer,
+  weeksAnswer,
+} from '../schemas';
 
 export function clientRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
@@ -52,5 +59,21 @@ export function clientRoutes(app: ApiApp, ctx: ApiContext): void {
       clientId: request.params.clientId,
       history: await ctx.journeys.history(request.params.clientId),
     }),
+  );
+
+  app.get(
+    '/v1/clients/:clientId/weeks',
+    {
+      config: { access: readers },
+      schema: {
+        summary:
+          "Recent weeks and the current one in the clinic's time zone: hours and sessions scheduled and attended, target, floor and flags",
+        tags: ['clients'],
+        security: bearer,
+        params: clientParams,
+        response: { 200: weeksAnswer, ...problemAnswers(400, 401, 403, 404, 503) },
+      },
+    },
+    (request) => ctx.journeys.weeks(request.params.clientId),
   );
 }

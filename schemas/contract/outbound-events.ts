@@ -16,6 +16,7 @@ import {
   sobrietyDateResetEffectSchema,
   staffNotificationEffectSchema,
   weeklyHoursBelowTargetEffectSchema,
+  weeklyHoursCorrectedEffectSchema,
   type EffectType,
 } from '../effects';
 import { levelOfCareSchema } from '../levels';
@@ -93,8 +94,14 @@ export const eventOfEffect = {
   'weekly-hours-below-target': define(
     'org.carepath.weekly-hours.below-target.v1',
     'care-events',
-    'A week ended with fewer hours attended than the level’s target (`belowFloor`: below its minimum).',
+    'A week ended with fewer hours attended than the level’s target (`belowFloor`: below its minimum); `weekCount` weeks ended with nothing recorded are reported once.',
     weeklyHoursBelowTargetEffectSchema.omit(identity).extend(episode),
+  ),
+  'weekly-hours-corrected': define(
+    'org.carepath.weekly-hours.corrected.v1',
+    'care-events',
+    'Attendance recorded late changed a week already reviewed: its corrected hours, sessions and flags.',
+    weeklyHoursCorrectedEffectSchema.omit(identity).extend(episode),
   ),
   'authorization-expiring': define(
     'org.carepath.authorization.expiring.v1',

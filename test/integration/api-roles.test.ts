@@ -61,6 +61,13 @@ const routes: Route[] = [
     request: ({ clientId }) => ({ path: `/v1/clients/${clientId}/history` }),
   },
   {
+    name: 'weeks',
+    method: 'GET',
+    allowed: ['coordinator', 'clinician', 'viewer'],
+    success: 200,
+    request: ({ clientId }) => ({ path: `/v1/clients/${clientId}/weeks` }),
+  },
+  {
     name: 'caseload',
     method: 'GET',
     allowed: ['coordinator', 'clinician', 'viewer'],
@@ -203,6 +210,7 @@ describe('open routes', () => {
       '/v1/clients/{clientId}/proposals/{proposalId}/approve',
       '/v1/clients/{clientId}/proposals/{proposalId}/reject',
       '/v1/clients/{clientId}/transitions',
+      '/v1/clients/{clientId}/weeks',
     ]);
     expect(answer.body.paths['/v1/clients/{clientId}/transitions'].post.security).toEqual([
       { bearerAuth: [] },

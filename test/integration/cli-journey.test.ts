@@ -46,6 +46,12 @@ test('a journey admitted, progressed and discharged from the command line', asyn
   expect(attended.code).toBe(exitCode.ok);
   expect(attended.out).toMatch(/this week\s+3 h attended/);
 
+  const weeks = await carepath(['weeks', clientId], 'viewer');
+  expect(weeks.code).toBe(exitCode.ok);
+  const weekLines = weeks.out.split('\n');
+  expect(weekLines[0]).toBe('Clinic time zone America/Los_Angeles, weeks from monday');
+  expect(weekLines.at(-1)).toMatch(/\biop\s+current\s+3 h in 1\s+0 h in 0\s+[\d.]+ h\s+[\d.]+ h\s+-$/);
+
   const relapse = await carepath(
     ['event', clientId, 'relapse-reported', 'withdrawalRisk=false', '--wait', '--json'],
     'counsellor',
@@ -144,6 +150,7 @@ test.each([
   'discharge',
   'show',
   'history',
+  'weeks',
   'list',
   'token',
 ])('`carepath %s --help` explains the command', async (command) => {

@@ -121,7 +121,10 @@ describe('the operator view of journeys on the dev server', () => {
     const details = metadata.currentDetails ?? '';
     const state = outcome.state;
     expect(details).toContain(`**Level of care** iop since ${state.levelSince}`);
-    expect(details).toContain(`3 of ${program.levels.iop?.weeklyHours?.target} h in 1 sessions`);
+    // A week entered mid-week is held to its share of the level's target: the state says which.
+    expect(state.week.targetHours).toBeLessThanOrEqual(program.levels.iop!.weeklyHours!.target);
+    expect(details).toContain(`3 of ${state.week.targetHours} h in 1 sessions`);
+    expect(details).toContain(`(from ${state.week.start} to ${state.week.end})`);
     expect(details).toMatch(/\*\*Next review\*\* [a-z-]+ at \d{4}-/);
     expect(details).not.toContain(coordinator.staffId);
 

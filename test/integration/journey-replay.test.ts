@@ -46,6 +46,15 @@ describe('recorded journey histories', () => {
     );
   });
 
+  test("include journeys recorded before the clinic's clock, with 7-day weeks from admission", () => {
+    expect(olderFiles).toEqual(
+      expect.arrayContaining([
+        join('before-clinic-clock', 'reference-step-down-iop.history'),
+        join('before-clinic-clock', 'after-continue-as-new.history'),
+      ]),
+    );
+  });
+
   test('replay deterministically with the current workflow code', async () => {
     const histories = [...files, ...olderFiles].map((file) => ({
       workflowId: file.replace(/\.history$/, ''),

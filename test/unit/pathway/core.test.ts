@@ -51,7 +51,8 @@ describe('effect ids and timers', () => {
     const php = levelPlan(continuum, 'php');
     expect(ofType(effects, 'arm-timer')).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'weekly-hours-review', fireAt: addDays(day(1), 7) }),
+        // The clinic's week holding day 1 ends at midnight of the next Monday in Los Angeles.
+        expect.objectContaining({ kind: 'weekly-hours-review', fireAt: '2025-01-13T08:00:00.000Z' }),
         expect.objectContaining({
           kind: 'maximum-stay-reached',
           fireAt: addDays(day(1), php.lengthOfStayDays.max),
@@ -105,7 +106,7 @@ describe('weekly hours against the level', () => {
       report ? [expect.objectContaining({ belowFloor })] : [],
     );
     expect(j.state.riskFlags.includes('hours-below-floor')).toBe(belowFloor);
-    expect(j.state.week).toMatchObject({ start: day(7), attendedHours: 0 });
+    expect(j.state.week).toMatchObject({ start: '2025-01-13T08:00:00.000Z', attendedHours: 0 });
   });
 
   test('an event after a week ended reviews that week even before its timer fires', () => {

@@ -1,7 +1,7 @@
 import { programs } from '../../../programs';
 import type { LevelOfCare } from '../../../schemas';
 import { levelPlan } from '../../../pathway/plan';
-import { addDays, startOfDay } from '../../../pathway/time';
+import { addDays } from '../../../pathway/time';
 import { admitTo, attended, day, event, notified, ofType } from './fixtures';
 
 const program = programs['full-continuum']!;
@@ -82,7 +82,8 @@ describe('authorizations and billing', () => {
     const j = admitTo(program, 'iop');
     const endDate = '2025-01-31';
     j.apply(authorization(day(0.1), 'iop', 'days', 20, endDate));
-    const reminderAt = addDays(startOfDay(endDate), -reminderLeadDays);
+    // The end date begins at midnight in Los Angeles, the program's zone.
+    const reminderAt = addDays(`${endDate}T08:00:00.000Z`, -reminderLeadDays);
     expect(j.state.timers).toContainEqual(
       expect.objectContaining({ kind: 'authorization-expiry-reminder', fireAt: reminderAt }),
     );
