@@ -101,6 +101,9 @@ describe('a clinician raises a C client’s hours during the stay, within 9 to 2
       command('transition-requested', { targetLevel: 'outpatient', reasonCode: 'client-request' }),
       day(16),
     );
+    expect(j.state.prescribedWeeklyHours).toBeNull();
+    // The first calendar week at the new level is cut short mid-week; the next one is whole.
+    j.advanceTo(day(21));
     expect(j.state.week.targetHours).toBe(levelPlan(program, 'outpatient').weeklyHours!.target);
   });
 });
