@@ -18,7 +18,8 @@ export type AdmissionRefusalReason =
   | 'co-occurring-mental-illness'
   | 'step-down-entry-only'
   | 'stand-alone-criteria-not-met'
-  | 'no-matching-cohort';
+  | 'no-matching-cohort'
+  | 'backdated-too-far';
 
 export class AdmissionRefused extends PathwayError {
   constructor(
@@ -116,5 +117,28 @@ export class LevelNotInProgram extends PathwayError {
     readonly programId: string,
   ) {
     super(`Program '${programId}' has no plan for level '${level}': add it to the program definition.`);
+  }
+}
+
+/** An event dated before the episode's admission: it belongs to an earlier episode, or its date is wrong. */
+export class EventBeforeAdmission extends PathwayError {
+  constructor(
+    readonly eventId: string,
+    readonly occurredAt: string,
+    readonly admittedAt: string,
+  ) {
+    super(
+      `Event ${eventId} occurred at ${occurredAt}, before this episode's admission at ${admittedAt}: ` +
+        'correct its date, or leave it with the earlier episode it belongs to.',
+    );
+  }
+}
+
+/** An event id the episode already applied, sent again with different content. */
+export class EventIdConflict extends PathwayError {
+  constructor(readonly eventId: string) {
+    super(
+      `Event id ${eventId} was already applied with different content: send a correction under a new event id.`,
+    );
   }
 }

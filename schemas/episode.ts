@@ -106,6 +106,11 @@ export const episodeStateSchema = z.object({
   history: z.array(levelHistoryEntrySchema).min(1),
   discharge: dischargeSchema.nullable(),
   recentEventIds: z.array(identifierSchema),
+  /**
+   * Content digests of the remembered event ids, to tell a redelivery from an id reused for other
+   * content. Absent in states from before digests were kept.
+   */
+  recentEventDigests: z.record(identifierSchema, z.string()).optional(),
   /** Last effect sequence number; effect ids are `${episodeId}:${sequence}`. */
   effectSequence: z.number().int().min(0),
 });

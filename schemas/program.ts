@@ -88,6 +88,9 @@ export const rulePolicySchema = z.discriminatedUnion('mode', [
 ]);
 export type RulePolicy = z.infer<typeof rulePolicySchema>;
 
+/** Admissions older than this many days are refused unless the program says otherwise. */
+export const defaultMaxBackdateDays = 30;
+
 export const admissionCriteriaSchema = z.object({
   entryLevels: z.array(levelOfCareSchema).min(1),
   ageYears: ageRange,
@@ -107,6 +110,12 @@ export const admissionCriteriaSchema = z.object({
   stepDownOnly: z
     .object({ levels: z.array(levelOfCareSchema), from: z.array(levelOfCareSchema).min(1) })
     .nullable(),
+  /**
+   * How many days before it is recorded an admission may be dated. An engine safeguard, not a
+   * clinical rule: the first timer reviews every week since the admission date, so a mistyped year
+   * would replay years of weeks; a month covers intake paperwork entered late.
+   */
+  maxBackdateDays: z.number().int().min(0).default(defaultMaxBackdateDays),
 });
 export type AdmissionCriteria = z.infer<typeof admissionCriteriaSchema>;
 
