@@ -23,6 +23,12 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
   ProgramMismatch: { status: 409, slug: 'program-mismatch', title: 'Program mismatch' },
   LevelNotInProgram: { status: 409, slug: 'level-not-in-program', title: 'Level not in program' },
   InvalidInput: { status: 422, slug: 'invalid-input', title: 'Refused as invalid by the journey' },
+  EventBeforeAdmission: {
+    status: 422,
+    slug: 'event-before-admission',
+    title: "Event dated before the episode's admission",
+  },
+  EventIdConflict: { status: 409, slug: 'event-id-conflict', title: 'Event id already used' },
 };
 
 /** The workflow's InvalidInput issues carry no location; over HTTP they are about the body. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultMaxBackdateDays } from './engine-defaults';
 import { staffRoleSchema } from './actors';
 import {
   billingCodeSchema,
@@ -87,9 +88,6 @@ export const rulePolicySchema = z.discriminatedUnion('mode', [
   }),
 ]);
 export type RulePolicy = z.infer<typeof rulePolicySchema>;
-
-/** Admissions older than this many days are refused unless the program says otherwise. */
-export const defaultMaxBackdateDays = 30;
 
 export const admissionCriteriaSchema = z.object({
   entryLevels: z.array(levelOfCareSchema).min(1),
