@@ -8,11 +8,19 @@ import { freePort } from '../../infra/ports';
 import { stopServer, type ServerProcess } from '../../infra/processes';
 import { admit } from '../../pathway';
 import { getProgram } from '../../programs';
-import { eventSource, carepathTopics, type OutboundStream } from '../../schemas/contract';
+import { effectRecords, recordBytes } from '../../activities/kafka/effect-publisher';
+import {
+  eventSource,
+  carepathTopics,
+  parkedEffectHeaders,
+  type OutboundStream,
+} from '../../schemas/contract';
 import type { Effect } from '../../schemas';
 import { streamOf } from '../../workflows/effect-routing';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { devServer } from '../stack/environments';
 import { InboundClient, kafkaJourneys, Tap, testKafka } from './kafka-harness';
 
@@ -109,6 +117,167 @@ test('broker stopped while effects are pending → after restart every expected 
       await tap.stop();
     }
   } finally {
+    await services.close();
+    await server.close();
+  }
+});
+
+/** The run ids a journey has had so far, following its continue-as-new chain from the first run. */
+async function runsOf(client: Client, workflowId: string, firstRunId: string) {
+  const runs: { runId: string; events: number; continued: boolean }[] = [];
+  let runId: string | undefined = firstRunId;
+  while (runId) {
+    const events: temporal.api.history.v1.IHistoryEvent[] =
+      (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+    const next: string | undefined =
+      events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    runs.push({ runId, events: events.length, continued: next !== undefined });
+    runId = next;
+  }
+  return runs;
+}
+
+test('a long broker outage → the journey continues as new carrying its unsent effects, each run bounded; all delivered after', async () => {
+  const kafka = testKafka([`127.0.0.1:${broker.port}`]);
+  const server = await devServer();
+  // A short retry and two failed rounds per run, so continue-as-new happens within seconds.
+  const settings = {
+    failedSendRoundsBeforeContinueAsNew: 2,
+    sendRetryFirstSeconds: 1,
+    sendRetryMaxSeconds: 2,
+  };
+  const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server, settings });
+  const client = new InboundClient(getProgram('full-continuum'));
+  try {
+    const admission = client.admitted();
+    const { runId } = await services.journeys.admit(admission);
+    const admitted = admit(admission, getProgram('full-continuum'), `ep-${admission.eventId}`).effects;
+
+    await stopServer(proc);
+    const during = (await services.journeys.recordEventAndWait(client.relapse())).effects;
+    const workflowId = episodeWorkflowId(client.clientId);
+    const deadline = Date.now() + 150_000;
+    let runs = await runsOf(server.client, workflowId, runId);
+    while (runs.filter((r) => r.continued).length < 2) {
+      if (Date.now() > deadline) throw new Error(`only ${runs.length} run(s) while the broker was down`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      runs = await runsOf(server.client, workflowId, runId);
+    }
+    // Coordinators are answered while Kafka is away, and the episode is still open.
+    const state = await services.journeys.recordEventAndWait(client.attended());
+    expect(state.state.status).toBe('active');
+
+    await startBroker();
+    const tap = await Tap.start(kafka, [
+      carepathTopics['care-events'],
+      carepathTopics['staff-notifications'],
+      carepathTopics['billing-events'],
+    ]);
+    try {
+      const expected = expectedEvents([...admitted, ...during, ...state.effects]);
+      const delivered = () =>
+        new Set(
+          tap
+            .of(carepathTopics['care-events'], client.clientId)
+            .concat(
+              tap.of(carepathTopics['staff-notifications'], client.clientId),
+              tap.of(carepathTopics['billing-events'], client.clientId),
+            )
+            .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
+        );
+      await tap.waitFor(
+        'every expected event',
+        () => expected.every((pair) => delivered().has(pair)),
+        150_000,
+      );
+      expect([...delivered()].sort()).toEqual([...new Set(expected)].sort());
+    } finally {
+      await tap.stop();
+    }
+    runs = await runsOf(server.client, workflowId, runId);
+    const closed = runs.filter((r) => r.continued);
+    expect(closed.length).toBeGreaterThanOrEqual(2);
+    // Two failed rounds make a few dozen events; far from growing with the outage's length.
+    for (const run of closed) expect(run.events).toBeLessThan(120);
+  } finally {
+    await services.close();
+    await server.close();
+  }
+});
+
+test('an effect too large for the broker → parked on the outbound dead-letter topic; the journey goes on', async () => {
+  const kafka = testKafka([`127.0.0.1:${broker.port}`]);
+  const server = await devServer();
+  const program = getProgram('full-continuum');
+  const client = new InboundClient(program);
+  const admission = client.admitted();
+  const admitted = admit(admission, program, `ep-${admission.eventId}`).effects;
+  const batch = {
+    clientId: client.clientId,
+    episodeId: `ep-${admission.eventId}`,
+    programId: program.programId,
+  };
+  const largest = (effect: Effect) =>
+    Math.max(
+      ...effectRecords(streamOf(effect)!, { ...batch, effects: [effect] }, carepathTopics).map(recordBytes),
+    );
+  const published = admitted.filter((e) => streamOf(e));
+  // Just under the admission's largest record: that effect can never be sent, the others can.
+  const limit = Math.max(...published.map(largest)) - 1;
+  const services = await kafkaJourneys({
+    kafka,
+    topics: carepathTopics,
+    ...server,
+    limits: { maxRecordBytes: limit, maxRequestBytes: 100_000 },
+  });
+  const tap = await Tap.start(kafka, [
+    carepathTopics['care-events'],
+    carepathTopics['staff-notifications'],
+    carepathTopics['billing-events'],
+    carepathTopics['effects-dlq'],
+  ]);
+  try {
+    await services.journeys.admit(admission);
+    const ended = await services.journeys.recordEventAndWait(client.discharge());
+    const effects = [...published, ...ended.effects.filter((e) => streamOf(e))];
+    const tooLarge = effects.filter((e) => largest(e) > limit);
+    expect(tooLarge.length).toBeGreaterThan(0);
+    expect(tooLarge.length).toBeLessThan(effects.length);
+
+    const parkedIds = () =>
+      tap
+        .of(carepathTopics['effects-dlq'], client.clientId)
+        .map((r) => r.headers[parkedEffectHeaders.effectId]);
+    const sent = () =>
+      new Set(
+        [
+          carepathTopics['care-events'],
+          carepathTopics['staff-notifications'],
+          carepathTopics['billing-events'],
+        ]
+          .flatMap((topic) => tap.of(topic, client.clientId))
+          .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
+      );
+    const sendable = expectedEvents(effects.filter((e) => largest(e) <= limit));
+    await tap.waitFor(
+      'parked and sent effects',
+      () =>
+        tooLarge.every((e) => parkedIds().includes(e.effectId)) && sendable.every((pair) => sent().has(pair)),
+    );
+    // The journey went on to its end: the discharge after the parked effect was applied and it completed.
+    await server.client.workflow.getHandle(episodeWorkflowId(client.clientId)).result();
+    const letters = tap.of(carepathTopics['effects-dlq'], client.clientId);
+    expect(letters.map((l) => l.headers[parkedEffectHeaders.reason])).toEqual(
+      letters.map(() => 'record-too-large'),
+    );
+    expect([...new Set(parkedIds())].sort()).toEqual(tooLarge.map((e) => e.effectId).sort());
+    // The value is the effect itself, unless that too was over the limit.
+    const copied = letters.filter((l) => l.value !== null);
+    expect(copied.map((l) => l.json?.effectId)).toEqual(
+      copied.map((l) => l.headers[parkedEffectHeaders.effectId]),
+    );
+  } finally {
+    await tap.stop();
     await services.close();
     await server.close();
   }
