@@ -208,7 +208,8 @@ test('a long broker outage → the journey continues as new carrying its unsent 
 test('an effect too large for the broker → parked on the outbound dead-letter topic; the journey goes on', async () => {
   const kafka = testKafka([`127.0.0.1:${broker.port}`]);
   const server = await devServer();
-  const program = getProgram('full-continuum');
+  // Step-down IOP places the client in a cohort: the admission publishes two effects of different sizes.
+  const program = getProgram('step-down-iop');
   const client = new InboundClient(program);
   const admission = client.admitted();
   const admitted = admit(admission, program, `ep-${admission.eventId}`).effects;
