@@ -283,3 +283,48 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
     await server.close();
   }
 });
+
+test('a discharge while the broker is down → the episode closes, readmission succeeds, the last effects follow', async () => {
+  const kafka = testKafka([`127.0.0.1:${broker.port}`]);
+  const server = await devServer();
+  const settings = { sendRetryFirstSeconds: 1, sendRetryMaxSeconds: 2 };
+  const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server, settings });
+  const program = getProgram('full-continuum');
+  const client = new InboundClient(program);
+  try {
+    await services.journeys.admit(client.admitted());
+    await stopServer(proc);
+    const discharged = await services.journeys.recordEventAndWait(client.discharge());
+    expect(discharged.state.status).toBe('discharged');
+    // The episode does not wait for Kafka: its run completes, so the client can be admitted again.
+    await server.client.workflow.getHandle(episodeWorkflowId(client.clientId)).result();
+    const readmission = client.admitted();
+    await services.journeys.admit(readmission);
+    expect((await services.journeys.state(client.clientId)).episodeId).toBe(`ep-${readmission.eventId}`);
+
+    await startBroker();
+    const tap = await Tap.start(kafka, [carepathTopics['care-events']]);
+    try {
+      const ended = expectedEvents(discharged.effects).filter((pair) =>
+        pair.startsWith(eventSource('care-events')),
+      );
+      expect(ended.length).toBeGreaterThan(0);
+      const delivered = () =>
+        new Set(
+          tap
+            .of(carepathTopics['care-events'], client.clientId)
+            .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
+        );
+      await tap.waitFor(
+        "the discharged episode's effects",
+        () => ended.every((pair) => delivered().has(pair)),
+        150_000,
+      );
+    } finally {
+      await tap.stop();
+    }
+  } finally {
+    await services.close();
+    await server.close();
+  }
+});
