@@ -116,26 +116,39 @@ export function asyncApiDocument(): Record<string, unknown> {
     addEvent('client-events', type, `Client event \`${type.split('.')[3]}\`.`, false);
   for (const definition of outboundEventDefinitions)
     addEvent(definition.stream, definition.type, definition.summary, true);
-  messages.deadLetter = {
-    name: 'dead-letter',
-    title: 'Dead letter',
-    summary: 'An inbound message that could not be applied; the key and value are the original ones.',
-    contentType: 'application/octet-stream',
-    headers: { $ref: '#/components/schemas/deadLetterHeaders' },
-    payload: {},
-    bindings: kafkaKey,
+  /** A dead-letter topic's one message: its headers say why; its value is what could not go on. */
+  const addDeadLetter = (
+    role: TopicRole,
+    name: string,
+    title: string,
+    summary: string,
+    contentType: string,
+  ) => {
+    messages[name] = {
+      name: title.toLowerCase().replace(/ /g, '-'),
+      title,
+      summary,
+      contentType,
+      headers: { $ref: `#/components/schemas/${name}Headers` },
+      payload: {},
+      bindings: kafkaKey,
+    };
+    channelMessages[role].push(name);
   };
-  channelMessages['client-events-dlq'].push('deadLetter');
-  messages.parkedEffect = {
-    name: 'parked-effect',
-    title: 'Parked effect',
-    summary: 'An effect that could not be published, as JSON (null when too large to copy).',
-    contentType: 'application/json',
-    headers: { $ref: '#/components/schemas/parkedEffectHeaders' },
-    payload: {},
-    bindings: kafkaKey,
-  };
-  channelMessages['effects-dlq'].push('parkedEffect');
+  addDeadLetter(
+    'client-events-dlq',
+    'deadLetter',
+    'Dead letter',
+    'An inbound message that could not be applied; the key and value are the original ones.',
+    'application/octet-stream',
+  );
+  addDeadLetter(
+    'effects-dlq',
+    'parkedEffect',
+    'Parked effect',
+    'An effect that could not be published, as JSON (null when too large to copy).',
+    'application/json',
+  );
 
   const ref = (path: string) => ({ $ref: path });
   const channels = Object.fromEntries(

@@ -63,6 +63,19 @@ const expectedEvents = (effects: Effect[]) =>
     return pairs.map(([s, id]) => `${eventSource(s)} ${id}`);
   });
 
+const outboundTopics = [
+  carepathTopics['care-events'],
+  carepathTopics['staff-notifications'],
+  carepathTopics['billing-events'],
+];
+/** The (source, id) pairs a tap has read on the outbound topics, for one client. */
+const deliveredTo = (tap: Tap, clientId: string) =>
+  new Set(
+    outboundTopics
+      .flatMap((topic) => tap.of(topic, clientId))
+      .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
+  );
+
 test('broker stopped while effects are pending → after restart every expected event is delivered', async () => {
   const kafka = testKafka([`127.0.0.1:${broker.port}`]);
   const server = await devServer();
@@ -92,16 +105,11 @@ test('broker stopped while effects are pending → after restart every expected 
     }
 
     await startBroker();
-    const tap = await Tap.start(kafka, [
-      carepathTopics['care-events'],
-      carepathTopics['staff-notifications'],
-      carepathTopics['billing-events'],
-    ]);
+    const tap = await Tap.start(kafka, outboundTopics);
     try {
       const expected = expectedEvents([...admitted, ...before.effects, ...during]);
       expect(expected.length).toBeGreaterThan(4);
-      const delivered = () =>
-        new Set(tap.records.map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`));
+      const delivered = () => deliveredTo(tap, client.clientId);
       await tap.waitFor(
         'every expected event',
         () => expected.every((pair) => delivered().has(pair)),
@@ -168,23 +176,10 @@ test('a long broker outage → the journey continues as new carrying its unsent 
     expect(state.state.status).toBe('active');
 
     await startBroker();
-    const tap = await Tap.start(kafka, [
-      carepathTopics['care-events'],
-      carepathTopics['staff-notifications'],
-      carepathTopics['billing-events'],
-    ]);
+    const tap = await Tap.start(kafka, outboundTopics);
     try {
       const expected = expectedEvents([...admitted, ...during, ...state.effects]);
-      const delivered = () =>
-        new Set(
-          tap
-            .of(carepathTopics['care-events'], client.clientId)
-            .concat(
-              tap.of(carepathTopics['staff-notifications'], client.clientId),
-              tap.of(carepathTopics['billing-events'], client.clientId),
-            )
-            .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
-        );
+      const delivered = () => deliveredTo(tap, client.clientId);
       await tap.waitFor(
         'every expected event',
         () => expected.every((pair) => delivered().has(pair)),
@@ -231,12 +226,7 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
     ...server,
     limits: { maxRecordBytes: limit, maxRequestBytes: 100_000 },
   });
-  const tap = await Tap.start(kafka, [
-    carepathTopics['care-events'],
-    carepathTopics['staff-notifications'],
-    carepathTopics['billing-events'],
-    carepathTopics['effects-dlq'],
-  ]);
+  const tap = await Tap.start(kafka, [...outboundTopics, carepathTopics['effects-dlq']]);
   try {
     await services.journeys.admit(admission);
     const ended = await services.journeys.recordEventAndWait(client.discharge());
@@ -249,16 +239,7 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
       tap
         .of(carepathTopics['effects-dlq'], client.clientId)
         .map((r) => r.headers[parkedEffectHeaders.effectId]);
-    const sent = () =>
-      new Set(
-        [
-          carepathTopics['care-events'],
-          carepathTopics['staff-notifications'],
-          carepathTopics['billing-events'],
-        ]
-          .flatMap((topic) => tap.of(topic, client.clientId))
-          .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
-      );
+    const sent = () => deliveredTo(tap, client.clientId);
     const sendable = expectedEvents(effects.filter((e) => largest(e) <= limit));
     await tap.waitFor(
       'parked and sent effects',
@@ -303,18 +284,11 @@ test('a discharge while the broker is down → the episode closes, readmission s
     expect((await services.journeys.state(client.clientId)).episodeId).toBe(`ep-${readmission.eventId}`);
 
     await startBroker();
-    const tap = await Tap.start(kafka, [carepathTopics['care-events']]);
+    const tap = await Tap.start(kafka, outboundTopics);
     try {
-      const ended = expectedEvents(discharged.effects).filter((pair) =>
-        pair.startsWith(eventSource('care-events')),
-      );
+      const ended = expectedEvents(discharged.effects);
       expect(ended.length).toBeGreaterThan(0);
-      const delivered = () =>
-        new Set(
-          tap
-            .of(carepathTopics['care-events'], client.clientId)
-            .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
-        );
+      const delivered = () => deliveredTo(tap, client.clientId);
       await tap.waitFor(
         "the discharged episode's effects",
         () => ended.every((pair) => delivered().has(pair)),
