@@ -18,10 +18,12 @@ const canonical = (value: unknown): string => {
 /**
  * A digest of an event's content (two 32-bit FNV-1a passes, 16 hex digits). It tells a redelivery
  * from an id reused for other content; it guards against mistakes, not forgery, and the workflow
- * sandbox has no crypto.
+ * sandbox has no crypto. `occurredAt` is left out: a request repeated through the API is timed when
+ * it is received, so the same event may arrive with another time.
  */
 export const contentDigest = (event: ClientEvent): string => {
-  const text = canonical(event);
+  const { occurredAt: _receivedAt, ...content } = event;
+  const text = canonical(content);
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ text.length;
   for (let i = 0; i < text.length; i++) {

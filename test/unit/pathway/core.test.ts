@@ -47,6 +47,13 @@ describe('events the episode refuses', () => {
     expect(j.state).toBe(before);
   });
 
+  test('the same event received again at another time (an API request repeated) is a redelivery', () => {
+    const j = admitTo(continuum, 'iop');
+    const session = attended(day(1), 3);
+    j.apply(session);
+    expect(sighting(j.state, { ...session, occurredAt: day(1.5) })).toBe('redelivery');
+  });
+
   test('an id remembered before digests were kept counts as a redelivery whatever its content', () => {
     const j = admitTo(continuum, 'iop');
     const session = attended(day(1), 3);
