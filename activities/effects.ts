@@ -1,4 +1,7 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Effect } from '../schemas';
+import type { OutboxStream } from '../schemas/contract';
+import type { OutboxItem } from '../schemas/outbox';
 
 /** The effects of one decision for one topic, with the identifiers every message is keyed and filed by. */
 export interface EffectBatch {
@@ -11,9 +14,41 @@ export interface EffectBatch {
 /** Where effects go: care events, staff notifications and billing, each its own stream. */
 export type EffectStream = 'care-events' | 'staff-notifications' | 'billing-events';
 
-/** Sends one batch in one call; fails (and the activity is retried) unless every message was accepted. */
+/** A bounded run of a journey's outbox items for one stream, in order, with the journey's identifiers. */
+export interface OutboxChunk {
+  clientId: string;
+  episodeId: string;
+  programId: string;
+  stream: OutboxStream;
+  items: OutboxItem[];
+}
+
+/** An item no retry can send: its index in the chunk, why, and what to do about it. */
+export interface Unsendable {
+  index: number;
+  reason: 'record-too-large' | 'contract-violation' | 'no-event-definition' | 'broker-refused';
+  detail: string;
+}
+
+/** Some items of a chunk can never be sent; every other item of the chunk was accepted. */
+export class OutboxItemsUnsendable extends Error {
+  override readonly name = 'OutboxItemsUnsendable';
+  constructor(readonly unsendable: readonly Unsendable[]) {
+    super(
+      `${unsendable.length} outbox item(s) can never be sent (${[...new Set(unsendable.map((u) => u.reason))].join(', ')}): ` +
+        'the journey parks them on the outbound dead-letter topic.',
+    );
+  }
+}
+
 export interface EffectPublisher {
+  /** Sends one batch in one call; fails (and the activity is retried) unless every message was accepted. */
   publish(stream: EffectStream, batch: EffectBatch): Promise<void>;
+  /**
+   * Sends a chunk in sends under the broker's size limits. Throws OutboxItemsUnsendable when some
+   * items can never be sent (the rest were accepted); any other error is transient.
+   */
+  sendOutbox(chunk: OutboxChunk): Promise<void>;
 }
 
 /**
@@ -31,6 +66,20 @@ export function createEffectActivities(publisher: EffectPublisher) {
     },
     async publishBillingEvents(batch: EffectBatch): Promise<void> {
       await publisher.publish('billing-events', batch);
+    },
+    /** A permanent failure is non-retryable and names the items, for the journey to park them. */
+    async sendOutbox(chunk: OutboxChunk): Promise<void> {
+      try {
+        await publisher.sendOutbox(chunk);
+      } catch (error) {
+        if (!(error instanceof OutboxItemsUnsendable)) throw error;
+        throw ApplicationFailure.create({
+          type: error.name,
+          message: error.message,
+          nonRetryable: true,
+          details: [{ unsendable: error.unsendable }],
+        });
+      }
     },
   };
 }

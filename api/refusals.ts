@@ -30,6 +30,12 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
   MilestoneNotInPlan: { status: 422, slug: 'milestone-not-in-plan', title: 'Milestone not in the plan' },
   LateEventRefused: { status: 422, slug: 'late-event-refused', title: 'Too late to correct that week' },
   InvalidInput: { status: 422, slug: 'invalid-input', title: 'Refused as invalid by the journey' },
+  EventBeforeAdmission: {
+    status: 422,
+    slug: 'event-before-admission',
+    title: "Event dated before the episode's admission",
+  },
+  EventIdConflict: { status: 409, slug: 'event-id-conflict', title: 'Event id already used' },
 };
 
 /** The workflow's InvalidInput issues carry no location; over HTTP they are about the body. */

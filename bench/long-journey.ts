@@ -267,7 +267,7 @@ export async function longJourneyBenchmark(
     namespace: 'default',
     taskQueue,
     // Effects are counted, not published: this benchmark is about history and time, not Kafka.
-    publisher: { publish: async () => undefined },
+    publisher: { publish: async () => undefined, sendOutbox: async () => undefined },
     dataConverter,
     workflowBundle: { code: journeyCode.code },
   });

@@ -78,7 +78,7 @@ export class Journeys {
    */
   async admit(admission: AdmittedEvent): Promise<{ workflowId: string; runId: string }> {
     const program = getProgram(admission.programId);
-    checkAdmission(admission.intake, admission.recommendedLevel, program);
+    checkAdmission(admission, program, new Date().toISOString());
     const workflowId = episodeWorkflowId(admission.clientId);
     try {
       const handle = await this.client.workflow.start<typeof episodeWorkflow>('episodeWorkflow', {

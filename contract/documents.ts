@@ -5,6 +5,7 @@ import {
   cloudEventsContentType,
   dataSchemaId,
   deadLetterHeadersSchema,
+  parkedEffectHeadersSchema,
   inboundEventSchemas,
   outboundEventDefinitions,
   outboundEventSchemas,
@@ -58,6 +59,7 @@ const channelName: Record<TopicRole, string> = {
   'staff-notifications': 'staffNotifications',
   'billing-events': 'billingEvents',
   'client-events-dlq': 'clientEventsDeadLetters',
+  'effects-dlq': 'parkedEffects',
 };
 
 const channelDescription: Record<TopicRole, string> = {
@@ -72,7 +74,11 @@ const channelDescription: Record<TopicRole, string> = {
     'never the clinical reason behind a change.',
   'client-events-dlq':
     'Inbound messages that could not be applied, as they came, with the reason and the original ' +
-    'topic/partition/offset in headers.',
+    'topic/partition/offset in headers, or, when a journey refused the event after the bridge handed it ' +
+    'over, the journey in headers and the event as JSON.',
+  'effects-dlq':
+    'Effects a journey could never publish (too large for the broker, against the contract), parked ' +
+    'with the reason and the stream they were meant for in headers; the journey went on without them.',
 };
 
 const kafkaKey = {
@@ -110,16 +116,39 @@ export function asyncApiDocument(): Record<string, unknown> {
     addEvent('client-events', type, `Client event \`${type.split('.')[3]}\`.`, false);
   for (const definition of outboundEventDefinitions)
     addEvent(definition.stream, definition.type, definition.summary, true);
-  messages.deadLetter = {
-    name: 'dead-letter',
-    title: 'Dead letter',
-    summary: 'An inbound message that could not be applied; the key and value are the original ones.',
-    contentType: 'application/octet-stream',
-    headers: { $ref: '#/components/schemas/deadLetterHeaders' },
-    payload: {},
-    bindings: kafkaKey,
+  /** A dead-letter topic's one message: its headers say why; its value is what could not go on. */
+  const addDeadLetter = (
+    role: TopicRole,
+    name: string,
+    title: string,
+    summary: string,
+    contentType: string,
+  ) => {
+    messages[name] = {
+      name: title.toLowerCase().replace(/ /g, '-'),
+      title,
+      summary,
+      contentType,
+      headers: { $ref: `#/components/schemas/${name}Headers` },
+      payload: {},
+      bindings: kafkaKey,
+    };
+    channelMessages[role].push(name);
   };
-  channelMessages['client-events-dlq'].push('deadLetter');
+  addDeadLetter(
+    'client-events-dlq',
+    'deadLetter',
+    'Dead letter',
+    'An inbound message that could not be applied; the key and value are the original ones.',
+    'application/octet-stream',
+  );
+  addDeadLetter(
+    'effects-dlq',
+    'parkedEffect',
+    'Parked effect',
+    'An effect that could not be published, as JSON (null when too large to copy).',
+    'application/json',
+  );
 
   const ref = (path: string) => ({ $ref: path });
   const channels = Object.fromEntries(
@@ -166,6 +195,7 @@ export function asyncApiDocument(): Record<string, unknown> {
         'client-events-dlq',
         'Set aside inbound messages that cannot be applied.',
       ),
+      sendParkedEffects: operation('send', 'effects-dlq', 'Park effects that can never be published.'),
     },
     components: {
       messages,
@@ -176,6 +206,7 @@ export function asyncApiDocument(): Record<string, unknown> {
           required: ['content-type'],
         },
         deadLetterHeaders: withoutDialect(z.toJSONSchema(deadLetterHeadersSchema, { target: 'draft-7' })),
+        parkedEffectHeaders: withoutDialect(z.toJSONSchema(parkedEffectHeadersSchema, { target: 'draft-7' })),
       },
     },
   };

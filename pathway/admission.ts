@@ -3,9 +3,11 @@ import { DecisionDraft, type Decision } from './draft';
 import { AdmissionRefused } from './errors';
 import { intensityRank } from './ladder';
 import { clinicClock } from './clock';
+import { contentDigest } from './dedup';
 import { armLevelTimers } from './level-timers';
 import { prescribableHours, withinRange } from './plan';
 import { currentRulesRevision } from './revision';
+import { addDays, isBefore } from './time';
 
 const withinAge = (ageYears: number, range: { min: number; max: number | null }): boolean =>
   ageYears >= range.min && (range.max === null || ageYears <= range.max);
@@ -121,10 +123,29 @@ const placeInCohort = (intake: Intake, program: ProgramDefinition): Cohort | nul
   return cohort;
 };
 
-/** Every check `admit` makes, without starting an episode: throws the AdmissionRefused that `admit` would. */
-export const checkAdmission = (intake: Intake, level: LevelOfCare, program: ProgramDefinition): void => {
-  checkCriteria(intake, level, program);
-  placeInCohort(intake, program);
+/**
+ * Refuses an admission dated more than the program's `maxBackdateDays` before `now`, when it is
+ * recorded: the episode's weeks and timers run from the admission date.
+ */
+export const checkBackdate = (admission: AdmittedEvent, program: ProgramDefinition, now: string): void => {
+  const { maxBackdateDays } = program.admission;
+  if (isBefore(admission.occurredAt, addDays(now, -maxBackdateDays)))
+    throw new AdmissionRefused(
+      'backdated-too-far',
+      null,
+      [],
+      `the admission is dated more than ${maxBackdateDays} days before it was recorded: correct its date.`,
+    );
+};
+
+/**
+ * Every check `admit` makes, and the backdating limit at `now`, without starting an episode: throws
+ * the AdmissionRefused that the journey would.
+ */
+export const checkAdmission = (admission: AdmittedEvent, program: ProgramDefinition, now: string): void => {
+  checkCriteria(admission.intake, admission.recommendedLevel, program);
+  placeInCohort(admission.intake, program);
+  checkBackdate(admission, program, now);
 };
 
 /**
@@ -176,6 +197,7 @@ export const admit = (
     history: [{ from: null, to: level, at, reasonCode: 'admission', rule: 'admission', actor: recordedBy }],
     discharge: null,
     recentEventIds: [event.eventId],
+    recentEventDigests: { [event.eventId]: contentDigest(event) },
     effectSequence: 0,
   };
   const draft = new DecisionDraft(initial, program, at, recordedBy);

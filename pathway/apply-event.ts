@@ -2,15 +2,17 @@ import { type ClientEvent, type EpisodeState, type ProgramDefinition } from '../
 import { onAssessmentCompleted } from './assessment';
 import { onSessionAttended, onSessionMissed, onSessionScheduled } from './attendance';
 import { onAuthorizationUpdated } from './authorizations';
-import { alreadySeen, rememberId } from './dedup';
+import { alreadySeen, rememberEvent, sighting } from './dedup';
 import { dischargeOrFlag } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
+import { EventBeforeAdmission, EventIdConflict } from './errors';
 import { requireProgram } from './guards';
 import { checkPrescription, onWeeklyHoursPrescribed } from './prescription';
 import { followsRevision } from './revision';
 import { onMeasurementRecorded } from './measurements';
 import { checkMilestone, onMilestoneCompleted } from './milestones';
 import { onDrugTestResulted, onRelapseReported } from './substance-use';
+import { isBefore } from './time';
 import { closeEndedWeeks, weekOfSession } from './week';
 
 const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
@@ -54,7 +56,12 @@ const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
  */
 export const validateEvent = (state: EpisodeState, event: ClientEvent, program: ProgramDefinition): void => {
   requireProgram(state, program);
-  if (state.status === 'discharged' || alreadySeen(state, event.eventId)) return;
+  if (state.status === 'discharged') return;
+  const seen = sighting(state, event);
+  if (seen === 'conflict') throw new EventIdConflict(event.eventId);
+  if (seen !== 'new') return;
+  if (isBefore(event.occurredAt, state.admittedAt))
+    throw new EventBeforeAdmission(event.eventId, event.occurredAt, state.admittedAt);
   if (event.type === 'milestone-completed' && followsRevision(state, 2))
     checkMilestone(state, program, event.milestoneId);
   if (event.type === 'weekly-hours-prescribed') checkPrescription(state, program, event.weeklyHours);
@@ -67,15 +74,33 @@ export const validateEvent = (state: EpisodeState, event: ClientEvent, program: 
 };
 
 /**
- * Applies a client event at its `occurredAt`. A redelivered eventId, or any event after discharge,
- * returns the state unchanged with no effects; a readmission after discharge starts a new episode
- * through `admit` (see `startsNewEpisode`).
+ * Which refusals apply: `current` refuses an event dated before the admission and an event id
+ * reused for other content; `before-refusals` is how journeys recorded before those refusals
+ * replay (such events were applied, or dropped as redeliveries).
  */
-export const applyEvent = (state: EpisodeState, event: ClientEvent, program: ProgramDefinition): Decision => {
+export type EventRules = 'current' | 'before-refusals';
+
+/**
+ * Applies a client event at its `occurredAt`. A redelivery (same id, same content), or any event
+ * after discharge, returns the state unchanged with no effects; a readmission after discharge
+ * starts a new episode through `admit` (see `startsNewEpisode`). Throws EventIdConflict for an id
+ * reused with other content and EventBeforeAdmission for an event dated before the admission.
+ */
+export const applyEvent = (
+  state: EpisodeState,
+  event: ClientEvent,
+  program: ProgramDefinition,
+  rules: EventRules = 'current',
+): Decision => {
   requireProgram(state, program);
-  if (state.status === 'discharged' || alreadySeen(state, event.eventId)) return { state, effects: [] };
+  if (state.status === 'discharged') return { state, effects: [] };
+  const seen = sighting(state, event);
+  if (seen === 'conflict' && rules === 'current') throw new EventIdConflict(event.eventId);
+  if (seen !== 'new') return { state, effects: [] };
+  if (rules === 'current' && isBefore(event.occurredAt, state.admittedAt))
+    throw new EventBeforeAdmission(event.eventId, event.occurredAt, state.admittedAt);
   const draft = new DecisionDraft(state, program, event.occurredAt, event.recordedBy);
-  rememberId(draft, event.eventId, program);
+  rememberEvent(draft, event, program);
   closeEndedWeeks(draft, event.occurredAt);
   dispatch(draft, event);
   return draft.done();

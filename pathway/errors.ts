@@ -19,7 +19,8 @@ export type AdmissionRefusalReason =
   | 'step-down-entry-only'
   | 'stand-alone-criteria-not-met'
   | 'no-matching-cohort'
-  | 'prescribed-hours-out-of-range';
+  | 'prescribed-hours-out-of-range'
+  | 'backdated-too-far';
 
 export class AdmissionRefused extends PathwayError {
   constructor(
@@ -169,6 +170,25 @@ export class LateEventRefused extends PathwayError {
       reason === 'past-correction-window'
         ? `A session at ${occurredAt} is older than the program's ${correctionWindowDays}-day correction window (sessions from ${oldestCorrectable} on are applied): correct it in the EHR and billing directly.`
         : `A session at ${occurredAt} is before this episode began: check the date, or record it against the episode it belongs to.`,
+/** An event dated before the episode's admission: it belongs to an earlier episode, or its date is wrong. */
+export class EventBeforeAdmission extends PathwayError {
+  constructor(
+    readonly eventId: string,
+    readonly occurredAt: string,
+    readonly admittedAt: string,
+  ) {
+    super(
+      `Event ${eventId} occurred at ${occurredAt}, before this episode's admission at ${admittedAt}: ` +
+        'correct its date, or leave it with the earlier episode it belongs to.',
+    );
+  }
+}
+
+/** An event id the episode already applied, sent again with different content. */
+export class EventIdConflict extends PathwayError {
+  constructor(readonly eventId: string) {
+    super(
+      `Event id ${eventId} was already applied with different content: send a correction under a new event id.`,
     );
   }
 }

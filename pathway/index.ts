@@ -1,6 +1,6 @@
-export { admit, checkAdmission } from './admission';
+export { admit, checkAdmission, checkBackdate } from './admission';
 export { applyCommand, validateCommand } from './apply-command';
-export { applyEvent, startsNewEpisode, validateEvent } from './apply-event';
+export { applyEvent, startsNewEpisode, validateEvent, type EventRules } from './apply-event';
 export type { Decision } from './draft';
 export * from './errors';
 export { oneLevelUp } from './ladder';

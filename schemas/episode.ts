@@ -139,6 +139,11 @@ export const episodeStateSchema = z.object({
   prescribedWeeklyHours: z.number().positive().nullable().optional(),
   /** When the last family workshop was scheduled for; absent in episodes started before cadences. */
   lastFamilyWorkshopAt: isoInstantSchema.nullable().optional(),
+  /**
+   * Content digests of the remembered event ids, to tell a redelivery from an id reused for other
+   * content. Absent in states from before digests were kept.
+   */
+  recentEventDigests: z.record(identifierSchema, z.string()).optional(),
   /** Last effect sequence number; effect ids are `${episodeId}:${sequence}`. */
   effectSequence: z.number().int().min(0),
 });

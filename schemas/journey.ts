@@ -3,6 +3,8 @@ import { coordinatorCommandSchema } from './commands';
 import { effectSchema } from './effects';
 import { episodeStateSchema } from './episode';
 import { admittedEventSchema } from './events';
+import { unsentOutboxSchema } from './outbox';
+import { outboxSettingsDefaults } from './engine-defaults';
 import { programDefinitionSchema } from './program';
 
 /**
@@ -14,6 +16,14 @@ import { programDefinitionSchema } from './program';
 export const journeySettingsSchema = z.object({
   /** Continue-as-new after this many applied inputs, even if the server has not suggested it. */
   continueAsNewAfter: z.number().int().min(10).default(500),
+  failedSendRoundsBeforeContinueAsNew: z
+    .number()
+    .int()
+    .min(1)
+    .default(outboxSettingsDefaults.failedSendRoundsBeforeContinueAsNew),
+  sendRetryFirstSeconds: z.number().min(0.1).default(outboxSettingsDefaults.sendRetryFirstSeconds),
+  sendRetryMaxSeconds: z.number().min(1).default(outboxSettingsDefaults.sendRetryMaxSeconds),
+  maxItemsPerSend: z.number().int().min(1).default(outboxSettingsDefaults.maxItemsPerSend),
 });
 export type JourneySettings = z.infer<typeof journeySettingsSchema>;
 
@@ -30,6 +40,8 @@ export const episodeWorkflowInputSchema = z.discriminatedUnion('kind', [
     state: episodeStateSchema,
     program: programDefinitionSchema,
     settings: journeySettingsSchema,
+    /** What was not yet sent; absent in inputs from before the outbox was carried. */
+    outbox: unsentOutboxSchema.optional(),
   }),
 ]);
 export type EpisodeWorkflowInput = z.infer<typeof episodeWorkflowInputSchema>;

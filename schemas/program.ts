@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultMaxBackdateDays } from './engine-defaults';
 import { staffRoleSchema } from './actors';
 import {
   billingCodeSchema,
@@ -122,6 +123,12 @@ export const admissionCriteriaSchema = z.object({
   stepDownOnly: z
     .object({ levels: z.array(levelOfCareSchema), from: z.array(levelOfCareSchema).min(1) })
     .nullable(),
+  /**
+   * How many days before it is recorded an admission may be dated. An engine safeguard, not a
+   * clinical rule: the first timer reviews every week since the admission date, so a mistyped year
+   * would replay years of weeks; a month covers intake paperwork entered late.
+   */
+  maxBackdateDays: z.number().int().min(0).default(defaultMaxBackdateDays),
 });
 export type AdmissionCriteria = z.infer<typeof admissionCriteriaSchema>;
 

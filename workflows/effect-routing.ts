@@ -1,5 +1,7 @@
 import type { Effect } from '../schemas';
 import type { EffectStream } from '../activities/effects';
+import type { OutboxStream } from '../schemas/contract';
+import type { OutboxItem } from '../schemas/outbox';
 
 /**
  * Which stream each effect belongs to. Timer effects stay inside the workflow: it arms and cancels
@@ -20,18 +22,62 @@ export function streamOf(effect: Effect): EffectStream | undefined {
   }
 }
 
-export function routeEffects(effects: readonly Effect[]): Map<EffectStream, Effect[]> {
-  const routes = new Map<EffectStream, Effect[]>();
-  for (const effect of effects) {
-    const stream = streamOf(effect);
-    if (stream) routes.set(stream, [...(routes.get(stream) ?? []), effect]);
+/** Appends to one list per key, in order: linear in the number of values. */
+function groupInOrder<K, V>(values: readonly V[], keyOf: (value: V) => K | undefined): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  for (const value of values) {
+    const key = keyOf(value);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(value);
+    else groups.set(key, [value]);
   }
-  return routes;
+  return groups;
+}
+
+export function routeEffects(effects: readonly Effect[]): Map<EffectStream, Effect[]> {
+  return groupInOrder(effects, streamOf);
+}
+
+/** The topic role an outbox item goes to: its effect's stream, or one of the dead-letter topics. */
+export function outboxStreamOf(item: OutboxItem): OutboxStream | undefined {
+  switch (item.kind) {
+    case 'effect':
+      return streamOf(item.effect);
+    case 'parked':
+      return 'effects-dlq';
+    case 'inbound-dead-letter':
+      return 'client-events-dlq';
+    default: {
+      const unknown: never = item;
+      return unknown;
+    }
+  }
+}
+
+/** The outbox's items by stream, each stream's in the order they were decided. */
+export function routeOutbox(items: readonly OutboxItem[]): Map<OutboxStream, OutboxItem[]> {
+  return groupInOrder(items, outboxStreamOf);
+}
+
+/** A one-line summary of an outbox send for the Temporal UI, e.g. `care-events: level-changed ×1`. */
+export function outboxSummary(stream: OutboxStream, items: readonly OutboxItem[]): string {
+  return summary(
+    stream,
+    items.map((item) => (item.kind === 'inbound-dead-letter' ? item.reason : item.effect.type)),
+  );
+}
+
+function summary(stream: string, kinds: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return `${stream}: ${[...counts].map(([kind, n]) => `${kind} ×${n}`).join(', ')}`;
 }
 
 /** A one-line summary for the activity in the Temporal UI, e.g. `care-events: level-changed ×1`. */
 export function batchSummary(stream: EffectStream, effects: readonly Effect[]): string {
-  const counts = new Map<string, number>();
-  for (const effect of effects) counts.set(effect.type, (counts.get(effect.type) ?? 0) + 1);
-  return `${stream}: ${[...counts].map(([type, n]) => `${type} ×${n}`).join(', ')}`;
+  return summary(
+    stream,
+    effects.map((effect) => effect.type),
+  );
 }

@@ -4,11 +4,13 @@ import {
   condition,
   continueAsNew,
   log,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
+  startChild,
   workflowInfo,
   type ActivityOptions,
   type LocalActivityOptions,
@@ -19,7 +21,10 @@ import {
   admit,
   applyCommand,
   applyEvent,
+  checkBackdate,
   EpisodeNotActive,
+  EventBeforeAdmission,
+  EventIdConflict,
   onTimer,
   PathwayError,
   validateCommand,
@@ -27,6 +32,9 @@ import {
   weeksView,
   type Decision,
 } from '../pathway';
+import { sighting } from '../pathway/dedup';
+import type { DeadLetterReason } from '../schemas/contract';
+import { defaultMaxBackdateDays } from '../schemas/engine-defaults';
 import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, ProgramDefinition, Timer } from '../schemas';
 // From their own modules, not the index: each journey evaluates every schema module it imports.
 import {
@@ -51,6 +59,7 @@ import {
 } from './definitions';
 import { batchSummary, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
+import { Outbox, outboxSettingsOf, outboxWorkflow, outboxWorkflowId } from './outbox';
 import type { z } from 'zod';
 
 // Unlimited attempts: an effect is never dropped, however long Kafka is away.
@@ -98,6 +107,18 @@ const withClinicClock = (program: ProgramDefinition): ProgramDefinition => ({
   ...clinicClockDefaults,
   ...program,
 });
+/**
+ * Journeys recorded before the outbox send in bounded chunks, park unsendable effects and carry
+ * unsent ones across continue-as-new replay with one unlimited send per stream.
+ */
+const outboxPatch = 'outbox-chunks-parking-carry';
+/**
+ * Journeys recorded before events were refused (dated before the admission, id reused for other
+ * content) and dead-lettered replay with the rules they had.
+ */
+const deadLettersPatch = 'inbound-refusals-dead-lettered';
+/** Journeys recorded before the backdating limit replay their admission without it. */
+const backdatePatch = 'admission-backdate-limit';
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -131,6 +152,12 @@ const episodeIdOf = (admission: ClientEvent) => `ep-${admission.eventId}`;
 function initialDecision(input: EpisodeWorkflowInput): Decision {
   if (input.kind === 'continued') return { state: input.state, effects: [] };
   try {
+    if (patched(backdatePatch)) {
+      // A program carried in an input from before the limit has none: the default applies.
+      const fallback = { maxBackdateDays: defaultMaxBackdateDays };
+      const admission = { ...fallback, ...input.program.admission };
+      checkBackdate(input.admission, { ...input.program, admission }, new Date().toISOString());
+    }
     return admit(
       input.admission,
       input.program,
@@ -153,32 +180,65 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   const refreshView = operatorView();
   const first = initialDecision(input);
   let state = first.state;
-  const outbox: Effect[] = [...first.effects];
+  const outboxSettings = outboxSettingsOf(settings);
+  const outbox = new Outbox(input.kind === 'continued' ? input.outbox : undefined, outboxSettings, () => ({
+    clientId: state.clientId,
+    episodeId: state.episodeId,
+    programId: state.programId,
+  }));
+  outbox.add(first.effects);
   let applied = 0;
   refreshView(state);
 
   const apply = (decision: Decision) => {
     state = decision.state;
-    outbox.push(...decision.effects);
+    outbox.add(decision.effects);
     applied += 1;
     refreshView(state);
   };
   const now = () => new Date().toISOString();
+  const eventRules = () => (patched(deadLettersPatch) ? 'current' : 'before-refusals');
+
+  /** A signalled event the journey does not apply goes to the inbound dead-letter topic, never nowhere. */
+  const deadLetter = (event: unknown, eventId: string | null, reason: DeadLetterReason, detail: string) => {
+    log.warn('client event dead-lettered', { eventId, reason });
+    outbox.deadLetter({ kind: 'inbound-dead-letter', eventId, event, reason, detail });
+  };
 
   setHandler(clientEventSignal, (event) => {
+    const rules = eventRules();
     const result = clientEventSchema.safeParse(event);
     if (!result.success) {
       log.warn('client event ignored: not a valid client event', { issues: result.error.issues.length });
+      if (rules === 'current')
+        deadLetter(
+          event,
+          null,
+          'invalid-event',
+          result.error.issues
+            .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+            .join('; '),
+        );
+      return;
+    }
+    const received = result.data;
+    if (rules === 'current' && state.status === 'discharged') {
+      if (sighting(state, received) !== 'redelivery')
+        deadLetter(
+          received,
+          received.eventId,
+          'no-open-episode',
+          `Episode ${state.episodeId} is discharged: admit the client again, then send the event.`,
+        );
       return;
     }
     try {
-      apply(applyEvent(state, result.data, program));
+      apply(applyEvent(state, received, program, rules));
     } catch (error) {
       if (!(error instanceof PathwayError)) throw error;
-      log.warn('client event refused by the care rules', {
-        eventId: result.data.eventId,
-        refusal: error.name,
-      });
+      log.warn('client event refused by the care rules', { eventId: received.eventId, refusal: error.name });
+      if (rules === 'current')
+        deadLetter(received, received.eventId, deadLetterReasonOf(error), error.message);
     }
   });
 
@@ -186,7 +246,12 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     recordEventUpdate,
     (event): CommandOutcome => {
       try {
-        const decision = applyEvent(state, parsed(clientEventSchema, event, 'client event'), program);
+        const decision = applyEvent(
+          state,
+          parsed(clientEventSchema, event, 'client event'),
+          program,
+          eventRules(),
+        );
         apply(decision);
         return { state, effects: decision.effects };
       } catch (error) {
@@ -276,18 +341,56 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   };
 
   for (;;) {
-    if (outbox.length > 0) {
-      await deliver(outbox.splice(0));
+    if (outbox.pending) {
+      if (!patched(outboxPatch)) {
+        await deliver(outbox.takeEffects());
+        continue;
+      }
+      if ((await outbox.deliver()) === 'failed') {
+        if (state.status === 'discharged') {
+          // Readmission must not wait for Kafka: the unsent effects go on in an outbox run of their own.
+          await condition(allHandlersFinished);
+          await startChild(outboxWorkflow, {
+            workflowId: outboxWorkflowId(state.episodeId),
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            args: [
+              {
+                identity: {
+                  clientId: state.clientId,
+                  episodeId: state.episodeId,
+                  programId: state.programId,
+                },
+                unsent: outbox.unsent(),
+                settings: outboxSettings,
+              },
+            ],
+          });
+          return state;
+        }
+        if (outbox.dueForContinueAsNew()) {
+          await condition(allHandlersFinished);
+          return await continueAsNew<typeof episodeWorkflow>({
+            kind: 'continued',
+            state,
+            program,
+            settings,
+            outbox: outbox.unsent(),
+          });
+        }
+        await sleep(outbox.retryDelayMs(), {
+          summary: `outbox retry after ${outbox.failedRounds} failed round(s)`,
+        });
+      }
       continue;
     }
     if (state.status === 'discharged') {
       await condition(allHandlersFinished);
-      if (outbox.length === 0) return state;
+      if (!outbox.pending) return state;
       continue;
     }
     if (applied >= settings.continueAsNewAfter || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      if (outbox.length > 0) continue;
+      if (outbox.pending) continue;
       return await continueAsNew<typeof episodeWorkflow>({ kind: 'continued', state, program, settings });
     }
     const due = nextTimer(state.timers);
@@ -299,10 +402,17 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     await condition(
       () =>
         woke ||
-        outbox.length > 0 ||
+        outbox.pending ||
         nextTimer(state.timers)?.timerId !== due?.timerId ||
         workflowInfo().continueAsNewSuggested,
     );
     woke = false;
   }
+}
+
+/** The dead-letter reason of a refusal by the care rules. */
+function deadLetterReasonOf(error: PathwayError): DeadLetterReason {
+  if (error instanceof EventBeforeAdmission) return 'event-before-admission';
+  if (error instanceof EventIdConflict) return 'event-id-conflict';
+  return 'event-refused';
 }

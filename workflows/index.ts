@@ -1,1 +1,2 @@
 export { episodeWorkflow } from './episode';
+export { outboxWorkflow } from './outbox';

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /**
  * Why an inbound message landed in `carepath.client-events.dlq.v1`. The record keeps the original
  * key and value (except when too large: then it stays only in the source topic, at the offset the
- * headers give) and says why and where it came from in headers.
+ * headers give) and says why and where it came from in headers. The bridge writes the first ones;
+ * a journey writes those it refuses after the bridge handed the event over (the last three, and
+ * `no-open-episode` for an event reaching a discharged run), with the event as JSON as the value.
  */
 export const deadLetterReasonSchema = z.enum([
   /** Larger than CAREPATH_MAX_INBOUND_MESSAGE_BYTES. */
@@ -18,6 +20,12 @@ export const deadLetterReasonSchema = z.enum([
   'episode-already-open',
   'admission-refused',
   'unknown-program',
+  /** Dated before the admission of the client's current episode (e.g. an earlier episode's event read again). */
+  'event-before-admission',
+  /** An event id the episode already applied, with different content. */
+  'event-id-conflict',
+  /** The care rules refused the event; the detail names the refusal. */
+  'event-refused',
 ]);
 export type DeadLetterReason = z.infer<typeof deadLetterReasonSchema>;
 
@@ -27,14 +35,50 @@ export const deadLetterHeaders = {
   topic: 'carepath-dlq-original-topic',
   partition: 'carepath-dlq-original-partition',
   offset: 'carepath-dlq-original-offset',
+  /** The workflow id of the journey that refused the event (dead letters written by a journey). */
+  journey: 'carepath-dlq-journey',
 } as const;
 
 /** The headers of a dead letter; the detail names paths, codes and identifiers only, never values. */
 export const deadLetterHeadersSchema = z.object({
   [deadLetterHeaders.reason]: deadLetterReasonSchema,
   [deadLetterHeaders.detail]: z.string().meta({ description: 'What was wrong, and what to do next.' }),
-  [deadLetterHeaders.topic]: z.string(),
-  [deadLetterHeaders.partition]: z.string().regex(/^\d+$/),
-  [deadLetterHeaders.offset]: z.string().regex(/^\d+$/),
+  /** The origin of a message the bridge set aside; a journey's dead letter names the journey instead. */
+  [deadLetterHeaders.topic]: z.string().optional(),
+  [deadLetterHeaders.partition]: z.string().regex(/^\d+$/).optional(),
+  [deadLetterHeaders.offset]: z.string().regex(/^\d+$/).optional(),
+  [deadLetterHeaders.journey]: z.string().optional(),
 });
 export type DeadLetterHeaders = z.infer<typeof deadLetterHeadersSchema>;
+
+/**
+ * Why a journey parked an effect in `carepath.effects.dlq.v1` instead of publishing it: nothing a
+ * retry could change. The journey goes on; an operator repairs and republishes the effect.
+ */
+export const parkedEffectReasonSchema = z.enum([
+  /** Its record is over the broker's message size limit even alone. */
+  'record-too-large',
+  /** Its event fails the published schema of its type. */
+  'contract-violation',
+  /** The contract has no event for the effect on its stream. */
+  'no-event-definition',
+  /** The broker refused the record itself (e.g. invalid record), not for being away. */
+  'broker-refused',
+]);
+export type ParkedEffectReason = z.infer<typeof parkedEffectReasonSchema>;
+
+export const parkedEffectHeaders = {
+  reason: deadLetterHeaders.reason,
+  detail: deadLetterHeaders.detail,
+  /** The outbound stream the effect was meant for. */
+  stream: 'carepath-dlq-stream',
+  effectId: 'carepath-dlq-effect-id',
+} as const;
+
+/** The headers of a parked effect, whose value is the effect as JSON (null when too large to copy). */
+export const parkedEffectHeadersSchema = z.object({
+  [parkedEffectHeaders.reason]: parkedEffectReasonSchema,
+  [parkedEffectHeaders.detail]: z.string().meta({ description: 'What was wrong, and what to do next.' }),
+  [parkedEffectHeaders.stream]: z.string(),
+  [parkedEffectHeaders.effectId]: z.string(),
+});

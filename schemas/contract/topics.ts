@@ -13,6 +13,8 @@ export const carepathTopics = {
   'billing-events': 'carepath.billing-events.v1',
   /** Inbound messages the bridge could not apply, with the reason and their origin in headers. */
   'client-events-dlq': 'carepath.client-events.dlq.v1',
+  /** Outbound effects that can never be sent (too large, against the contract), parked for operators. */
+  'effects-dlq': 'carepath.effects.dlq.v1',
 } as const;
 
 export type TopicRole = keyof typeof carepathTopics;
@@ -22,3 +24,7 @@ export type Topics = Readonly<Record<TopicRole, string>>;
 
 export const outboundStreams = ['care-events', 'staff-notifications', 'billing-events'] as const;
 export type OutboundStream = (typeof outboundStreams)[number];
+
+/** Where a journey's outbox sends: the outbound streams, and the two dead-letter topics. */
+export const outboxStreams = [...outboundStreams, 'client-events-dlq', 'effects-dlq'] as const;
+export type OutboxStream = (typeof outboxStreams)[number];

@@ -169,6 +169,34 @@ describe('refusals by the care rules', () => {
     expect(answer.body.knownProgramIds).toContain('full-continuum');
   });
 
+  test('an admission backdated beyond the program limit is 422 saying to correct the date', async () => {
+    const clientId = uniqueClientId('errors');
+    const answer = await api.call('POST', `/v1/clients/${clientId}/episodes`, {
+      as: 'coordinator',
+      body: admission({ occurredAt: '1970-01-01T00:00:00.000Z' }),
+    });
+    expectProblem(answer, 422, 'admission-refused');
+    expect(answer.body).toMatchObject({
+      reason: 'backdated-too-far',
+      detail: expect.stringMatching(/correct its date/),
+    });
+  });
+
+  test('an event dated before the admission is 422, an event id reused for other content 409', async () => {
+    const clientId = await admitted();
+    const record = (body: Record<string, unknown>) =>
+      api.call('POST', `/v1/clients/${clientId}/events?wait=true`, { as: 'coordinator', body });
+    const session = { type: 'session-attended', eventId: `${clientId}-s-1`, sessionId: 's-1', kind: 'group' };
+    const early = await record({
+      ...session,
+      hours: 3,
+      occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
+    expectProblem(early, 422, 'event-before-admission');
+    expect((await record({ ...session, hours: 3 })).status).toBe(200);
+    expectProblem(await record({ ...session, hours: 2 }), 409, 'event-id-conflict');
+  });
+
   test('a step-down before the minimum stay is 409 with the allowed targets, and nothing changes', async () => {
     const clientId = await admitted();
     const answer = await api.call('POST', `/v1/clients/${clientId}/transitions`, {

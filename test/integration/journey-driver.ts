@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import type { EffectBatch, EffectPublisher, EffectStream } from '../../activities/effects';
+import type { EffectBatch, EffectPublisher, EffectStream, OutboxChunk } from '../../activities/effects';
+import type { OutboxItem } from '../../schemas/outbox';
 import { Journeys } from '../../client/journeys';
 import type {
   AdmittedEvent,
@@ -35,8 +36,17 @@ export const counsellor: StaffActor = { staffId: 'staff-counsellor-1', role: 'pr
 /** Records what the workflow's activities were asked to publish: the collaborator these tests fake. */
 export class RecordingPublisher implements EffectPublisher {
   readonly sent: (EffectBatch & { stream: EffectStream })[] = [];
+  /** Outbox items other than effects: parked effects and inbound dead letters. */
+  readonly deadLetters: (OutboxItem & { clientId: string })[] = [];
   async publish(stream: EffectStream, batch: EffectBatch) {
     this.sent.push({ stream, ...batch });
+  }
+  async sendOutbox({ items, stream, ...batch }: OutboxChunk) {
+    const effects = items.flatMap((item) => (item.kind === 'effect' ? [item.effect] : []));
+    if (effects.length > 0 && stream !== 'client-events-dlq' && stream !== 'effects-dlq')
+      this.sent.push({ stream, ...batch, effects });
+    for (const item of items)
+      if (item.kind !== 'effect') this.deadLetters.push({ ...item, clientId: batch.clientId });
   }
   effectsOf(clientId: string): Effect[] {
     return this.sent.filter((b) => b.clientId === clientId).flatMap((b) => b.effects);

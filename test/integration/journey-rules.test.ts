@@ -195,8 +195,13 @@ describe('journey rules on the time-skipping server', () => {
     for (const event of lastDelivered)
       expect((await harness.journeys.recordEventAndWait(event)).effects).toEqual([]);
     const strip = async (j: WorkflowJourney) => {
-      const { clientId, episodeId, recentEventIds, ...rest } = await j.state();
-      return { ...rest, recentEventIds: recentEventIds.length };
+      const { clientId, episodeId, recentEventIds, recentEventDigests, ...rest } = await j.state();
+      // Ids (and so digests of the events, which name the client) differ; how many were remembered may not.
+      return {
+        ...rest,
+        recentEventIds: recentEventIds.length,
+        recentEventDigests: Object.keys(recentEventDigests ?? {}).length,
+      };
     };
     expect(await strip(twice)).toEqual(await strip(once));
   });

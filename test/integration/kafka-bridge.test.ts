@@ -210,6 +210,47 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     expect((await services.journeys.state(client.clientId)).week.attendedSessions).toBe(1);
   });
 
+  test('events the journey refuses after the bridge handed them over are dead-lettered by the journey', async () => {
+    const client = new InboundClient(program);
+    const admission = client.admitted();
+    const attended = client.attended();
+    // An earlier episode's event, read again by a new consumer group: dated before this admission.
+    const early = {
+      ...client.attended(),
+      occurredAt: new Date(Date.parse(admission.occurredAt) - 86_400_000).toISOString(),
+    };
+    const conflicting = { ...attended, hours: attended.type === 'session-attended' ? attended.hours + 1 : 1 };
+    const relapse = client.relapse();
+    await produce([admission, attended, early, conflicting, attended, relapse].map(inboundRecord));
+    // Signals are applied in order: once the relapse has changed the level, every event before it was handled.
+    await tap.waitFor('the relapse after the refused events', () =>
+      tap
+        .of(topics['care-events'], client.clientId)
+        .some((r) => r.json?.type === 'org.carepath.care-level.changed.v1'),
+    );
+    await tap.waitFor(
+      "the journey's dead letters",
+      () => tap.of(topics['client-events-dlq'], client.clientId).length >= 2,
+    );
+    await tap.waitFor('the tap to read every record', () => tap.caughtUp(kafka));
+
+    const letters = tap.of(topics['client-events-dlq'], client.clientId);
+    const byReason = new Map(letters.map((l) => [l.headers[deadLetterHeaders.reason], l]));
+    expect([...byReason.keys()].sort()).toEqual(['event-before-admission', 'event-id-conflict']);
+    expect(letters).toHaveLength(2);
+    expect(byReason.get('event-before-admission')?.json).toEqual(early);
+    expect(byReason.get('event-id-conflict')?.json).toEqual(conflicting);
+    for (const letter of letters) {
+      expect(letter.key).toBe(client.clientId);
+      expect(letter.headers[deadLetterHeaders.journey]).toBe(episodeWorkflowId(client.clientId));
+      expect(letter.headers[deadLetterHeaders.detail]).toMatch(/new event id|correct its date/);
+    }
+    // The redelivered event changed nothing and is no dead letter; the refused ones were not applied.
+    const { recentEventIds } = await services.journeys.state(client.clientId);
+    expect(recentEventIds.filter((id) => id === attended.eventId)).toHaveLength(1);
+    expect(recentEventIds).not.toContain(early.eventId);
+  });
+
   test('no outbound payload in this file carries a name, note or diagnosis field', () => {
     const outbound = outboundTopics().flatMap((topic) => tap.of(topic));
     expect(outbound.length).toBeGreaterThan(20);

@@ -3,12 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { kafkaEffectPublisher } from '../../activities/kafka/effect-publisher';
+import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
 import { Journeys } from '../../client/journeys';
 import type { AdmittedEvent, ClientEvent, ProgramDefinition } from '../../schemas';
 import { carepathTopics, type Topics } from '../../schemas/contract';
+import type { JourneySettings } from '../../schemas/journey';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
@@ -49,6 +50,10 @@ export async function kafkaJourneys(opts: {
   topics: Topics;
   client: Client;
   nativeConnection: NativeConnection;
+  /** Journey settings, e.g. a short outbox retry so a test reaches continue-as-new in seconds. */
+  settings?: Partial<JourneySettings>;
+  /** The publisher's size limits, e.g. low enough that some effect can never be sent. */
+  limits?: SendLimits;
 }) {
   const admin = opts.kafka.admin();
   await admin.connect();
@@ -61,12 +66,12 @@ export async function kafkaJourneys(opts: {
     connection: opts.nativeConnection,
     namespace: 'default',
     taskQueue,
-    publisher: kafkaEffectPublisher(sender, opts.topics),
+    publisher: kafkaEffectPublisher(sender, opts.topics, opts.limits),
     workflowBundle: { codePath: testStack().bundlePath },
     dataConverter: testDataConverter,
   });
   const running = worker.run();
-  const journeys = new Journeys(opts.client, taskQueue);
+  const journeys = new Journeys(opts.client, taskQueue, opts.settings);
   const groupId = `bridge-${randomUUID()}`;
   return {
     sender,

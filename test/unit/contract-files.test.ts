@@ -52,7 +52,7 @@ describe('the published contract in contract/', () => {
       Object.values(doc.operations)
         .map((o) => o.action)
         .sort(),
-    ).toEqual(['receive', 'send', 'send', 'send', 'send']);
+    ).toEqual(['receive', 'send', 'send', 'send', 'send', 'send']);
     for (const message of Object.values(doc.components.messages)) {
       expect(message.bindings.kafka.key).toMatchObject({ type: 'string' });
       if (message.payload.$ref) expect(existsSync(join(root, message.payload.$ref))).toBe(true);

@@ -1,5 +1,6 @@
 import { EpisodeAlreadyOpen, NoOpenEpisode, UnknownClient } from '../../client/errors';
 import type { AdmittedEvent, ClientEvent, EpisodeState } from '../../schemas';
+import { contentDigest } from '../../pathway/dedup';
 import { deadLetterHeaders } from '../../schemas/contract';
 import { deadLetterRecord } from '../../workers/inbound/dead-letter';
 import { decodeInbound } from '../../workers/inbound/decode';
@@ -111,6 +112,23 @@ describe('delivering to journeys', () => {
     const port = journeys({ state: async () => ({ recentEventIds: ['admission-1'] }) as EpisodeState });
     await expect(deliver(port, admission)).resolves.toEqual({ kind: 'redelivery' });
     expect(port.admit).not.toHaveBeenCalled();
+  });
+
+  test('an admission id the latest episode applied with other content is a dead letter', async () => {
+    const remembering = (digest: string) =>
+      journeys({
+        state: async () =>
+          ({ recentEventIds: ['admission-1'], recentEventDigests: { 'admission-1': digest } }) as Pick<
+            EpisodeState,
+            'recentEventIds' | 'recentEventDigests'
+          > as EpisodeState,
+      });
+    const other = remembering(contentDigest({ ...admission, recommendedLevel: 'php' }));
+    await expect(deliver(other, admission)).resolves.toMatchObject({ reason: 'event-id-conflict' });
+    await expect(deliver(remembering(contentDigest(admission)), admission)).resolves.toEqual({
+      kind: 'redelivery',
+    });
+    expect(other.admit).not.toHaveBeenCalled();
   });
 
   test('refusals no retry can change are dead letters', async () => {

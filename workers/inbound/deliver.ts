@@ -1,7 +1,7 @@
 import { EpisodeAlreadyOpen, NoOpenEpisode, UnknownClient } from '../../client/errors';
 import type { Journeys } from '../../client/journeys';
 import { AdmissionRefused } from '../../pathway';
-import { alreadySeen } from '../../pathway/dedup';
+import { alreadySeen, sighting } from '../../pathway/dedup';
 import { UnknownProgram } from '../../programs';
 import type { ClientEvent } from '../../schemas';
 import type { DeadLetterVerdict } from './decode';
@@ -39,6 +39,16 @@ async function alreadyApplied(journeys: JourneyPort, event: ClientEvent): Promis
   }
 }
 
+/** How an admission stands against the client's latest episode (none yet: new). */
+async function admissionSighting(journeys: JourneyPort, event: ClientEvent) {
+  try {
+    return sighting(await journeys.state(event.clientId), event);
+  } catch (error) {
+    if (error instanceof UnknownClient) return 'new';
+    throw error;
+  }
+}
+
 /**
  * Hands one event to its client's journey: an admission starts an episode, every other event is
  * signalled to the open one (the workflow drops redeliveries by event id). Resolves once Temporal
@@ -47,7 +57,14 @@ async function alreadyApplied(journeys: JourneyPort, event: ClientEvent): Promis
 export async function deliver(journeys: JourneyPort, event: ClientEvent): Promise<Delivery> {
   try {
     if (event.type === 'admitted') {
-      if (await alreadyApplied(journeys, event)) return { kind: 'redelivery' };
+      const seen = await admissionSighting(journeys, event);
+      if (seen === 'redelivery') return { kind: 'redelivery' };
+      if (seen === 'conflict')
+        return {
+          kind: 'dead-letter',
+          reason: 'event-id-conflict',
+          detail: `Admission ${event.eventId} was already applied with different content: send a correction under a new event id.`,
+        };
       await journeys.admit(event);
     } else {
       await journeys.recordEvent(event);

@@ -1,7 +1,7 @@
 import { programs } from '../../../programs';
-import { AdmissionRefused, admit, checkAdmission } from '../../../pathway';
-import type { Intake, LevelOfCare, ProgramDefinition } from '../../../schemas';
-import { admitted, day, intake } from './fixtures';
+import { AdmissionRefused, admit, checkAdmission, checkBackdate } from '../../../pathway';
+import { programDefinitionSchema, type Intake, type LevelOfCare, type ProgramDefinition } from '../../../schemas';
+import { admitted, day } from './fixtures';
 
 const byId = (id: string): ProgramDefinition => programs[id]!;
 const stepDownIop = byId('step-down-iop');
@@ -178,11 +178,41 @@ describe('admission criteria', () => {
     expect(refusal(narrow, 'iop', { gender: 'male', steppingDownFrom: 'detox' })).toMatchObject({
       reason: 'no-matching-cohort',
     });
-    expect(() =>
-      checkAdmission(intake({ gender: 'male', steppingDownFrom: 'detox' }), 'iop', narrow),
-    ).toThrow(AdmissionRefused);
-    expect(() =>
-      checkAdmission(intake({ gender: 'female', steppingDownFrom: 'detox' }), 'iop', narrow),
-    ).not.toThrow();
+    const admission = (gender: Intake['gender']) => admitted(day(0), 'iop', { gender, steppingDownFrom: 'detox' });
+    expect(() => checkAdmission(admission('male'), narrow, day(0))).toThrow(AdmissionRefused);
+    expect(() => checkAdmission(admission('female'), narrow, day(0))).not.toThrow();
+  });
+});
+
+describe('backdating', () => {
+  const weekLimit: ProgramDefinition = {
+    ...stepDownIop,
+    admission: { ...stepDownIop.admission, maxBackdateDays: 7 },
+  };
+  const admission = admitted(day(0), 'iop', { steppingDownFrom: 'residential' });
+
+  test('an admission dated within the limit before it is recorded is accepted', () => {
+    expect(() => checkAdmission(admission, weekLimit, day(7))).not.toThrow();
+  });
+
+  test('an older one is refused, saying to correct the date', () => {
+    let refused: unknown;
+    try {
+      checkBackdate(admission, weekLimit, day(7.5));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(AdmissionRefused);
+    expect(refused).toMatchObject({ reason: 'backdated-too-far' });
+    expect(() => checkAdmission(admission, weekLimit, day(7.5))).toThrow(/correct its date/);
+  });
+
+  test('an admission dated 1970 is refused under the default limit', () => {
+    const program = programDefinitionSchema.parse({
+      ...stepDownIop,
+      admission: { ...stepDownIop.admission, maxBackdateDays: undefined },
+    });
+    const epoch = admitted('1970-01-01T00:00:00.000Z', 'iop', { steppingDownFrom: 'residential' });
+    expect(() => checkAdmission(epoch, program, day(0))).toThrow(AdmissionRefused);
   });
 });

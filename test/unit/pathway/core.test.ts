@@ -1,5 +1,14 @@
 import { programs } from '../../../programs';
-import { ProgramMismatch, admit, applyEvent, onTimer, startsNewEpisode } from '../../../pathway';
+import {
+  EventBeforeAdmission,
+  EventIdConflict,
+  ProgramMismatch,
+  admit,
+  applyEvent,
+  onTimer,
+  startsNewEpisode,
+} from '../../../pathway';
+import { sighting } from '../../../pathway/dedup';
 import { levelPlan } from '../../../pathway/plan';
 import { addDays } from '../../../pathway/time';
 import { effectSchema, episodeStateSchema } from '../../../schemas';
@@ -23,6 +32,49 @@ describe('de-duplication', () => {
     const events = [1, 2, 3, 4].map((n) => attended(day(n * 0.1), 1));
     for (const e of events) j.apply(e);
     expect(j.state.recentEventIds).toEqual(events.slice(-3).map((e) => e.eventId));
+  });
+});
+
+describe('events the episode refuses', () => {
+  test('an event id reused with different content is a conflict, the same content a redelivery', () => {
+    const j = admitTo(continuum, 'iop');
+    const session = attended(day(1), 3);
+    j.apply(session);
+    const before = j.state;
+    expect(sighting(before, session)).toBe('redelivery');
+    expect(() => applyEvent(before, { ...session, hours: 2 }, continuum)).toThrow(EventIdConflict);
+    expect(j.apply({ ...session })).toEqual([]);
+    expect(j.state).toBe(before);
+  });
+
+  test('the same event received again at another time (an API request repeated) is a redelivery', () => {
+    const j = admitTo(continuum, 'iop');
+    const session = attended(day(1), 3);
+    j.apply(session);
+    expect(sighting(j.state, { ...session, occurredAt: day(1.5) })).toBe('redelivery');
+  });
+
+  test('an id remembered before digests were kept counts as a redelivery whatever its content', () => {
+    const j = admitTo(continuum, 'iop');
+    const session = attended(day(1), 3);
+    j.apply(session);
+    const { recentEventDigests, ...older } = j.state;
+    expect(recentEventDigests?.[session.eventId]).toBeDefined();
+    expect(applyEvent(older, { ...session, hours: 2 }, continuum)).toEqual({ state: older, effects: [] });
+  });
+
+  test('the digests are forgotten with their ids', () => {
+    const small = { ...continuum, recentEventIdLimit: 2 };
+    const j = admitTo(small, 'iop');
+    for (const n of [1, 2, 3]) j.apply(attended(day(n), 1));
+    expect(Object.keys(j.state.recentEventDigests ?? {}).sort()).toEqual([...j.state.recentEventIds].sort());
+  });
+
+  test('an event dated before the admission is refused, unless the journey replays older rules', () => {
+    const j = admitTo(continuum, 'iop');
+    const early = attended(day(-1), 3);
+    expect(() => applyEvent(j.state, early, continuum)).toThrow(EventBeforeAdmission);
+    expect(applyEvent(j.state, early, continuum, 'before-refusals').state.recentEventIds).toContain(early.eventId);
   });
 });
 
