@@ -170,6 +170,10 @@ export class LateEventRefused extends PathwayError {
       reason === 'past-correction-window'
         ? `A session at ${occurredAt} is older than the program's ${correctionWindowDays}-day correction window (sessions from ${oldestCorrectable} on are applied): correct it in the EHR and billing directly.`
         : `A session at ${occurredAt} is before this episode began: check the date, or record it against the episode it belongs to.`,
+    );
+  }
+}
+
 /** An event dated before the episode's admission: it belongs to an earlier episode, or its date is wrong. */
 export class EventBeforeAdmission extends PathwayError {
   constructor(

@@ -1,5 +1,5 @@
 import { programs } from '../../../programs';
-import { applyEvent, LateEventRefused, validateEvent, weeksView } from '../../../pathway';
+import { applyEvent, EventBeforeAdmission, LateEventRefused, validateEvent, weeksView } from '../../../pathway';
 import {
   calendarWeek,
   isLocalWeekend,
@@ -225,7 +225,7 @@ describe('attendance recorded late', () => {
   test('a session dated before the admission is refused', () => {
     const j = shortFirstWeek();
     expect(() => applyEvent(j.state, attended('2027-02-27T18:00:00.000Z', sessionHours), j.program)).toThrow(
-      expect.objectContaining({ reason: 'before-episode' }),
+      EventBeforeAdmission,
     );
   });
 
