@@ -176,5 +176,11 @@ export const healthAnswer = z.object({
   checks: z.object({
     temporal: z.object({ ok: z.boolean(), detail: z.string().optional() }),
     kafka: z.object({ ok: z.boolean(), detail: z.string().optional() }),
+    bridge: z
+      .object({ ok: z.boolean(), detail: z.string().optional() })
+      .optional()
+      .describe(
+        'The inbound bridge beside this API: not ok while it retries a message or holds one too long',
+      ),
   }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifierSchema, staffActorSchema } from './actors';
+import { inboundIdentifierSchema, staffActorSchema } from './actors';
 import {
   codeSchema,
   dischargeKindSchema,
@@ -20,8 +20,8 @@ import { isoDateSchema, isoInstantSchema } from './time';
 
 const eventBase = {
   /** Unique per event; a repeated eventId is a redelivery and changes nothing. */
-  eventId: identifierSchema,
-  clientId: identifierSchema,
+  eventId: inboundIdentifierSchema,
+  clientId: inboundIdentifierSchema,
   occurredAt: isoInstantSchema,
   recordedBy: staffActorSchema,
 };
@@ -32,7 +32,7 @@ export const intakeSchema = z.object({
   gender: genderSchema,
   withdrawalRisk: z.boolean(),
   coOccurringMentalIllness: z.boolean(),
-  standAloneIndications: z.array(standAloneIndicationSchema),
+  standAloneIndications: z.array(standAloneIndicationSchema).max(standAloneIndicationSchema.options.length),
   /** The level the client steps down from (at this or another provider), or null for a first entry. */
   steppingDownFrom: levelOfCareSchema.nullable(),
   drugTestDone: z.boolean(),
@@ -60,7 +60,7 @@ export const assessmentCompletedEventSchema = z.object({
 export const sessionScheduledEventSchema = z.object({
   ...eventBase,
   type: z.literal('session-scheduled'),
-  sessionId: identifierSchema,
+  sessionId: inboundIdentifierSchema,
   kind: sessionKindSchema,
   scheduledFor: isoInstantSchema,
   hours: z.number().positive().max(24),
@@ -73,7 +73,7 @@ export const sessionScheduledEventSchema = z.object({
 export const sessionAttendedEventSchema = z.object({
   ...eventBase,
   type: z.literal('session-attended'),
-  sessionId: identifierSchema,
+  sessionId: inboundIdentifierSchema,
   kind: sessionKindSchema,
   hours: z.number().positive().max(24),
 });
@@ -81,7 +81,7 @@ export const sessionAttendedEventSchema = z.object({
 export const sessionMissedEventSchema = z.object({
   ...eventBase,
   type: z.literal('session-missed'),
-  sessionId: identifierSchema,
+  sessionId: inboundIdentifierSchema,
   kind: sessionKindSchema,
   /** `no-show`: unexcused and without notice, which also creates a follow-up task. */
   absence: z.enum(['excused', 'unexcused', 'no-show']),
@@ -96,7 +96,7 @@ export const milestoneCompletedEventSchema = z.object({
 export const drugTestResultedEventSchema = z.object({
   ...eventBase,
   type: z.literal('drug-test-resulted'),
-  testId: identifierSchema,
+  testId: inboundIdentifierSchema,
   result: z.enum(['negative', 'positive', 'dilute', 'invalid']),
 });
 
@@ -122,7 +122,7 @@ export const authorizationUpdatedEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('authorization-updated'),
-    authorizationRef: identifierSchema,
+    authorizationRef: inboundIdentifierSchema,
     payerLevel: levelOfCareSchema,
     unit: z.enum(['days', 'sessions']),
     unitsAuthorized: z.number().int().min(0),

@@ -2,6 +2,7 @@ import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
+import { refuseEventInFuture } from '../refusals';
 import { coordinators } from '../roles';
 import { admissionAnswer, admissionBody, clientParams, writeHeaders } from '../schemas';
 import { write } from '../write';
@@ -35,6 +36,7 @@ export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
           recordedBy: staffOf(request).actor,
           ...admission,
         };
+        refuseEventInFuture(ctx, event.occurredAt);
         const started = await ctx.journeys.admit(event);
         return {
           status: 201,

@@ -4,6 +4,7 @@ import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { ApiProblem } from '../problem';
+import { refuseEventInFuture } from '../refusals';
 import { eventRecorders } from '../roles';
 import {
   clientParams,
@@ -65,6 +66,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
             },
           );
         const event = parsed.data;
+        refuseEventInFuture(ctx, event.occurredAt);
         if (request.query.wait === 'true')
           return { status: 200, headers: {}, body: await ctx.journeys.recordEventAndWait(event) };
         await ctx.journeys.recordEvent(event);

@@ -9,6 +9,7 @@ import type { ApiRole } from '../../api/roles';
 import { buildApi } from '../../api/server';
 import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
 import { Journeys } from '../../client/journeys';
+import { loadConfig } from '../../config';
 import type { StaffRole } from '../../schemas';
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
@@ -32,7 +33,12 @@ export interface Answer {
 }
 
 /** A real HTTP server of the API over a given Temporal client, with one token per test staff member. */
-export async function serveApi(opts: { client: Client; connection: Connection; journeys: Journeys }) {
+export async function serveApi(opts: {
+  client: Client;
+  connection: Connection;
+  journeys: Journeys;
+  maxEventClockSkewSeconds?: number;
+}) {
   const tokens = Object.fromEntries(Object.keys(staff).map((name) => [name, generateToken()])) as Record<
     StaffName,
     string
@@ -57,6 +63,8 @@ export async function serveApi(opts: { client: Client; connection: Connection; j
       idempotency: new IdempotencyStore(),
       metrics,
       now: () => new Date().toISOString(),
+      maxEventClockSkewSeconds:
+        opts.maxEventClockSkewSeconds ?? loadConfig({}).inbound.maxEventClockSkewSeconds,
     },
     new TokenRegistry({ tokens: entries }),
     false,
@@ -131,6 +139,8 @@ export async function apiOnTimeSkipping() {
     client: harness.env.client,
     connection: harness.env.connection,
     journeys: harness.journeys,
+    // Journeys here run months ahead of the wall clock, on the time-skipping server's clock.
+    maxEventClockSkewSeconds: Number.POSITIVE_INFINITY,
   });
   return {
     ...api,

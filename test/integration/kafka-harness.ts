@@ -9,7 +9,9 @@ import type { OutboundRecord, RecordSender } from '../../activities/kafka/record
 import { Journeys } from '../../client/journeys';
 import type { AdmittedEvent, ClientEvent, ProgramDefinition } from '../../schemas';
 import { carepathTopics, type Topics } from '../../schemas/contract';
+import { loadConfig } from '../../config';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
+import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
 import { testDataConverter } from '../stack/environments';
@@ -68,9 +70,15 @@ export async function kafkaJourneys(opts: {
   const running = worker.run();
   const journeys = new Journeys(opts.client, taskQueue);
   const groupId = `bridge-${randomUUID()}`;
+  const defaults = loadConfig({});
+  const monitor = new BridgeMonitor({
+    stallMs: defaults.inbound.bridgeStallSeconds * 1000,
+    lag: { admin: opts.kafka.admin(), topic: opts.topics['client-events'], groupId },
+  });
   return {
     sender,
     journeys,
+    monitor,
     async startBridge(): Promise<RunningBridge> {
       return startBridge({
         kafka: opts.kafka,
@@ -79,6 +87,9 @@ export async function kafkaJourneys(opts: {
         topics: opts.topics,
         groupId,
         maxMessageBytes: 4096,
+        maxRecordBytes: defaults.kafka.maxRecordBytes,
+        maxEventClockSkewSeconds: defaults.inbound.maxEventClockSkewSeconds,
+        monitor,
         backoff: { initialMs: 100, maxMs: 2000 },
       });
     },
