@@ -21,7 +21,7 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** The instant an event is recorded at when the caller leaves `occurredAt` out. */
   now: () => string;
-  /** How far ahead of `now` an event's occurredAt may be (CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS). */
+  /** How far ahead of `now` an event's occurredAt may be (CAREPATH_MAX_CLOCK_SKEW_SECONDS). */
   maxEventClockSkewSeconds: number;
   /** The bridge of this process, when it runs one. */
   bridge?: BridgeView;

@@ -23,17 +23,19 @@ import { idempotencyKeySchema } from './idempotency';
  */
 
 export const clientParams = z.object({ clientId: identifierSchema });
+/** A new client's id is bounded like every id a client sends; existing clients stay reachable by theirs. */
+export const admissionParams = z.object({ clientId: admittedEventSchema.shape.clientId });
 export const proposalParams = z.object({ clientId: identifierSchema, proposalId: identifierSchema });
 
 export const writeHeaders = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
 
-const optionalEventId = identifierSchema
+const optionalEventId = admittedEventSchema.shape.eventId
   .optional()
   .describe('Unique per event; derived from Idempotency-Key or generated when left out');
 const optionalOccurredAt = admittedEventSchema.shape.occurredAt
   .optional()
   .describe("When it happened; the server's clock when left out");
-const optionalCommandId = identifierSchema
+const optionalCommandId = transitionRequestedCommandSchema.shape.commandId
   .optional()
   .describe('Unique per command; derived from Idempotency-Key or generated when left out');
 

@@ -1,6 +1,6 @@
 /**
  * Event time at the edges: an event cannot have happened later than now, give or take the drift
- * between the sender's clock and carepath's (CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS). One from the
+ * between the sender's clock and carepath's (CAREPATH_MAX_CLOCK_SKEW_SECONDS). One from the
  * future would be applied as if it had happened, and arm timers and notify staff ahead of time.
  */
 export function occurredInFuture(occurredAt: string, nowMs: number, maxSkewSeconds: number): boolean {

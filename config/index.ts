@@ -68,7 +68,7 @@ export const environmentSchema = z.object({
     .min(65536, 'expected a size in bytes (65536-104857600)')
     .max(104857600, 'expected a size in bytes (65536-104857600)')
     .default(1048576),
-  CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS: z.coerce
+  CAREPATH_MAX_CLOCK_SKEW_SECONDS: z.coerce
     .number({ message: 'expected a whole number of seconds (0-86400)' })
     .int('expected a whole number of seconds (0-86400)')
     .min(0, 'expected a whole number of seconds (0-86400)')
@@ -273,7 +273,7 @@ export function loadConfig(
       maxRecordBytes: e.KAFKA_MAX_RECORD_BYTES,
     },
     inbound: {
-      maxEventClockSkewSeconds: e.CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS,
+      maxEventClockSkewSeconds: e.CAREPATH_MAX_CLOCK_SKEW_SECONDS,
       bridgeStallSeconds: e.CAREPATH_BRIDGE_STALL_SECONDS,
     },
     api: {

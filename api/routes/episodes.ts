@@ -4,7 +4,7 @@ import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { refuseEventInFuture } from '../refusals';
 import { coordinators } from '../roles';
-import { admissionAnswer, admissionBody, clientParams, writeHeaders } from '../schemas';
+import { admissionAnswer, admissionBody, admissionParams, writeHeaders } from '../schemas';
 import { write } from '../write';
 
 export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -18,7 +18,7 @@ export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
           "The program's admission criteria are checked first: a refusal (422) names the reason and what would be accepted.",
         tags: ['episodes'],
         security: bearer,
-        params: clientParams,
+        params: admissionParams,
         headers: writeHeaders,
         body: admissionBody,
         response: { 201: admissionAnswer, ...problemAnswers(400, 401, 403, 409, 422, 503) },

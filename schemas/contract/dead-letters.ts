@@ -14,7 +14,7 @@ export const deadLetterReasonSchema = z.enum([
   'invalid-event',
   /** The record key is not the event's client id, so the client's events could arrive out of order. */
   'key-mismatch',
-  /** occurredAt is further ahead of carepath's clock than CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS allows. */
+  /** occurredAt is further ahead of carepath's clock than CAREPATH_MAX_CLOCK_SKEW_SECONDS allows. */
   'event-in-future',
   'no-open-episode',
   /** A different admission while the client's episode is open. */

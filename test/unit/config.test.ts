@@ -42,7 +42,7 @@ describe('loadConfig', () => {
   });
 
   test('the allowed clock skew of inbound events is configurable', () => {
-    expect(loadConfig({ CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS: '30' }).inbound.maxEventClockSkewSeconds).toBe(
+    expect(loadConfig({ CAREPATH_MAX_CLOCK_SKEW_SECONDS: '30' }).inbound.maxEventClockSkewSeconds).toBe(
       30,
     );
   });
@@ -60,9 +60,9 @@ describe('loadConfig', () => {
     ['CAREPATH_MODE', 'staging', /CAREPATH_MODE="staging": expected 'local' or 'production'/],
     ['TEMPORAL_TASK_QUEUE', 'has space', /TEMPORAL_TASK_QUEUE="has space": expected letters, digits/],
     [
-      'CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS',
+      'CAREPATH_MAX_CLOCK_SKEW_SECONDS',
       '-5',
-      /CAREPATH_MAX_EVENT_CLOCK_SKEW_SECONDS="-5": expected a whole number of seconds/,
+      /CAREPATH_MAX_CLOCK_SKEW_SECONDS="-5": expected a whole number of seconds/,
     ],
   ])('a bad %s stops start-up naming the variable and what is allowed', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
