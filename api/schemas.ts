@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import {
-  admittedEventSchema,
-  clientEventSchema,
+  boundedAdmittedEventSchema,
+  boundedClientEventSchema,
   codeSchema,
   dischargeCommandSchema,
   effectSchema,
   episodeStateSchema,
   identifierSchema,
+  inboundIdentifierSchema,
   levelHistoryEntrySchema,
   levelOfCareSchema,
   proposalSchema,
@@ -24,18 +25,18 @@ import { idempotencyKeySchema } from './idempotency';
 
 export const clientParams = z.object({ clientId: identifierSchema });
 /** A new client's id is bounded like every id a client sends; existing clients stay reachable by theirs. */
-export const admissionParams = z.object({ clientId: admittedEventSchema.shape.clientId });
+export const admissionParams = z.object({ clientId: boundedAdmittedEventSchema.shape.clientId });
 export const proposalParams = z.object({ clientId: identifierSchema, proposalId: identifierSchema });
 
 export const writeHeaders = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
 
-const optionalEventId = admittedEventSchema.shape.eventId
+const optionalEventId = boundedAdmittedEventSchema.shape.eventId
   .optional()
   .describe('Unique per event; derived from Idempotency-Key or generated when left out');
-const optionalOccurredAt = admittedEventSchema.shape.occurredAt
+const optionalOccurredAt = boundedAdmittedEventSchema.shape.occurredAt
   .optional()
   .describe("When it happened; the server's clock when left out");
-const optionalCommandId = transitionRequestedCommandSchema.shape.commandId
+const optionalCommandId = inboundIdentifierSchema
   .optional()
   .describe('Unique per command; derived from Idempotency-Key or generated when left out');
 
@@ -49,15 +50,17 @@ export const admissionBody = z
   .strictObject({
     eventId: optionalEventId,
     occurredAt: optionalOccurredAt,
-    programId: admittedEventSchema.shape.programId,
-    intake: admittedEventSchema.shape.intake,
-    recommendedLevel: admittedEventSchema.shape.recommendedLevel,
+    programId: boundedAdmittedEventSchema.shape.programId,
+    intake: boundedAdmittedEventSchema.shape.intake,
+    recommendedLevel: boundedAdmittedEventSchema.shape.recommendedLevel,
   })
   .meta({ id: 'Admission' });
 export type AdmissionBody = z.infer<typeof admissionBody>;
 
 /** Every event but the admission, which has its own route (coordinators only). */
-const recordableEvents = clientEventSchema.options.filter((option) => option.shape.type.value !== 'admitted');
+const recordableEvents = boundedClientEventSchema.options.filter(
+  (option) => option.shape.type.value !== 'admitted',
+);
 
 export const eventBodySchema = z
   .discriminatedUnion(

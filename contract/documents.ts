@@ -113,7 +113,8 @@ export function asyncApiDocument(): Record<string, unknown> {
   messages.deadLetter = {
     name: 'dead-letter',
     title: 'Dead letter',
-    summary: 'An inbound message that could not be applied; the key and value are the original ones.',
+    summary:
+      'An inbound message that could not be applied; the key and value are the original ones, or null where carepath-dlq-dropped says they were too large.',
     contentType: 'application/octet-stream',
     headers: { $ref: '#/components/schemas/deadLetterHeaders' },
     payload: {},

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifierSchema, inboundIdentifierSchema, staffActorSchema } from './actors';
+import { identifierSchema, staffActorSchema } from './actors';
 import { dischargeKindSchema, reasonCodeSchema } from './codes';
 import { levelOfCareSchema } from './levels';
 
@@ -7,7 +7,7 @@ import { levelOfCareSchema } from './levels';
 
 const commandBase = {
   /** Unique per command; a repeated commandId changes nothing. */
-  commandId: inboundIdentifierSchema,
+  commandId: identifierSchema,
   issuedBy: staffActorSchema,
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inboundIdentifierSchema, staffActorSchema } from './actors';
+import { identifierSchema, inboundIdentifierSchema, staffActorSchema } from './actors';
 import {
   codeSchema,
   dischargeKindSchema,
@@ -20,8 +20,8 @@ import { isoDateSchema, isoInstantSchema } from './time';
 
 const eventBase = {
   /** Unique per event; a repeated eventId is a redelivery and changes nothing. */
-  eventId: inboundIdentifierSchema,
-  clientId: inboundIdentifierSchema,
+  eventId: identifierSchema,
+  clientId: identifierSchema,
   occurredAt: isoInstantSchema,
   recordedBy: staffActorSchema,
 };
@@ -32,7 +32,7 @@ export const intakeSchema = z.object({
   gender: genderSchema,
   withdrawalRisk: z.boolean(),
   coOccurringMentalIllness: z.boolean(),
-  standAloneIndications: z.array(standAloneIndicationSchema).max(standAloneIndicationSchema.options.length),
+  standAloneIndications: z.array(standAloneIndicationSchema),
   /** The level the client steps down from (at this or another provider), or null for a first entry. */
   steppingDownFrom: levelOfCareSchema.nullable(),
   drugTestDone: z.boolean(),
@@ -60,7 +60,7 @@ export const assessmentCompletedEventSchema = z.object({
 export const sessionScheduledEventSchema = z.object({
   ...eventBase,
   type: z.literal('session-scheduled'),
-  sessionId: inboundIdentifierSchema,
+  sessionId: identifierSchema,
   kind: sessionKindSchema,
   scheduledFor: isoInstantSchema,
   hours: z.number().positive().max(24),
@@ -73,7 +73,7 @@ export const sessionScheduledEventSchema = z.object({
 export const sessionAttendedEventSchema = z.object({
   ...eventBase,
   type: z.literal('session-attended'),
-  sessionId: inboundIdentifierSchema,
+  sessionId: identifierSchema,
   kind: sessionKindSchema,
   hours: z.number().positive().max(24),
 });
@@ -81,7 +81,7 @@ export const sessionAttendedEventSchema = z.object({
 export const sessionMissedEventSchema = z.object({
   ...eventBase,
   type: z.literal('session-missed'),
-  sessionId: inboundIdentifierSchema,
+  sessionId: identifierSchema,
   kind: sessionKindSchema,
   /** `no-show`: unexcused and without notice, which also creates a follow-up task. */
   absence: z.enum(['excused', 'unexcused', 'no-show']),
@@ -96,7 +96,7 @@ export const milestoneCompletedEventSchema = z.object({
 export const drugTestResultedEventSchema = z.object({
   ...eventBase,
   type: z.literal('drug-test-resulted'),
-  testId: inboundIdentifierSchema,
+  testId: identifierSchema,
   result: z.enum(['negative', 'positive', 'dilute', 'invalid']),
 });
 
@@ -122,7 +122,7 @@ export const authorizationUpdatedEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('authorization-updated'),
-    authorizationRef: inboundIdentifierSchema,
+    authorizationRef: identifierSchema,
     payerLevel: levelOfCareSchema,
     unit: z.enum(['days', 'sessions']),
     unitsAuthorized: z.number().int().min(0),
@@ -167,3 +167,32 @@ export type RelapseReportedEvent = z.infer<typeof relapseReportedEventSchema>;
 export type MeasurementRecordedEvent = z.infer<typeof measurementRecordedEventSchema>;
 export type AuthorizationUpdatedEvent = z.infer<typeof authorizationUpdatedEventSchema>;
 export type DischargeRequestedEvent = z.infer<typeof dischargeRequestedEventSchema>;
+
+/** The intake as clients may send it: no more stand-alone indications than there are. */
+const boundedIntakeSchema = intakeSchema.safeExtend({
+  standAloneIndications: intakeSchema.shape.standAloneIndications.max(
+    standAloneIndicationSchema.options.length,
+  ),
+});
+
+/**
+ * An event as clients may send it, on Kafka and through the API: every id bounded to
+ * inboundIdentifierMaxLength, so the ids carepath derives from them still fit the contract, and every
+ * list bounded. Journeys themselves keep accepting the unbounded events above, so that replaying an
+ * episode recorded before the bounds decides as it did.
+ */
+function bounded<S extends z.ZodObject>(schema: S): S {
+  const ids = Object.entries(schema.shape)
+    .filter(([, field]) => field === identifierSchema)
+    .map(([name]) => [name, inboundIdentifierSchema] as const);
+  const intake = 'intake' in schema.shape ? [['intake', boundedIntakeSchema] as const] : [];
+  // Same fields and output type, with stricter checks (and the schema's own refinements kept).
+  return schema.safeExtend(Object.fromEntries([...ids, ...intake])) as unknown as S;
+}
+
+export const boundedAdmittedEventSchema = bounded(admittedEventSchema);
+
+export const boundedClientEventSchema = z.discriminatedUnion(
+  'type',
+  clientEventSchema.options.map(bounded) as unknown as typeof clientEventSchema.options,
+);

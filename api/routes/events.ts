@@ -1,4 +1,4 @@
-import { clientEventSchema } from '../../schemas';
+import { boundedClientEventSchema } from '../../schemas';
 import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
@@ -44,7 +44,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
         const { clientId } = request.params;
         const body = request.body as Record<string, unknown> & { eventId?: string; occurredAt?: string };
         // The per-type schemas above cannot carry the cross-field rules (e.g. a score's maximum): check the whole event.
-        const parsed = clientEventSchema.safeParse({
+        const parsed = boundedClientEventSchema.safeParse({
           ...body,
           eventId: newId('evt', body.eventId),
           clientId,

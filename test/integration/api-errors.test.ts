@@ -390,6 +390,11 @@ describe('poison at the edges is a 4xx, never a 5xx', () => {
     });
     expect(admitted.status).toBe(201);
     expect((await api.call('GET', `/v1/clients/${clientId}`, { as: 'viewer' })).status).toBe(200);
+    const longCommandId = await api.call('POST', `/v1/clients/${clientId}/transitions`, {
+      as: 'coordinator',
+      body: { commandId: `${longest('command')}x`, targetLevel: 'php', reasonCode: 'needs-more-structure' },
+    });
+    expectProblem(longCommandId, 400, 'invalid-request');
     const relapse = await api.call('POST', `/v1/clients/${clientId}/events?wait=true`, {
       as: 'counsellor',
       body: { type: 'relapse-reported', withdrawalRisk: false, eventId: longest('relapse') },

@@ -1,14 +1,14 @@
 import { occurredInFuture } from '../../client/event-time';
 import { UnknownProgram, getProgram } from '../../programs';
 import {
+  boundedClientEventSchema,
   clientEventSchema,
-  coordinatorCommandSchema,
   effectSchema,
   episodeStateSchema,
   identifierMaxLength,
   inboundIdentifierMaxLength,
 } from '../../schemas';
-import { admitted, day, event, eligibleIntake, Journey, staff } from './pathway/fixtures';
+import { admitted, day, event, eligibleIntake, Journey } from './pathway/fixtures';
 
 describe('program lookup', () => {
   test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
@@ -24,19 +24,21 @@ describe('ids clients send are bounded so every id derived from them fits', () =
 
   test('an id over the bound is refused; one at the bound is accepted', () => {
     const attended = event('session-attended', day(1), { sessionId: 's-1', kind: 'group', hours: 3 });
-    expect(clientEventSchema.safeParse({ ...attended, eventId: longest }).success).toBe(true);
+    expect(boundedClientEventSchema.safeParse({ ...attended, eventId: longest }).success).toBe(true);
     for (const field of ['eventId', 'clientId', 'sessionId'])
-      expect(clientEventSchema.safeParse({ ...attended, [field]: `${longest}x` }).success).toBe(false);
-    const discharge = {
-      type: 'discharge',
-      issuedBy: staff.coordinator,
-      kind: 'completed',
-      reasonCode: 'program-completed',
-    };
-    expect(coordinatorCommandSchema.safeParse({ ...discharge, commandId: longest }).success).toBe(true);
-    expect(coordinatorCommandSchema.safeParse({ ...discharge, commandId: `${longest}x` }).success).toBe(
-      false,
-    );
+      expect(
+        boundedClientEventSchema.safeParse({ ...attended, [field]: `${longest}x` }).error?.issues,
+      ).toEqual([expect.objectContaining({ code: 'too_big', path: [field] })]);
+  });
+
+  test('journeys keep accepting the ids they accepted before the bound, so old episodes replay as they ran', () => {
+    const attended = event('session-attended', day(1), {
+      sessionId: 's'.repeat(200),
+      kind: 'group',
+      hours: 3,
+    });
+    expect(clientEventSchema.safeParse(attended).success).toBe(true);
+    expect(boundedClientEventSchema.safeParse(attended).success).toBe(false);
   });
 
   test('an episode admitted with the longest event id keeps every effect, proposal and timer id an identifier', () => {
@@ -76,7 +78,7 @@ describe('ids clients send are bounded so every id derived from them fits', () =
     const admission = admitted(day(0), 'iop', eligibleIntake);
     const indications = Array.from({ length: 10_000 }, () => 'prior-sobriety-recent-relapse');
     expect(
-      clientEventSchema.safeParse({
+      boundedClientEventSchema.safeParse({
         ...admission,
         intake: { ...admission.intake, standAloneIndications: indications },
       }).success,
