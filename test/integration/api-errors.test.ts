@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inboundIdentifierMaxLength } from '../../schemas';
+import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { adultIntake } from './journey-driver';
 import { apiOnDevServer, serveApi, uniqueClientId, type Answer } from './api-harness';
 
@@ -451,6 +452,34 @@ describe('poison at the edges is a 4xx, never a 5xx', () => {
     });
     expect(near.status).toBe(202);
   });
+});
+
+test('/healthz says degraded (still 200) while the bridge retries a message; /metrics carries its counts', async () => {
+  const monitor = new BridgeMonitor({ stallMs: 60_000 });
+  const withBridge = await serveApi({ ...api, bridge: monitor });
+  try {
+    expect((await withBridge.call('GET', '/healthz')).body).toMatchObject({
+      status: 'ok',
+      checks: { bridge: { ok: true } },
+    });
+    monitor.began(1, '5');
+    monitor.retrying(1, 'delivery to Temporal', 'temporal-unavailable', 2);
+    monitor.deadLettered('event-in-future');
+    const degraded = await withBridge.call('GET', '/healthz');
+    expect(degraded.status).toBe(200);
+    expect(degraded.body).toMatchObject({
+      status: 'degraded',
+      checks: {
+        temporal: { ok: true },
+        bridge: { ok: false, detail: expect.stringContaining('partition 1 offset 5') },
+      },
+    });
+    const metrics = await withBridge.call('GET', '/metrics', { as: 'viewer' });
+    expect(metrics.body).toContain('carepath_bridge_dead_letters_total{reason="event-in-future"} 1');
+    expect(metrics.body).toContain('carepath_api_requests_total');
+  } finally {
+    await withBridge.close();
+  }
 });
 
 describe('random bodies at every write route never cause a 5xx', () => {

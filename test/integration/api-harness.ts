@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Connection, type Client } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
+import type { BridgeView } from '../../api/context';
 import { Health } from '../../api/health';
 import { IdempotencyStore } from '../../api/idempotency';
 import { ApiMetrics } from '../../api/metrics';
@@ -38,6 +39,7 @@ export async function serveApi(opts: {
   connection: Connection;
   journeys: Journeys;
   maxEventClockSkewSeconds?: number;
+  bridge?: BridgeView;
 }) {
   const tokens = Object.fromEntries(Object.keys(staff).map((name) => [name, generateToken()])) as Record<
     StaffName,
@@ -65,6 +67,7 @@ export async function serveApi(opts: {
       now: () => new Date().toISOString(),
       maxEventClockSkewSeconds:
         opts.maxEventClockSkewSeconds ?? loadConfig({}).inbound.maxEventClockSkewSeconds,
+      ...(opts.bridge && { bridge: opts.bridge }),
     },
     new TokenRegistry({ tokens: entries }),
     false,
