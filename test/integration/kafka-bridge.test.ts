@@ -270,6 +270,40 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     );
   });
 
+  test('a dead letter the broker refuses for good is written as a minimal one, and the partition moves on', async () => {
+    const client = new InboundClient(program);
+    const dlq = topics['client-events-dlq'];
+    services.sender.refuseValues(dlq);
+    try {
+      await produce([
+        { key: client.clientId, value: '{"refused": ' },
+        ...[client.admitted(), client.attended()].map(inboundRecord),
+      ]);
+      await tap.waitFor('the events after it applied', () =>
+        tap
+          .of(topics['billing-events'], client.clientId)
+          .some((r) => r.json?.type === 'org.carepath.service-day.attended.v1'),
+      );
+      await tap.waitFor('the minimal dead letter', () =>
+        tap.of(dlq).some((r) => r.headers[deadLetterHeaders.detail]?.includes('MESSAGE_TOO_LARGE')),
+      );
+    } finally {
+      services.sender.refuseValues(undefined);
+    }
+    const minimal = tap
+      .of(dlq)
+      .find((r) => r.headers[deadLetterHeaders.detail]?.includes('MESSAGE_TOO_LARGE'));
+    expect(minimal).toMatchObject({
+      key: null,
+      value: null,
+      headers: expect.objectContaining({
+        [deadLetterHeaders.reason]: 'invalid-json',
+        [deadLetterHeaders.dropped]: 'key,value',
+        [deadLetterHeaders.topic]: topics['client-events'],
+      }),
+    });
+  });
+
   test('no outbound payload in this file carries a name, note or diagnosis field', () => {
     const outbound = outboundTopics().flatMap((topic) => tap.of(topic));
     expect(outbound.length).toBeGreaterThan(20);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { kafkaEffectPublisher } from '../../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
@@ -29,14 +29,28 @@ export function testTopics(): Topics {
 export const testKafka = (brokers: string[]) =>
   new Kafka({ clientId: 'carepath-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 
-/** The real kafkajs sender, able to lose the acknowledgement of one send: Kafka stored it, the activity failed. */
+/**
+ * The real kafkajs sender, able to lose the acknowledgement of one send (Kafka stored it, the
+ * activity failed), and to refuse records with a value on a topic, as a broker refuses one too large.
+ */
 export class AckLosingSender implements RecordSender {
   private loseAckFor: string | undefined;
+  private refuseValuesOn: string | undefined;
   constructor(private readonly sender: RecordSender) {}
   loseAckOnce(topic: string): void {
     this.loseAckFor = topic;
   }
+  refuseValues(topic: string | undefined): void {
+    this.refuseValuesOn = topic;
+  }
   async send(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.some((r) => r.topic === this.refuseValuesOn && r.value !== null))
+      throw new KafkaJSProtocolError({
+        type: 'MESSAGE_TOO_LARGE',
+        code: 10,
+        retriable: false,
+        message: 'The request included a message larger than the max message size the server will accept',
+      } as unknown as Error);
     await this.sender.send(records);
     if (this.loseAckFor && records.some((r) => r.topic === this.loseAckFor)) {
       this.loseAckFor = undefined;
