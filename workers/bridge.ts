@@ -105,7 +105,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       }
       if (decoded.kind !== 'event') return { delivery: decoded };
       const { event } = decoded;
-      const ids = { clientId: event.clientId, eventId: event.eventId };
+      const eventIds = { clientId: event.clientId, eventId: event.eventId };
       if (occurredInFuture(event.occurredAt, now(), opts.maxEventClockSkewSeconds))
         return {
           delivery: {
@@ -113,12 +113,12 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
             reason: 'event-in-future',
             detail: eventInFutureDetail(opts.maxEventClockSkewSeconds),
           },
-          event: ids,
+          event: eventIds,
         };
       const result = await attempt('delivery to Temporal', () => deliver(opts.journeys, event));
       return {
         delivery: result.done ? result.value : permanently(result.failure, result.attempts),
-        event: ids,
+        event: eventIds,
       };
     };
 
