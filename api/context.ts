@@ -1,8 +1,15 @@
 import type { Client } from '@temporalio/client';
+import type { Registry } from 'prom-client';
 import type { Journeys } from '../client/journeys';
 import type { Health } from './health';
 import type { IdempotencyStore } from './idempotency';
 import type { ApiMetrics } from './metrics';
+
+/** The inbound bridge running beside the API: whether it keeps up, and its metrics. */
+export interface BridgeView {
+  health(): { ok: boolean; detail?: string };
+  readonly registry: Registry;
+}
 
 /** What the routes work with; tests hand in a time-skipping server's client and a fixed clock. */
 export interface ApiContext {
@@ -14,4 +21,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** The instant an event is recorded at when the caller leaves `occurredAt` out. */
   now: () => string;
+  /** How far ahead of `now` an event's occurredAt may be (CAREPATH_MAX_CLOCK_SKEW_SECONDS). */
+  maxEventClockSkewSeconds: number;
+  /** The bridge of this process, when it runs one. */
+  bridge?: BridgeView;
 }

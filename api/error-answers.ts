@@ -6,6 +6,9 @@ import { ApiProblem, problemContentType } from './problem';
 import { problemFromJourneyError } from './refusals';
 import { everAdmitted } from './write';
 
+// A body can fail on every element of a long array; the first problems say what to fix.
+const listedIssues = 20;
+
 /** Fastify's own 4xx errors (bad JSON, wrong media type, body too large), as problems. */
 function fastifyClientError(error: FastifyError): ApiProblem | undefined {
   const status = error.statusCode;
@@ -34,11 +37,14 @@ export function answerErrorsAsProblems(app: ApiApp, ctx: ApiContext): void {
         'Invalid request',
         `The request's ${location} does not match the API's schema (see /openapi.json): fix the issues listed.`,
         {
-          issues: error.validation.map((issue) => ({
+          issues: error.validation.slice(0, listedIssues).map((issue) => ({
             location,
             path: issue.instancePath.split('/').filter(Boolean),
             message: issue.message ?? 'invalid',
           })),
+          ...(error.validation.length > listedIssues && {
+            issuesNotListed: error.validation.length - listedIssues,
+          }),
         },
       );
     } else if (!isResponseSerializationError(error)) {

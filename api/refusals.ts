@@ -6,6 +6,8 @@ import {
 import { EpisodeAlreadyOpen, NoOpenEpisode, RequestRefused, UnknownClient } from '../client/errors';
 import { AdmissionRefused } from '../pathway/errors';
 import { UnknownProgram } from '../programs';
+import { eventInFutureDetail, occurredInFuture } from '../client/event-time';
+import type { ApiContext } from './context';
 import { ApiProblem } from './problem';
 
 /** How a refusal from the care rules (a workflow Update's failure type) answers over HTTP. */
@@ -106,4 +108,17 @@ export async function problemFromJourneyError(
       'Temporal did not answer in time: retry with the same Idempotency-Key, and check GET /healthz.',
     );
   return undefined;
+}
+
+/** Refuses an event said to happen later than now, beyond the clock skew allowed (422). */
+export function refuseEventInFuture(
+  ctx: Pick<ApiContext, 'now' | 'maxEventClockSkewSeconds'>,
+  occurredAt: string,
+): void {
+  if (!occurredInFuture(occurredAt, Date.parse(ctx.now()), ctx.maxEventClockSkewSeconds)) return;
+  const detail = eventInFutureDetail(ctx.maxEventClockSkewSeconds);
+  throw new ApiProblem(422, 'event-in-future', 'Event in the future', detail, {
+    maxClockSkewSeconds: ctx.maxEventClockSkewSeconds,
+    issues: [{ location: 'body', path: ['occurredAt'], message: detail }],
+  });
 }

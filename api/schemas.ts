@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import {
-  admittedEventSchema,
-  clientEventSchema,
+  boundedAdmittedEventSchema,
+  boundedClientEventSchema,
   codeSchema,
   dischargeCommandSchema,
   effectSchema,
   episodeStateSchema,
   weeksViewSchema,
   identifierSchema,
+  inboundIdentifierSchema,
   levelHistoryEntrySchema,
   levelOfCareSchema,
   proposalSchema,
@@ -24,17 +25,19 @@ import { idempotencyKeySchema } from './idempotency';
  */
 
 export const clientParams = z.object({ clientId: identifierSchema });
+/** A new client's id is bounded like every id a client sends; existing clients stay reachable by theirs. */
+export const admissionParams = z.object({ clientId: boundedAdmittedEventSchema.shape.clientId });
 export const proposalParams = z.object({ clientId: identifierSchema, proposalId: identifierSchema });
 
 export const writeHeaders = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
 
-const optionalEventId = identifierSchema
+const optionalEventId = boundedAdmittedEventSchema.shape.eventId
   .optional()
   .describe('Unique per event; derived from Idempotency-Key or generated when left out');
-const optionalOccurredAt = admittedEventSchema.shape.occurredAt
+const optionalOccurredAt = boundedAdmittedEventSchema.shape.occurredAt
   .optional()
   .describe("When it happened; the server's clock when left out");
-const optionalCommandId = identifierSchema
+const optionalCommandId = inboundIdentifierSchema
   .optional()
   .describe('Unique per command; derived from Idempotency-Key or generated when left out');
 
@@ -48,15 +51,17 @@ export const admissionBody = z
   .strictObject({
     eventId: optionalEventId,
     occurredAt: optionalOccurredAt,
-    programId: admittedEventSchema.shape.programId,
-    intake: admittedEventSchema.shape.intake,
-    recommendedLevel: admittedEventSchema.shape.recommendedLevel,
+    programId: boundedAdmittedEventSchema.shape.programId,
+    intake: boundedAdmittedEventSchema.shape.intake,
+    recommendedLevel: boundedAdmittedEventSchema.shape.recommendedLevel,
   })
   .meta({ id: 'Admission' });
 export type AdmissionBody = z.infer<typeof admissionBody>;
 
 /** Every event but the admission, which has its own route (coordinators only). */
-const recordableEvents = clientEventSchema.options.filter((option) => option.shape.type.value !== 'admitted');
+const recordableEvents = boundedClientEventSchema.options.filter(
+  (option) => option.shape.type.value !== 'admitted',
+);
 
 export const eventBodySchema = z
   .discriminatedUnion(
@@ -180,5 +185,11 @@ export const healthAnswer = z.object({
   checks: z.object({
     temporal: z.object({ ok: z.boolean(), detail: z.string().optional() }),
     kafka: z.object({ ok: z.boolean(), detail: z.string().optional() }),
+    bridge: z
+      .object({ ok: z.boolean(), detail: z.string().optional() })
+      .optional()
+      .describe(
+        'The inbound bridge beside this API: not ok while it retries a message or holds one too long',
+      ),
   }),
 });

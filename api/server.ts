@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { identifierMaxLength } from '../schemas';
 import type { ApiApp } from './app';
 import { requireTokens } from './authentication';
 import type { ApiContext } from './context';
@@ -43,7 +44,12 @@ export async function buildApi(
   tokens: TokenRegistry,
   logger: FastifyServerOptions['logger'] = requestLogging,
 ): Promise<ApiApp> {
-  const app = Fastify({ logger }).withTypeProvider<ZodTypeProvider>();
+  // Every id that validates must be routable (fastify answers 404 to a longer path parameter), even
+  // with each character percent-encoded.
+  const app = Fastify({
+    logger,
+    routerOptions: { maxParamLength: 3 * identifierMaxLength },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {

@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Journeys } from '../client/journeys';
 import type { CarepathConfig } from '../config';
+import type { BridgeView } from './context';
 import { ensureDevelopmentToken } from './development-token';
 import { Health } from './health';
 import { IdempotencyStore } from './idempotency';
@@ -34,9 +35,14 @@ async function apiTokens(
 
 /**
  * The coordinator API on the configured address, over the configured Temporal and Kafka, with the
- * services' payload data converter (the key ring is read once, by the caller).
+ * services' payload data converter (the key ring is read once, by the caller); `bridge` is the
+ * inbound bridge of the same process, whose health and metrics the API reports.
  */
-export async function startApi(config: CarepathConfig, dataConverter: DataConverter): Promise<RunningApi> {
+export async function startApi(
+  config: CarepathConfig,
+  dataConverter: DataConverter,
+  bridge?: BridgeView,
+): Promise<RunningApi> {
   const { tokens, developmentToken } = await apiTokens(config);
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({
@@ -63,6 +69,8 @@ export async function startApi(config: CarepathConfig, dataConverter: DataConver
       idempotency: new IdempotencyStore(),
       metrics: new ApiMetrics(),
       now: () => new Date().toISOString(),
+      maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
+      ...(bridge && { bridge }),
     },
     tokens,
   );

@@ -61,6 +61,25 @@ export const environmentSchema = z.object({
     .min(1024, 'expected a size in bytes (1024-1048576)')
     .max(1048576, 'expected a size in bytes (1024-1048576)')
     .default(65536),
+  // The broker's message.max.bytes: dead letters leave out what would make them larger.
+  KAFKA_MAX_RECORD_BYTES: z.coerce
+    .number({ message: 'expected a size in bytes (65536-104857600)' })
+    .int('expected a size in bytes (65536-104857600)')
+    .min(65536, 'expected a size in bytes (65536-104857600)')
+    .max(104857600, 'expected a size in bytes (65536-104857600)')
+    .default(1048576),
+  CAREPATH_MAX_CLOCK_SKEW_SECONDS: z.coerce
+    .number({ message: 'expected a whole number of seconds (0-86400)' })
+    .int('expected a whole number of seconds (0-86400)')
+    .min(0, 'expected a whole number of seconds (0-86400)')
+    .max(86400, 'expected a whole number of seconds (0-86400)')
+    .default(300),
+  CAREPATH_BRIDGE_STALL_SECONDS: z.coerce
+    .number({ message: 'expected a whole number of seconds (1-86400)' })
+    .int('expected a whole number of seconds (1-86400)')
+    .min(1, 'expected a whole number of seconds (1-86400)')
+    .max(86400, 'expected a whole number of seconds (1-86400)')
+    .default(60),
   CAREPATH_API_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_API_PORT: port.default(3000),
   CAREPATH_API_TOKENS_FILE: z
@@ -133,6 +152,15 @@ export interface CarepathConfig {
     topicPartitions: number;
     /** Inbound messages larger than this go to the dead-letter topic unread. */
     maxInboundMessageBytes: number;
+    /** The largest record the brokers accept; a dead letter leaves out what would not fit. */
+    maxRecordBytes: number;
+  };
+  /** Limits on what the API and the inbound bridge accept. */
+  inbound: {
+    /** How far an event's occurredAt may be ahead of carepath's clock (clocks drift). */
+    maxEventClockSkewSeconds: number;
+    /** A message in the bridge's hands longer than this makes /healthz report it degraded. */
+    bridgeStallSeconds: number;
   };
   api: {
     host: string;
@@ -242,6 +270,11 @@ export function loadConfig(
       consumerGroup: e.KAFKA_CONSUMER_GROUP,
       topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
       maxInboundMessageBytes: e.KAFKA_MAX_INBOUND_MESSAGE_BYTES,
+      maxRecordBytes: e.KAFKA_MAX_RECORD_BYTES,
+    },
+    inbound: {
+      maxEventClockSkewSeconds: e.CAREPATH_MAX_CLOCK_SKEW_SECONDS,
+      bridgeStallSeconds: e.CAREPATH_BRIDGE_STALL_SECONDS,
     },
     api: {
       host: e.CAREPATH_API_HOST,

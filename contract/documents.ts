@@ -139,7 +139,7 @@ export function asyncApiDocument(): Record<string, unknown> {
     'client-events-dlq',
     'deadLetter',
     'Dead letter',
-    'An inbound message that could not be applied; the key and value are the original ones.',
+    'An inbound message that could not be applied; the key and value are the original ones, or null where carepath-dlq-dropped says they were too large.',
     'application/octet-stream',
   );
   addDeadLetter(

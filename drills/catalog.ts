@@ -1,6 +1,7 @@
 import type { Harness } from './harness';
 import { kafkaOutageDrill } from './kafka-outage';
 import { malformedDrill } from './malformed';
+import { poisonDrill, poisonKinds } from './poison';
 import { redeliveryDrill } from './redelivery';
 import type { DrillResult } from './report';
 import { temporalRestartDrill } from './temporal-restart';
@@ -22,7 +23,7 @@ export interface DrillSizes {
 /** Load before and after an outage. */
 const leadSeconds = 10;
 
-/** The five drills of issue 8, in the order `npm run drill` runs them. */
+/** The drills, in the order `npm run drill` runs them. */
 export const drills = {
   redelivery: (harness: Harness, s: DrillSizes) =>
     redeliveryDrill(harness, { ...s, reorderShare: 0.3, copySpread: 4 }),
@@ -32,6 +33,7 @@ export const drills = {
   'temporal-restart': (harness: Harness, s: DrillSizes) =>
     temporalRestartDrill(harness, { ...s, downSeconds: s.temporalDownSeconds, leadSeconds }),
   malformed: (harness: Harness, s: DrillSizes) => malformedDrill(harness, s),
+  poison: (harness: Harness, s: DrillSizes) => poisonDrill(harness, { ...s, bad: poisonKinds.length }),
 } satisfies Record<string, (harness: Harness, sizes: DrillSizes) => Promise<DrillResult>>;
 
 export type DrillName = keyof typeof drills;

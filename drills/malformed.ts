@@ -13,7 +13,7 @@ export interface MalformedOptions extends TrafficOptions {
 }
 
 /** What a bad message is built from: a client id of its own, or the open journey it conflicts with. */
-interface BadInput {
+export interface BadInput {
   ghostId: string;
   admission: AdmittedEvent;
   maxBytes: number;
@@ -21,18 +21,23 @@ interface BadInput {
 
 type Envelope = Record<string, unknown> & { data: Record<string, unknown> };
 
-const envelope = (event: ClientEvent): Envelope => JSON.parse(inboundRecord(event).value) as Envelope;
-const record = (key: string | null, value: unknown): Message => ({
+export const envelope = (event: ClientEvent): Envelope => JSON.parse(inboundRecord(event).value) as Envelope;
+export const record = (key: string | null, value: unknown): Message => ({
   key,
   value: typeof value === 'string' || value === null ? value : JSON.stringify(value),
 });
-const attendedBy = (clientId: string) => new SyntheticClient(clientId, 'default').attended();
+export const attendedBy = (clientId: string) => new SyntheticClient(clientId, 'default').attended();
 
 /**
  * The kinds of bad inbound message a feed can send, each with the reason the bridge must give it in
  * the dead-letter topic. Every one but the conflicting admission is keyed by a client of its own.
  */
-const badKinds: { reason: DeadLetterReason; build: (input: BadInput) => Message }[] = [
+export interface BadKind {
+  reason: DeadLetterReason;
+  build: (input: BadInput) => Message;
+}
+
+const badKinds: BadKind[] = [
   {
     // Cut short, as by a producer that died mid-write.
     reason: 'invalid-json',
@@ -104,16 +109,21 @@ const badKinds: { reason: DeadLetterReason; build: (input: BadInput) => Message 
 ];
 
 /**
- * Drill 5: malformed and invalid inbound messages mixed at random into valid traffic. Each must
- * reach the dead-letter topic once, with its reason; the valid traffic must come out whole.
+ * Mixes bad messages of the given kinds, round robin, at random into valid traffic. Each must reach
+ * the dead-letter topic once, with its reason; the valid traffic must come out whole.
  */
-export async function malformedDrill(harness: Harness, opts: MalformedOptions): Promise<DrillResult> {
-  const drill = await beginDrill(harness, 'malformed', opts);
+export async function mixedInDrill(
+  harness: Harness,
+  name: string,
+  kinds: readonly BadKind[],
+  opts: MalformedOptions,
+): Promise<DrillResult> {
+  const drill = await beginDrill(harness, name, opts);
   const clients: (ClientEvent | Message)[][] = drill.streams;
   const streams = [...clients];
   const expectedDeadLetters: Partial<Record<DeadLetterReason, number>> = {};
   for (let i = 0; i < opts.bad; i++) {
-    const kind = badKinds[i % badKinds.length];
+    const kind = kinds[i % kinds.length];
     const target = clients[i % clients.length];
     const admission = target?.[0];
     if (!kind || !target || !admission || !('type' in admission) || admission.type !== 'admitted')
@@ -130,7 +140,7 @@ export async function malformedDrill(harness: Harness, opts: MalformedOptions): 
   }
   const sequence = interleave(streams, drill.random);
   const valid = sequence.filter((item): item is ClientEvent => 'eventId' in item);
-  drill.progress('sending valid and malformed messages', { valid: valid.length, bad: opts.bad });
+  drill.progress('sending valid and bad messages', { valid: valid.length, bad: opts.bad });
   await harness.feed(
     sequence.map((item) => ('eventId' in item ? inboundRecord(item) : item)),
     0,
@@ -148,3 +158,7 @@ export async function malformedDrill(harness: Harness, opts: MalformedOptions): 
     expectedDeadLetters,
   });
 }
+
+/** Drill 5: malformed and invalid inbound messages mixed at random into valid traffic. */
+export const malformedDrill = (harness: Harness, opts: MalformedOptions): Promise<DrillResult> =>
+  mixedInDrill(harness, 'malformed', badKinds, opts);

@@ -67,8 +67,11 @@ export const programs: Readonly<Record<string, ProgramDefinition>> = Object.from
 
 export const defaultProgramId = 'default';
 
+// Looked up by own keys only: an id such as `constructor` or `__proto__` must be unknown, not Object.prototype's.
+const programsById: ReadonlyMap<string, ProgramDefinition> = new Map(Object.entries(programs));
+
 export const getProgram = (programId: string): ProgramDefinition => {
-  const program = programs[programId];
-  if (!program) throw new UnknownProgram(programId, Object.keys(programs));
+  const program = programsById.get(programId);
+  if (!program) throw new UnknownProgram(programId, [...programsById.keys()]);
   return program;
 };

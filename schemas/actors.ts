@@ -13,13 +13,28 @@ export const staffRoleSchema = z.enum([
 ]);
 export type StaffRole = z.infer<typeof staffRoleSchema>;
 
+/** The longest identifier anywhere in carepath: the outbound contract's, and what the API routes accept. */
+export const identifierMaxLength = 255;
+
 /** An identifier, never a name: events leave the engine with the minimum necessary (42 CFR Part 2). */
 export const identifierSchema = z
   .string()
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/,
+    new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${identifierMaxLength - 1}}$`),
     "expected an identifier: letters, digits, '.', '_', ':' or '-'",
   );
+
+/**
+ * The longest id a client may send (event, client, session, test, authorization and command ids).
+ * carepath derives longer ids from them, which must still be identifiers: `ep-<eventId>:<sequence>`
+ * for effects and proposals, and timer ids `<kind>:<proposal id or authorization ref>:<instant>`.
+ */
+export const inboundIdentifierMaxLength = 128;
+
+export const inboundIdentifierSchema = identifierSchema.max(
+  inboundIdentifierMaxLength,
+  `expected at most ${inboundIdentifierMaxLength} characters: ids carepath derives from it must fit ${identifierMaxLength}`,
+);
 
 export const staffActorSchema = z.object({ staffId: identifierSchema, role: staffRoleSchema });
 export type StaffActor = z.infer<typeof staffActorSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifierSchema, staffActorSchema } from './actors';
+import { identifierSchema, inboundIdentifierSchema, staffActorSchema } from './actors';
 import {
   codeSchema,
   dischargeKindSchema,
@@ -181,3 +181,32 @@ export type MeasurementRecordedEvent = z.infer<typeof measurementRecordedEventSc
 export type WeeklyHoursPrescribedEvent = z.infer<typeof weeklyHoursPrescribedEventSchema>;
 export type AuthorizationUpdatedEvent = z.infer<typeof authorizationUpdatedEventSchema>;
 export type DischargeRequestedEvent = z.infer<typeof dischargeRequestedEventSchema>;
+
+/** The intake as clients may send it: no more stand-alone indications than there are. */
+const boundedIntakeSchema = intakeSchema.safeExtend({
+  standAloneIndications: intakeSchema.shape.standAloneIndications.max(
+    standAloneIndicationSchema.options.length,
+  ),
+});
+
+/**
+ * An event as clients may send it, on Kafka and through the API: every id bounded to
+ * inboundIdentifierMaxLength, so the ids carepath derives from them still fit the contract, and every
+ * list bounded. Journeys themselves keep accepting the unbounded events above, so that replaying an
+ * episode recorded before the bounds decides as it did.
+ */
+function bounded<S extends z.ZodObject>(schema: S): S {
+  const ids = Object.entries(schema.shape)
+    .filter(([, field]) => field === identifierSchema)
+    .map(([name]) => [name, inboundIdentifierSchema] as const);
+  const intake = 'intake' in schema.shape ? [['intake', boundedIntakeSchema] as const] : [];
+  // Same fields and output type, with stricter checks (and the schema's own refinements kept).
+  return schema.safeExtend(Object.fromEntries([...ids, ...intake])) as unknown as S;
+}
+
+export const boundedAdmittedEventSchema = bounded(admittedEventSchema);
+
+export const boundedClientEventSchema = z.discriminatedUnion(
+  'type',
+  clientEventSchema.options.map(bounded) as unknown as typeof clientEventSchema.options,
+);

@@ -1,9 +1,12 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordSender } from '../activities/kafka/record-sender';
+import { eventInFutureDetail, occurredInFuture } from '../client/event-time';
 import type { Topics } from '../schemas/contract';
-import { deadLetterRecord } from './inbound/dead-letter';
-import { decodeInbound } from './inbound/decode';
+import { deadLetterRecord, minimalDeadLetterRecord, type InboundOrigin } from './inbound/dead-letter';
+import { decodeInbound, type DeadLetterVerdict, type Decoded } from './inbound/decode';
 import { deliver, type Delivery, type JourneyPort } from './inbound/deliver';
+import type { PermanentFailure } from './inbound/failures';
+import type { BridgeMonitor } from './inbound/monitor';
 import { BridgeStopping, defaultBackoff, retryUntilDone, type Backoff } from './inbound/retry';
 import { logLine } from './log';
 
@@ -15,7 +18,13 @@ export interface BridgeOptions {
   topics: Topics;
   groupId: string;
   maxMessageBytes: number;
+  /** The largest record the brokers accept: dead letters are cut to fit. */
+  maxRecordBytes: number;
+  /** How far ahead of `now` an event's occurredAt may be. */
+  maxEventClockSkewSeconds: number;
+  monitor: BridgeMonitor;
   backoff?: Backoff;
+  now?: () => number;
 }
 
 export interface RunningBridge {
@@ -28,12 +37,16 @@ export interface RunningBridge {
  * client's journey, in order per partition (per client, as records are keyed by client id).
  *
  * Nothing lost: a message's offset is committed only after Temporal accepted its event (or its dead
- * letter was acknowledged); transient errors are retried with backoff, never skipped. Nothing
- * duplicated: a message read again after a crash or rebalance carries the same event id, which the
- * episode ignores the second time (and an admission already applied is recognised as such).
+ * letter was acknowledged). Nothing stuck: only Temporal or the broker being away is waited out
+ * without limit; a message that fails any other way is a dead letter after a few attempts, so the
+ * partition moves on. Nothing duplicated: a message read again after a crash or rebalance carries
+ * the same event id, which the episode ignores the second time (and an admission already applied
+ * is recognised as such).
  */
 export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const backoff = opts.backoff ?? defaultBackoff;
+  const now = opts.now ?? Date.now;
+  const { monitor } = opts;
   const stopping = new AbortController();
   const consumer: Consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
   await consumer.connect();
@@ -46,14 +59,19 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     heartbeat: () => Promise<void>,
   ) => {
     const ids = { topic, partition, offset: message.offset };
-    const untilDone = <T>(what: string, operation: () => Promise<T>) =>
+    const origin: InboundOrigin = { ...ids, key: message.key, value: message.value };
+    const attempt = <T>(what: string, operation: () => Promise<T>) =>
       retryUntilDone(operation, {
         signal: stopping.signal,
         backoff,
-        onFailure: async (error, attempt) => {
-          logLine('warn', `bridge: ${what} failed, retrying`, {
+        onFailure: async (error, attempt, failure) => {
+          const cause = failure.kind === 'permanent' ? failure.code : failure.cause;
+          monitor.retrying(partition, what, cause, attempt);
+          logLine('warn', `bridge: ${what} failed`, {
             ...ids,
             attempt,
+            failure: failure.kind,
+            cause,
             error: error instanceof Error ? error.name : 'unknown',
           });
           // A long outage must not cost the partition: the group would hand it to another member.
@@ -61,26 +79,82 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
         },
       });
 
-    const decoded = decodeInbound(message, opts.maxMessageBytes);
-    const delivery: Delivery =
-      decoded.kind === 'event'
-        ? await untilDone('delivery to Temporal', () => deliver(opts.journeys, decoded.event))
-        : decoded;
-    const event =
-      decoded.kind === 'event' ? { clientId: decoded.event.clientId, eventId: decoded.event.eventId } : {};
-    if (delivery.kind === 'dead-letter') {
-      await untilDone('dead-letter send', () =>
-        opts.sender.send([
-          deadLetterRecord(
-            opts.topics['client-events-dlq'],
-            { ...ids, key: message.key, value: message.value },
-            delivery,
-          ),
-        ]),
+    const permanently = (failure: PermanentFailure, attempts: number) =>
+      ({
+        kind: 'dead-letter',
+        reason: failure.reason,
+        detail: `Failed on ${attempts} attempt(s) (${failure.code}): ${
+          failure.reason === 'temporal-refused'
+            ? 'Temporal refused the event; correct it and produce it again.'
+            : 'a defect in carepath; report it with the original offset, and produce the message again once fixed.'
+        }`,
+      }) satisfies DeadLetterVerdict;
+
+    /** What becomes of the message, and the ids of its event when it has one (for the logs). */
+    const delivered = async (): Promise<{
+      delivery: Delivery;
+      event?: { clientId: string; eventId: string };
+    }> => {
+      let decoded: Decoded;
+      try {
+        decoded = decodeInbound(message, opts.maxMessageBytes);
+      } catch (error) {
+        // Reading a message is pure: failing on it once is failing on it every time.
+        const code = error instanceof Error ? error.name : 'unknown';
+        return { delivery: permanently({ kind: 'permanent', reason: 'internal-error', code }, 1) };
+      }
+      if (decoded.kind !== 'event') return { delivery: decoded };
+      const { event } = decoded;
+      const eventIds = { clientId: event.clientId, eventId: event.eventId };
+      if (occurredInFuture(event.occurredAt, now(), opts.maxEventClockSkewSeconds))
+        return {
+          delivery: {
+            kind: 'dead-letter',
+            reason: 'event-in-future',
+            detail: eventInFutureDetail(opts.maxEventClockSkewSeconds),
+          },
+          event: eventIds,
+        };
+      const result = await attempt('delivery to Temporal', () => deliver(opts.journeys, event));
+      return {
+        delivery: result.done ? result.value : permanently(result.failure, result.attempts),
+        event: eventIds,
+      };
+    };
+
+    const sendDeadLetter = async (verdict: DeadLetterVerdict) => {
+      const dlq = opts.topics['client-events-dlq'];
+      const sent = await attempt('dead-letter send', () =>
+        opts.sender.send([deadLetterRecord(dlq, origin, verdict, opts.maxRecordBytes)]),
       );
-      logLine('warn', 'bridge: message dead-lettered', { ...ids, ...event, reason: delivery.reason });
+      if (sent.done) return;
+      // A record of a few headers cannot be too large or invalid: should the broker refuse it too,
+      // it is not accepting writes at all, which is waited out like an outage.
+      const minimal = minimalDeadLetterRecord(dlq, origin, verdict, sent.failure.code);
+      await retryUntilDone(() => opts.sender.send([minimal]), {
+        signal: stopping.signal,
+        backoff,
+        classify: () => ({ kind: 'infrastructure-away', cause: 'kafka-unavailable' }),
+        onFailure: async (error, attempt) => {
+          monitor.retrying(partition, 'minimal dead-letter send', 'kafka-unavailable', attempt);
+          logLine('warn', 'bridge: minimal dead-letter send failed', {
+            ...ids,
+            attempt,
+            error: error instanceof Error ? error.name : 'unknown',
+          });
+          await heartbeat().catch(() => undefined);
+        },
+      });
+    };
+
+    monitor.began(partition, message.offset);
+    const { delivery, event } = await delivered();
+    if (delivery.kind === 'dead-letter') {
+      await sendDeadLetter(delivery);
+      monitor.deadLettered(delivery.reason);
+      logLine('warn', 'bridge: message dead-lettered', { ...ids, ...(event ?? {}), reason: delivery.reason });
     } else {
-      logLine('info', `bridge: event ${delivery.kind}`, { ...ids, ...event });
+      logLine('info', `bridge: event ${delivery.kind}`, { ...ids, ...(event ?? {}) });
     }
     // Commits are cumulative: one that fails (a rebalance, the broker away) is covered by the next,
     // or the message is read again and recognised as a redelivery.
@@ -92,6 +166,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
           error: error instanceof Error ? error.name : 'unknown',
         }),
       );
+    monitor.finished(partition);
   };
 
   await consumer.run({
@@ -100,6 +175,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       try {
         await handle(topic, partition, message, heartbeat);
       } catch (error) {
+        monitor.finished(partition);
         if (!(error instanceof BridgeStopping)) throw error;
       }
     },
@@ -109,6 +185,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     async stop() {
       stopping.abort();
       await consumer.disconnect();
+      await monitor.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
+import { BridgeMonitor } from './inbound/monitor';
 import { kafkaLogCreator } from './structured-logs';
 import { createJourneyWorker } from './journey-worker';
 import { ensureTopics } from './topics';
@@ -54,6 +55,14 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const monitor = new BridgeMonitor({
+    stallMs: config.inbound.bridgeStallSeconds * 1000,
+    lag: {
+      admin: kafka.admin(),
+      topic: carepathTopics['client-events'],
+      groupId: config.kafka.consumerGroup,
+    },
+  });
   const bridge = await startBridge({
     kafka,
     journeys: new Journeys(
@@ -64,8 +73,11 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     topics: carepathTopics,
     groupId: config.kafka.consumerGroup,
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
+    maxRecordBytes: config.kafka.maxRecordBytes,
+    maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
+    monitor,
   });
-  const api = await startApi(config, dataConverter);
+  const api = await startApi(config, dataConverter, monitor);
   const codec = await startCodecServer({
     ring,
     operators,

@@ -2,8 +2,9 @@ import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
+import { refuseEventInFuture } from '../refusals';
 import { coordinators } from '../roles';
-import { admissionAnswer, admissionBody, clientParams, writeHeaders } from '../schemas';
+import { admissionAnswer, admissionBody, admissionParams, writeHeaders } from '../schemas';
 import { write } from '../write';
 
 export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -17,7 +18,7 @@ export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
           "The program's admission criteria are checked first: a refusal (422) names the reason and what would be accepted.",
         tags: ['episodes'],
         security: bearer,
-        params: clientParams,
+        params: admissionParams,
         headers: writeHeaders,
         body: admissionBody,
         response: { 201: admissionAnswer, ...problemAnswers(400, 401, 403, 409, 422, 503) },
@@ -35,6 +36,7 @@ export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
           recordedBy: staffOf(request).actor,
           ...admission,
         };
+        refuseEventInFuture(ctx, event.occurredAt);
         const started = await ctx.journeys.admit(event);
         return {
           status: 201,

@@ -1,9 +1,10 @@
-import { clientEventSchema } from '../../schemas';
+import { boundedClientEventSchema } from '../../schemas';
 import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { ApiProblem } from '../problem';
+import { refuseEventInFuture } from '../refusals';
 import { eventRecorders } from '../roles';
 import {
   clientParams,
@@ -43,7 +44,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
         const { clientId } = request.params;
         const body = request.body as Record<string, unknown> & { eventId?: string; occurredAt?: string };
         // The per-type schemas above cannot carry the cross-field rules (e.g. a score's maximum): check the whole event.
-        const parsed = clientEventSchema.safeParse({
+        const parsed = boundedClientEventSchema.safeParse({
           ...body,
           eventId: newId('evt', body.eventId),
           clientId,
@@ -65,6 +66,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
             },
           );
         const event = parsed.data;
+        refuseEventInFuture(ctx, event.occurredAt);
         if (request.query.wait === 'true')
           return { status: 200, headers: {}, body: await ctx.journeys.recordEventAndWait(event) };
         await ctx.journeys.recordEvent(event);

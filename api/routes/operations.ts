@@ -11,15 +11,21 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       config: { access: 'public' },
       schema: {
-        summary: 'Whether Temporal and Kafka answer: 200 when both do, 503 otherwise',
+        summary:
+          'Whether Temporal and Kafka answer: 200 when both do, 503 otherwise; degraded (still 200) while the inbound bridge is stalled or retrying',
         tags: ['operations'],
         response: { 200: healthAnswer, 503: healthAnswer },
       },
     },
     async (_request, reply) => {
-      const checks = await ctx.health.check();
-      const ok = checks.temporal.ok && checks.kafka.ok;
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
+      const reachable = await ctx.health.check();
+      const bridge = ctx.bridge?.health();
+      // The API still answers while the bridge lags, so only Temporal or Kafka away makes it unready.
+      const up = reachable.temporal.ok && reachable.kafka.ok;
+      const ok = up && (bridge?.ok ?? true);
+      return reply
+        .code(up ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'degraded', checks: { ...reachable, ...(bridge && { bridge }) } });
     },
   );
 
@@ -37,8 +43,12 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
         },
       },
     },
-    async (_request, reply) =>
-      reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+    async (_request, reply) => {
+      const bridge = ctx.bridge ? await ctx.bridge.registry.metrics() : '';
+      return reply
+        .type(ctx.metrics.registry.contentType)
+        .send((await ctx.metrics.registry.metrics()) + bridge);
+    },
   );
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { identifierSchema } from '../actors';
-import { clientEventSchema, type ClientEvent } from '../events';
+import { boundedClientEventSchema, type clientEventSchema, type ClientEvent } from '../events';
 import { isoInstantSchema } from '../time';
 import { confidentialitySchema, dataSchemaId, schemaUri } from './envelope';
 
 /**
  * Inbound client events on `carepath.client-events.v1`: CloudEvents 1.0 in structured JSON mode
- * whose data is one of the client events of the core schemas. The envelope repeats the event's
+ * whose data is one of the client events of the core schemas, with its ids and lists bounded. The envelope repeats the event's
  * identity — `id` is its eventId, `subject` its clientId (and the record key) — so a consumer of
  * the topic can route and de-duplicate without reading the data.
  */
@@ -40,7 +40,7 @@ const inboundEnvelopeSchema = (data: (typeof clientEventSchema.options)[number])
 };
 
 type InboundEnvelopeSchema = ReturnType<typeof inboundEnvelopeSchema>;
-const [first, ...rest] = clientEventSchema.options.map(inboundEnvelopeSchema) as [
+const [first, ...rest] = boundedClientEventSchema.options.map(inboundEnvelopeSchema) as [
   InboundEnvelopeSchema,
   ...InboundEnvelopeSchema[],
 ];

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inboundIdentifierMaxLength } from '../../schemas';
+import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { adultIntake } from './journey-driver';
 import { apiOnDevServer, serveApi, uniqueClientId, type Answer } from './api-harness';
 
@@ -392,6 +395,157 @@ test('metrics label requests by route template, never by client id', async () =>
     /carepath_api_requests_total\{method="POST",route="\/v1\/clients\/:clientId\/episodes",status="201"\} \d+/,
   );
   expect(metrics.body).not.toContain(clientId);
+});
+
+describe('poison at the edges is a 4xx, never a 5xx', () => {
+  const longest = (prefix: string) => `${prefix}-${randomUUID()}`.padEnd(inboundIdentifierMaxLength, 'x');
+  const inYears = (years: number) => new Date(Date.now() + years * 365 * 86_400_000).toISOString();
+
+  test.each(['constructor', 'hasownproperty', 'valueof'])(
+    'an admission to program %s is 422 unknown-program, not a property of every object',
+    async (programId) => {
+      const answer = await api.call('POST', `/v1/clients/${uniqueClientId('proto')}/episodes`, {
+        as: 'coordinator',
+        body: admission({ programId }),
+      });
+      expectProblem(answer, 422, 'unknown-program');
+    },
+  );
+
+  test('__proto__ as a program, as a client id or as a body member is 400', async () => {
+    const asProgram = await api.call('POST', `/v1/clients/${uniqueClientId('proto')}/episodes`, {
+      as: 'coordinator',
+      body: admission({ programId: '__proto__' }),
+    });
+    expectProblem(asProgram, 400, 'invalid-request');
+    expectProblem(await api.call('GET', '/v1/clients/__proto__', { as: 'viewer' }), 400, 'invalid-request');
+    const asMember = await api.call('POST', `/v1/clients/${uniqueClientId('proto')}/episodes`, {
+      as: 'coordinator',
+      body: `{"__proto__": {"programId": "default"}, ${JSON.stringify(admission()).slice(1)}`,
+    });
+    expect(asMember.status).toBe(400);
+    expect(asMember.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  test('ids one over the bound are 400 naming the field, however long; ids at the bound work end to end', async () => {
+    for (const tooLong of [`${longest('c')}x`, 'c'.repeat(255), 'c'.repeat(5000)]) {
+      const answer = await api.call('GET', `/v1/clients/${tooLong}`, { as: 'viewer' });
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+    }
+    const overBound = await api.call('POST', `/v1/clients/${longest('c')}x/episodes`, {
+      as: 'coordinator',
+      body: admission(),
+    });
+    expectProblem(overBound, 400, 'invalid-request');
+    expect(overBound.body.issues).toEqual([
+      expect.objectContaining({ location: 'params', path: ['clientId'] }),
+    ]);
+    const longEventId = await api.call('POST', `/v1/clients/${uniqueClientId('ids')}/episodes`, {
+      as: 'coordinator',
+      body: admission({ eventId: `${longest('e')}x` }),
+    });
+    expectProblem(longEventId, 400, 'invalid-request');
+    expect(longEventId.body.issues).toEqual([expect.objectContaining({ path: ['eventId'] })]);
+
+    // The longest client id and admission event id: the episode's derived ids (effects, the
+    // proposal, its timer) still fit, and the proposal can be reached and approved by its id.
+    const clientId = longest('client');
+    const admitted = await api.call('POST', `/v1/clients/${clientId}/episodes`, {
+      as: 'coordinator',
+      body: admission({ eventId: longest('admission') }),
+    });
+    expect(admitted.status).toBe(201);
+    expect((await api.call('GET', `/v1/clients/${clientId}`, { as: 'viewer' })).status).toBe(200);
+    const longCommandId = await api.call('POST', `/v1/clients/${clientId}/transitions`, {
+      as: 'coordinator',
+      body: { commandId: `${longest('command')}x`, targetLevel: 'php', reasonCode: 'needs-more-structure' },
+    });
+    expectProblem(longCommandId, 400, 'invalid-request');
+    const relapse = await api.call('POST', `/v1/clients/${clientId}/events?wait=true`, {
+      as: 'counsellor',
+      body: { type: 'relapse-reported', withdrawalRisk: false, eventId: longest('relapse') },
+    });
+    expect(relapse.status).toBe(200);
+    const proposalId: string = relapse.body.state.pendingProposals[0].proposalId;
+    expect(proposalId.length).toBeGreaterThan(100);
+    const approved = await api.call('POST', `/v1/clients/${clientId}/proposals/${proposalId}/approve`, {
+      as: 'coordinator',
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body.state.level).toBe('php');
+  });
+
+  test('an array of thousands of elements is 400 with the first problems listed', async () => {
+    const answer = await api.call('POST', `/v1/clients/${uniqueClientId('array')}/episodes`, {
+      as: 'coordinator',
+      body: admission({
+        intake: adultIntake({
+          standAloneIndications: Array.from({ length: 20_000 }, () => 'not-an-indication') as never,
+        }),
+      }),
+    });
+    expectProblem(answer, 400, 'invalid-request');
+    expect(answer.body.issues.length).toBeLessThanOrEqual(20);
+  });
+
+  test('an event two years ahead of the clock is 422 event-in-future and changes nothing', async () => {
+    const clientId = await admitted();
+    const answer = await api.call('POST', `/v1/clients/${clientId}/events?wait=true`, {
+      as: 'counsellor',
+      body: {
+        type: 'session-attended',
+        sessionId: 's-future',
+        kind: 'group',
+        hours: 3,
+        occurredAt: inYears(2),
+      },
+    });
+    expectProblem(answer, 422, 'event-in-future');
+    expect(answer.body.issues).toEqual([expect.objectContaining({ path: ['occurredAt'] })]);
+    const future = await api.call('POST', `/v1/clients/${uniqueClientId('future')}/episodes`, {
+      as: 'coordinator',
+      body: admission({ occurredAt: inYears(2) }),
+    });
+    expectProblem(future, 422, 'event-in-future');
+    const state = await api.call('GET', `/v1/clients/${clientId}`, { as: 'viewer' });
+    expect(state.body.week.attendedSessions).toBe(0);
+    // A sender's clock a little ahead is tolerated.
+    const slightlyAhead = new Date(Date.now() + 60_000).toISOString();
+    const near = await api.call('POST', `/v1/clients/${clientId}/events`, {
+      as: 'counsellor',
+      body: { type: 'milestone-completed', milestoneId: 'plan-signed', occurredAt: slightlyAhead },
+    });
+    expect(near.status).toBe(202);
+  });
+});
+
+test('/healthz says degraded (still 200) while the bridge retries a message; /metrics carries its counts', async () => {
+  const monitor = new BridgeMonitor({ stallMs: 60_000 });
+  const withBridge = await serveApi({ ...api, bridge: monitor });
+  try {
+    expect((await withBridge.call('GET', '/healthz')).body).toMatchObject({
+      status: 'ok',
+      checks: { bridge: { ok: true } },
+    });
+    monitor.began(1, '5');
+    monitor.retrying(1, 'delivery to Temporal', 'temporal-unavailable', 2);
+    monitor.deadLettered('event-in-future');
+    const degraded = await withBridge.call('GET', '/healthz');
+    expect(degraded.status).toBe(200);
+    expect(degraded.body).toMatchObject({
+      status: 'degraded',
+      checks: {
+        temporal: { ok: true },
+        bridge: { ok: false, detail: expect.stringContaining('partition 1 offset 5') },
+      },
+    });
+    const metrics = await withBridge.call('GET', '/metrics', { as: 'viewer' });
+    expect(metrics.body).toContain('carepath_bridge_dead_letters_total{reason="event-in-future"} 1');
+    expect(metrics.body).toContain('carepath_api_requests_total');
+  } finally {
+    await withBridge.close();
+  }
 });
 
 describe('random bodies at every write route never cause a 5xx', () => {

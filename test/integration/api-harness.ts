@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Connection, type Client } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
+import type { BridgeView } from '../../api/context';
 import { Health } from '../../api/health';
 import { IdempotencyStore } from '../../api/idempotency';
 import { ApiMetrics } from '../../api/metrics';
@@ -9,6 +10,7 @@ import type { ApiRole } from '../../api/roles';
 import { buildApi } from '../../api/server';
 import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
 import { Journeys } from '../../client/journeys';
+import { loadConfig } from '../../config';
 import type { StaffRole } from '../../schemas';
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
@@ -32,7 +34,13 @@ export interface Answer {
 }
 
 /** A real HTTP server of the API over a given Temporal client, with one token per test staff member. */
-export async function serveApi(opts: { client: Client; connection: Connection; journeys: Journeys }) {
+export async function serveApi(opts: {
+  client: Client;
+  connection: Connection;
+  journeys: Journeys;
+  maxEventClockSkewSeconds?: number;
+  bridge?: BridgeView;
+}) {
   const tokens = Object.fromEntries(Object.keys(staff).map((name) => [name, generateToken()])) as Record<
     StaffName,
     string
@@ -57,6 +65,9 @@ export async function serveApi(opts: { client: Client; connection: Connection; j
       idempotency: new IdempotencyStore(),
       metrics,
       now: () => new Date().toISOString(),
+      maxEventClockSkewSeconds:
+        opts.maxEventClockSkewSeconds ?? loadConfig({}).inbound.maxEventClockSkewSeconds,
+      ...(opts.bridge && { bridge: opts.bridge }),
     },
     new TokenRegistry({ tokens: entries }),
     false,
@@ -131,6 +142,8 @@ export async function apiOnTimeSkipping() {
     client: harness.env.client,
     connection: harness.env.connection,
     journeys: harness.journeys,
+    // Journeys here run months ahead of the wall clock, on the time-skipping server's clock.
+    maxEventClockSkewSeconds: Number.POSITIVE_INFINITY,
   });
   return {
     ...api,

@@ -2,6 +2,7 @@ import { startLab, type Lab } from '../../bench/lab/lab';
 import { Harness } from '../../drills/harness';
 import { kafkaOutageDrill } from '../../drills/kafka-outage';
 import { malformedDrill } from '../../drills/malformed';
+import { poisonDrill, poisonKinds } from '../../drills/poison';
 import { redeliveryDrill } from '../../drills/redelivery';
 import type { DrillResult } from '../../drills/report';
 import { temporalRestartDrill } from '../../drills/temporal-restart';
@@ -80,4 +81,9 @@ test('temporal-restart: dev server stopped and restarted mid-run → nothing los
 test('malformed: 50 bad messages among valid ones → all dead-lettered with reasons, valid traffic whole', async () => {
   const result = await malformedDrill(open(), { ...load, bad: 50 });
   expectPassed(result, clients * events + 50, 50);
+});
+
+test('poison: one message of each poison kind among valid ones → each dead-lettered with its reason, every client applied', async () => {
+  const result = await poisonDrill(open(), { ...load, bad: poisonKinds.length });
+  expectPassed(result, clients * events + poisonKinds.length, poisonKinds.length);
 });

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { getProgram } from '../../programs';
-import { deadLetterHeaders, type Topics } from '../../schemas/contract';
+import { deadLetterDetailMaxLength, deadLetterHeaders, type Topics } from '../../schemas/contract';
 import type { RunningBridge } from '../../workers/bridge';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
@@ -249,6 +249,100 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     const { recentEventIds } = await services.journeys.state(client.clientId);
     expect(recentEventIds.filter((id) => id === attended.eventId)).toHaveLength(1);
     expect(recentEventIds).not.toContain(early.eventId);
+  });
+
+  test('poison is set aside with its reason while other clients produced after it are applied within seconds', async () => {
+    const poisoner = new InboundClient(program);
+    const others = Array.from({ length: 6 }, () => new InboundClient(program));
+    const inTwoYears = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString();
+    const overIndicated = poisoner.admitted();
+    const { value: overIndicatedValue } = inboundRecord(overIndicated);
+    const poison = [
+      // Once a TypeError retried forever: the program lookup found Object.prototype's constructor.
+      inboundRecord({ ...poisoner.admitted(), programId: 'constructor' }),
+      // Once an error on every element, a detail too large for a header; the bound now refuses the list whole.
+      {
+        key: poisoner.clientId,
+        value: JSON.stringify({
+          ...JSON.parse(overIndicatedValue),
+          data: {
+            ...overIndicated,
+            intake: { ...overIndicated.intake, standAloneIndications: Array.from({ length: 1500 }, () => 0) },
+          },
+        }),
+      },
+      inboundRecord({ ...poisoner.attended(), occurredAt: inTwoYears }),
+    ];
+    const followers = [poisoner, ...others].flatMap((client) => [client.admitted(), client.attended()]);
+    await produce(poison);
+    const produced = Date.now();
+    await produce(followers.map(inboundRecord));
+
+    const applied = (client: InboundClient) => () =>
+      tap
+        .of(topics['billing-events'], client.clientId)
+        .some((r) => r.json?.type === 'org.carepath.service-day.attended.v1');
+    await tap.waitFor('every client after the poison applied', () =>
+      [poisoner, ...others].every((c) => applied(c)()),
+    );
+    expect(Date.now() - produced).toBeLessThan(30_000);
+    await tap.waitFor(
+      'the dead letters',
+      () => tap.of(topics['client-events-dlq'], poisoner.clientId).length >= 3,
+    );
+
+    const letters = tap.of(topics['client-events-dlq'], poisoner.clientId);
+    // One partition, so in the order produced.
+    expect(letters.map((l) => l.headers[deadLetterHeaders.reason])).toEqual([
+      'unknown-program',
+      'invalid-event',
+      'event-in-future',
+    ]);
+    for (const letter of letters)
+      expect(letter.headers[deadLetterHeaders.detail]?.length).toBeLessThanOrEqual(deadLetterDetailMaxLength);
+    expect(letters[1]?.headers[deadLetterHeaders.detail]).toMatch(/^data\.intake\.standAloneIndications: /);
+    expect((await services.journeys.state(poisoner.clientId)).week.attendedSessions).toBe(1);
+    expect(services.monitor.health()).toEqual({ ok: true });
+    const metrics = await services.monitor.registry.metrics();
+    expect(metrics).toMatch(/carepath_bridge_dead_letters_total\{reason="unknown-program"\} [1-9]/);
+    await tap.waitFor('the bridge to catch up', () => services.bridgeCaughtUp());
+    expect(await services.monitor.registry.metrics()).toMatch(
+      /carepath_bridge_consumer_lag\{topic="[^"]+",partition="\d+"\} 0/,
+    );
+  });
+
+  test('a dead letter the broker refuses for good is written as a minimal one, and the partition moves on', async () => {
+    const client = new InboundClient(program);
+    const dlq = topics['client-events-dlq'];
+    services.sender.refuseValues(dlq);
+    try {
+      await produce([
+        { key: client.clientId, value: '{"refused": ' },
+        ...[client.admitted(), client.attended()].map(inboundRecord),
+      ]);
+      await tap.waitFor('the events after it applied', () =>
+        tap
+          .of(topics['billing-events'], client.clientId)
+          .some((r) => r.json?.type === 'org.carepath.service-day.attended.v1'),
+      );
+      await tap.waitFor('the minimal dead letter', () =>
+        tap.of(dlq).some((r) => r.headers[deadLetterHeaders.detail]?.includes('MESSAGE_TOO_LARGE')),
+      );
+    } finally {
+      services.sender.refuseValues(undefined);
+    }
+    const minimal = tap
+      .of(dlq)
+      .find((r) => r.headers[deadLetterHeaders.detail]?.includes('MESSAGE_TOO_LARGE'));
+    expect(minimal).toMatchObject({
+      key: null,
+      value: null,
+      headers: expect.objectContaining({
+        [deadLetterHeaders.reason]: 'invalid-json',
+        [deadLetterHeaders.dropped]: 'key,value',
+        [deadLetterHeaders.topic]: topics['client-events'],
+      }),
+    });
   });
 
   test('no outbound payload in this file carries a name, note or diagnosis field', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
@@ -10,7 +10,9 @@ import { Journeys } from '../../client/journeys';
 import type { AdmittedEvent, ClientEvent, ProgramDefinition } from '../../schemas';
 import { carepathTopics, type Topics } from '../../schemas/contract';
 import type { JourneySettings } from '../../schemas/journey';
+import { loadConfig } from '../../config';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
+import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
 import { testDataConverter } from '../stack/environments';
@@ -28,14 +30,28 @@ export function testTopics(): Topics {
 export const testKafka = (brokers: string[]) =>
   new Kafka({ clientId: 'carepath-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 
-/** The real kafkajs sender, able to lose the acknowledgement of one send: Kafka stored it, the activity failed. */
+/**
+ * The real kafkajs sender, able to lose the acknowledgement of one send (Kafka stored it, the
+ * activity failed), and to refuse records with a value on a topic, as a broker refuses one too large.
+ */
 export class AckLosingSender implements RecordSender {
   private loseAckFor: string | undefined;
+  private refuseValuesOn: string | undefined;
   constructor(private readonly sender: RecordSender) {}
   loseAckOnce(topic: string): void {
     this.loseAckFor = topic;
   }
+  refuseValues(topic: string | undefined): void {
+    this.refuseValuesOn = topic;
+  }
   async send(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.some((r) => r.topic === this.refuseValuesOn && r.value !== null))
+      throw new KafkaJSProtocolError({
+        type: 'MESSAGE_TOO_LARGE',
+        code: 10,
+        retriable: false,
+        message: 'The request included a message larger than the max message size the server will accept',
+      } as unknown as Error);
     await this.sender.send(records);
     if (this.loseAckFor && records.some((r) => r.topic === this.loseAckFor)) {
       this.loseAckFor = undefined;
@@ -73,9 +89,15 @@ export async function kafkaJourneys(opts: {
   const running = worker.run();
   const journeys = new Journeys(opts.client, taskQueue, opts.settings);
   const groupId = `bridge-${randomUUID()}`;
+  const defaults = loadConfig({});
+  const monitor = new BridgeMonitor({
+    stallMs: defaults.inbound.bridgeStallSeconds * 1000,
+    lag: { admin: opts.kafka.admin(), topic: opts.topics['client-events'], groupId },
+  });
   return {
     sender,
     journeys,
+    monitor,
     async startBridge(): Promise<RunningBridge> {
       return startBridge({
         kafka: opts.kafka,
@@ -84,6 +106,9 @@ export async function kafkaJourneys(opts: {
         topics: opts.topics,
         groupId,
         maxMessageBytes: 4096,
+        maxRecordBytes: defaults.kafka.maxRecordBytes,
+        maxEventClockSkewSeconds: defaults.inbound.maxEventClockSkewSeconds,
+        monitor,
         backoff: { initialMs: 100, maxMs: 2000 },
       });
     },

@@ -19,7 +19,9 @@ describe('loadConfig', () => {
         consumerGroup: 'carepath-bridge',
         topicPartitions: 6,
         maxInboundMessageBytes: 65536,
+        maxRecordBytes: 1048576,
       },
+      inbound: { maxEventClockSkewSeconds: 300, bridgeStallSeconds: 60 },
       api: { host: '127.0.0.1', port: 3000 },
       payloadKeys: {},
       codec: {
@@ -39,6 +41,12 @@ describe('loadConfig', () => {
     );
   });
 
+  test('the allowed clock skew of inbound events is configurable', () => {
+    expect(loadConfig({ CAREPATH_MAX_CLOCK_SKEW_SECONDS: '30' }).inbound.maxEventClockSkewSeconds).toBe(
+      30,
+    );
+  });
+
   test('several brokers are read from a comma-separated list', () => {
     expect(loadConfig({ KAFKA_BROKERS: 'a:9092, b:9093' }).kafka.brokers).toEqual(['a:9092', 'b:9093']);
   });
@@ -51,6 +59,11 @@ describe('loadConfig', () => {
     ['TEMPORAL_MAX_CACHED_WORKFLOWS', '1', /TEMPORAL_MAX_CACHED_WORKFLOWS="1": expected a whole number/],
     ['CAREPATH_MODE', 'staging', /CAREPATH_MODE="staging": expected 'local' or 'production'/],
     ['TEMPORAL_TASK_QUEUE', 'has space', /TEMPORAL_TASK_QUEUE="has space": expected letters, digits/],
+    [
+      'CAREPATH_MAX_CLOCK_SKEW_SECONDS',
+      '-5',
+      /CAREPATH_MAX_CLOCK_SKEW_SECONDS="-5": expected a whole number of seconds/,
+    ],
   ])('a bad %s stops start-up naming the variable and what is allowed', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(message);

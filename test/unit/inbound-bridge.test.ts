@@ -1,10 +1,14 @@
+import { ServiceError } from '@temporalio/client';
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { EpisodeAlreadyOpen, NoOpenEpisode, UnknownClient } from '../../client/errors';
 import type { AdmittedEvent, ClientEvent, EpisodeState } from '../../schemas';
 import { contentDigest } from '../../pathway/dedup';
-import { deadLetterHeaders } from '../../schemas/contract';
-import { deadLetterRecord } from '../../workers/inbound/dead-letter';
+import { deadLetterDetailMaxLength, deadLetterHeaders } from '../../schemas/contract';
+import { deadLetterRecord, minimalDeadLetterRecord } from '../../workers/inbound/dead-letter';
 import { decodeInbound } from '../../workers/inbound/decode';
 import { deliver, type JourneyPort } from '../../workers/inbound/deliver';
+import { classifyFailure } from '../../workers/inbound/failures';
+import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { BridgeStopping, retryUntilDone } from '../../workers/inbound/retry';
 
 const attended: ClientEvent = {
@@ -25,6 +29,11 @@ const cloudEvent = (data: ClientEvent) => ({
   subject: data.clientId,
   data,
 });
+const maxRecordBytes = 1048576;
+
+/** An error as @grpc/grpc-js makes it, which Temporal's client passes on or wraps. */
+const grpcError = (code: number, name: string) =>
+  Object.assign(new Error(`${code} ${name}: (test)`), { code, details: '(test)', metadata: {} });
 const record = (value: unknown, key: string | null = 'client-1') => ({
   key: key === null ? null : Buffer.from(key),
   value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
@@ -65,11 +74,16 @@ describe('decoding inbound records', () => {
 
   test('a dead letter keeps the original bytes and says why and where from; an oversized value is not copied', () => {
     const origin = { topic: 'carepath.client-events.v1', partition: 2, offset: '41', ...record('not json') };
-    const letter = deadLetterRecord('dlq', origin, {
-      kind: 'dead-letter',
-      reason: 'invalid-json',
-      detail: 'd',
-    });
+    const letter = deadLetterRecord(
+      'dlq',
+      origin,
+      {
+        kind: 'dead-letter',
+        reason: 'invalid-json',
+        detail: 'd',
+      },
+      maxRecordBytes,
+    );
     expect(letter).toEqual({
       topic: 'dlq',
       key: origin.key,
@@ -82,10 +96,15 @@ describe('decoding inbound records', () => {
         [deadLetterHeaders.offset]: '41',
       },
     });
-    expect(
-      deadLetterRecord('dlq', origin, { kind: 'dead-letter', reason: 'message-too-large', detail: 'd' })
-        .value,
-    ).toBeNull();
+    const tooLarge = deadLetterRecord(
+      'dlq',
+      origin,
+      { kind: 'dead-letter', reason: 'message-too-large', detail: 'd' },
+      maxRecordBytes,
+    );
+    expect(tooLarge.value).toBeNull();
+    expect(tooLarge.key).toEqual(origin.key);
+    expect(tooLarge.headers[deadLetterHeaders.dropped]).toBe('value');
   });
 });
 
@@ -166,32 +185,245 @@ describe('delivering to journeys', () => {
 });
 
 describe('retrying until done', () => {
-  test('retries with growing pauses until the operation succeeds', async () => {
+  const away = () => grpcError(14, 'UNAVAILABLE');
+  const opts = (onFailure: (error: unknown, attempt: number) => void = () => undefined) => ({
+    signal: new AbortController().signal,
+    backoff: { initialMs: 10, maxMs: 40 },
+    onFailure: async (error: unknown, attempt: number) => onFailure(error, attempt),
+  });
+
+  test('waits out infrastructure being away, with growing pauses, for as long as it lasts', async () => {
     const attempts: number[] = [];
     const started = Date.now();
     const result = await retryUntilDone(
       async () => {
-        if (attempts.length < 3) throw new Error('down');
+        if (attempts.length < 5) throw away();
         return 'done';
       },
-      {
-        signal: new AbortController().signal,
-        backoff: { initialMs: 10, maxMs: 40 },
-        onFailure: async (_error, attempt) => void attempts.push(attempt),
-      },
+      opts((_error, attempt) => void attempts.push(attempt)),
     );
-    expect(result).toBe('done');
-    expect(attempts).toEqual([1, 2, 3]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(10 + 20 + 40 - 5);
+    expect(result).toEqual({ done: true, value: 'done' });
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10 + 20 + 40 + 40 + 40 - 5);
+  });
+
+  test('gives up after three attempts at anything else, and says why', async () => {
+    let calls = 0;
+    const result = await retryUntilDone(async () => {
+      calls++;
+      throw new TypeError("Cannot read properties of undefined (reading 'levels')");
+    }, opts());
+    expect(calls).toBe(3);
+    expect(result).toEqual({
+      done: false,
+      attempts: 3,
+      failure: { kind: 'permanent', reason: 'internal-error', code: 'TypeError' },
+    });
+  });
+
+  test('an outage between failures does not use up the attempts', async () => {
+    const failures = [new TypeError('x'), away(), away(), new TypeError('x'), away()];
+    let calls = 0;
+    const result = await retryUntilDone(async () => {
+      const failure = failures[calls++];
+      if (failure) throw failure;
+      return 'done';
+    }, opts());
+    expect(result).toEqual({ done: true, value: 'done' });
   });
 
   test('stops when the bridge is stopping, without succeeding', async () => {
     const stopping = new AbortController();
-    const retry = retryUntilDone(async () => Promise.reject(new Error('down')), {
+    const retry = retryUntilDone(async () => Promise.reject(away()), {
       signal: stopping.signal,
       backoff: { initialMs: 60_000, maxMs: 60_000 },
       onFailure: async () => stopping.abort(),
     });
     await expect(retry).rejects.toBeInstanceOf(BridgeStopping);
+  });
+});
+
+describe('classifying failures', () => {
+  test.each([
+    ['Temporal unavailable', grpcError(14, 'UNAVAILABLE'), 'temporal-unavailable'],
+    ['Temporal out of resources', grpcError(8, 'RESOURCE_EXHAUSTED'), 'temporal-unavailable'],
+    ['a Temporal deadline', grpcError(4, 'DEADLINE_EXCEEDED'), 'temporal-unavailable'],
+    [
+      'Temporal unavailable, wrapped by the client',
+      new ServiceError('request failed', { cause: grpcError(14, 'UNAVAILABLE') }),
+      'temporal-unavailable',
+    ],
+    [
+      'the broker unreachable',
+      new KafkaJSConnectionError('Connection error: ECONNREFUSED'),
+      'kafka-unavailable',
+    ],
+    [
+      'the broker unreachable after kafkajs retried',
+      new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection timeout'), {
+        retryCount: 5,
+        retryTime: 100,
+      }),
+      'kafka-unavailable',
+    ],
+    [
+      'too few in-sync replicas',
+      new KafkaJSProtocolError({
+        type: 'NOT_ENOUGH_REPLICAS',
+        code: 19,
+        retriable: true,
+        message: 'fewer in-sync replicas than required',
+      } as unknown as Error),
+      'kafka-unavailable',
+    ],
+  ])('%s is infrastructure away: waited out', (_what, error, cause) => {
+    expect(classifyFailure(error)).toEqual({ kind: 'infrastructure-away', cause });
+  });
+
+  test.each([
+    [
+      'a defect',
+      new TypeError("Cannot read properties of undefined (reading 'levels')"),
+      'internal-error',
+      'TypeError',
+    ],
+    [
+      'a Temporal refusal',
+      new ServiceError('request failed', { cause: grpcError(3, 'INVALID_ARGUMENT') }),
+      'temporal-refused',
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'the broker refusing a record',
+      new KafkaJSProtocolError({
+        type: 'MESSAGE_TOO_LARGE',
+        code: 10,
+        retriable: false,
+        message: 'The request included a message larger than the max message size the server will accept',
+      } as unknown as Error),
+      'internal-error',
+      'MESSAGE_TOO_LARGE',
+    ],
+    ['something thrown that is not an Error', 'boom', 'internal-error', 'string'],
+  ])('%s is permanent: a dead letter after a few attempts', (_what, error, reason, code) => {
+    expect(classifyFailure(error)).toEqual({ kind: 'permanent', reason, code });
+  });
+});
+
+describe('dead letters always fit', () => {
+  const origin = (key: string, value: string) => ({
+    topic: 'carepath.client-events.v1',
+    partition: 0,
+    offset: '7',
+    key: Buffer.from(key),
+    value: Buffer.from(value),
+  });
+  const invalid = (detail: string) => ({
+    kind: 'dead-letter' as const,
+    reason: 'invalid-event' as const,
+    detail,
+  });
+  const sizeOf = (letter: ReturnType<typeof deadLetterRecord>) =>
+    (letter.key?.length ?? 0) +
+    (letter.value?.length ?? 0) +
+    Object.entries(letter.headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
+
+  test('a detail of megabytes is cut to a few KB, and says so', () => {
+    const letter = deadLetterRecord(
+      'dlq',
+      origin('client-1', '{}'),
+      invalid('data.x.0: bad; '.repeat(200_000)),
+      65536,
+    );
+    const detail = letter.headers[deadLetterHeaders.detail] ?? '';
+    expect(detail.length).toBeLessThanOrEqual(deadLetterDetailMaxLength);
+    expect(detail.length).toBeLessThanOrEqual(4096);
+    expect(detail).toMatch(/… \(truncated\)$/);
+    expect(letter.value?.toString()).toBe('{}');
+  });
+
+  test('a value that would not fit the broker limit is left out, with a header saying so', () => {
+    const letter = deadLetterRecord('dlq', origin('client-1', 'x'.repeat(70_000)), invalid('d'), 65536);
+    expect(letter.value).toBeNull();
+    expect(letter.key?.toString()).toBe('client-1');
+    expect(letter.headers[deadLetterHeaders.dropped]).toBe('value');
+    expect(sizeOf(letter)).toBeLessThan(65536);
+  });
+
+  test('an oversized key is left out and a small value kept; when neither fits, both are left out', () => {
+    const bigKey = deadLetterRecord('dlq', origin('k'.repeat(70_000), '{}'), invalid('d'), 65536);
+    expect(bigKey.key).toBeNull();
+    expect(bigKey.value?.toString()).toBe('{}');
+    expect(bigKey.headers[deadLetterHeaders.dropped]).toBe('key');
+    const both = deadLetterRecord('dlq', origin('k'.repeat(70_000), 'v'.repeat(70_000)), invalid('d'), 65536);
+    expect([both.key, both.value]).toEqual([null, null]);
+    expect(both.headers[deadLetterHeaders.dropped]).toBe('key,value');
+  });
+
+  test('the fallback when the broker refused the full one has headers only, and keeps reason and origin', () => {
+    const letter = minimalDeadLetterRecord(
+      'dlq',
+      origin('client-1', '{}'),
+      invalid('x'.repeat(5000)),
+      'MESSAGE_TOO_LARGE',
+    );
+    expect(letter).toMatchObject({ topic: 'dlq', key: null, value: null });
+    expect(letter.headers).toMatchObject({
+      [deadLetterHeaders.reason]: 'invalid-event',
+      [deadLetterHeaders.offset]: '7',
+      [deadLetterHeaders.dropped]: 'key,value',
+    });
+    expect(letter.headers[deadLetterHeaders.detail]).toContain('MESSAGE_TOO_LARGE');
+    expect(sizeOf(letter)).toBeLessThan(1024);
+  });
+
+  test('a message failing on every element of a long array lists the first problems and counts the rest', () => {
+    const value = {
+      ...cloudEvent(attended),
+      data: { ...attended, hours: Array.from({ length: 30_000 }, () => 1) },
+    };
+    const decoded = decodeInbound(record(value), 1_000_000);
+    expect(decoded).toMatchObject({ kind: 'dead-letter', reason: 'invalid-event' });
+    expect(decoded.kind === 'dead-letter' && decoded.detail.length).toBeLessThan(deadLetterDetailMaxLength);
+  });
+
+  test('the key counts towards the message size', () => {
+    expect(decodeInbound(record(cloudEvent(attended), 'k'.repeat(70_000)), 65536)).toMatchObject({
+      reason: 'message-too-large',
+    });
+  });
+});
+
+describe('the bridge monitor', () => {
+  test('healthy while messages pass; degraded while one is retried or held past the threshold', () => {
+    let now = 0;
+    const monitor = new BridgeMonitor({ stallMs: 60_000, now: () => now });
+    monitor.began(2, '41');
+    expect(monitor.health()).toEqual({ ok: true });
+    monitor.retrying(2, 'delivery to Temporal', 'temporal-unavailable', 1);
+    expect(monitor.health()).toEqual({
+      ok: false,
+      detail: expect.stringMatching(
+        /partition 2 offset 41 .*retrying delivery to Temporal \(temporal-unavailable/,
+      ),
+    });
+    monitor.finished(2);
+    monitor.began(3, '9');
+    now = 61_000;
+    expect(monitor.health()).toEqual({ ok: false, detail: 'partition 3 offset 9 in hand for 61 s' });
+    monitor.finished(3);
+    expect(monitor.health()).toEqual({ ok: true });
+  });
+
+  test('counts retries and dead letters by reason, never by client', async () => {
+    const monitor = new BridgeMonitor({ stallMs: 60_000 });
+    monitor.deadLettered('unknown-program');
+    monitor.deadLettered('unknown-program');
+    monitor.retrying(0, 'dead-letter send', 'kafka-unavailable', 1);
+    const text = await monitor.registry.metrics();
+    expect(text).toContain('carepath_bridge_dead_letters_total{reason="unknown-program"} 2');
+    expect(text).toContain(
+      'carepath_bridge_retries_total{what="dead-letter send",cause="kafka-unavailable"} 1',
+    );
   });
 });

@@ -16,12 +16,15 @@ const deadLetter = (reason: DeadLetterReason, detail: string): DeadLetterVerdict
   detail,
 });
 
+// A message can fail on every element of a long array; the first few problems say what to fix.
+const listedIssues = 20;
+
 /** Reads one inbound record: a client event to apply, or why it cannot be applied. */
 export function decodeInbound(
   record: { key: Buffer | null; value: Buffer | null },
   maxBytes: number,
 ): Decoded {
-  const size = record.value?.length ?? 0;
+  const size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
   if (size > maxBytes)
     return deadLetter(
       'message-too-large',
@@ -35,13 +38,14 @@ export function decodeInbound(
     return deadLetter('invalid-json', 'The value is not JSON: send a CloudEvent in structured JSON mode.');
   }
   const parsed = inboundClientEventSchema.safeParse(json);
-  if (!parsed.success)
-    return deadLetter(
-      'invalid-event',
-      parsed.error.issues
-        .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
-        .join('; '),
-    );
+  if (!parsed.success) {
+    const { issues } = parsed.error;
+    const listed = issues
+      .slice(0, listedIssues)
+      .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    if (issues.length > listedIssues) listed.push(`and ${issues.length - listedIssues} more`);
+    return deadLetter('invalid-event', listed.join('; '));
+  }
   const key = record.key?.toString('utf8') ?? null;
   if (key !== parsed.data.subject)
     return deadLetter(
