@@ -1,10 +1,18 @@
-import type { Effect } from '../schemas';
+import type { Effect, LevelOfCare, LevelPlan } from '../schemas';
 
 /** The effects of one decision for one topic, with the identifiers every message is keyed and filed by. */
 export interface EffectBatch {
   clientId: string;
   episodeId: string;
   programId: string;
+  /** The program version the episode runs under, whose codes `billing` carries. */
+  programVersion?: number;
+  /**
+   * Billing codes of each level a level change in this batch enters, from the episode's own program
+   * version, so a program file edited since admission never changes what a running episode bills.
+   * Absent only from batches scheduled before codes travelled with the batch.
+   */
+  billing?: Partial<Record<LevelOfCare, LevelPlan['billing']>>;
   effects: Effect[];
 }
 

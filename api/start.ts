@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Journeys } from '../client/journeys';
 import type { CarepathConfig } from '../config';
+import type { ProgramRegistry } from '../programs/registry';
 import { ensureDevelopmentToken } from './development-token';
 import { Health } from './health';
 import { IdempotencyStore } from './idempotency';
@@ -34,9 +35,13 @@ async function apiTokens(
 
 /**
  * The coordinator API on the configured address, over the configured Temporal and Kafka, with the
- * services' payload data converter (the key ring is read once, by the caller).
+ * services' payload data converter and programs (the key ring and program files are read once, by the caller).
  */
-export async function startApi(config: CarepathConfig, dataConverter: DataConverter): Promise<RunningApi> {
+export async function startApi(
+  config: CarepathConfig,
+  dataConverter: DataConverter,
+  programs: ProgramRegistry,
+): Promise<RunningApi> {
   const { tokens, developmentToken } = await apiTokens(config);
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({
@@ -56,7 +61,7 @@ export async function startApi(config: CarepathConfig, dataConverter: DataConver
   const health = new Health(connection, kafka.admin());
   const app = await buildApi(
     {
-      journeys: new Journeys(temporal, config.temporal.taskQueue),
+      journeys: new Journeys(temporal, config.temporal.taskQueue, programs),
       temporal,
       namespace: config.temporal.namespace,
       health,

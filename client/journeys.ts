@@ -7,7 +7,7 @@ import {
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { checkAdmission } from '../pathway';
-import { getProgram } from '../programs';
+import type { ProgramRegistry } from '../programs/registry';
 import type {
   AdmittedEvent,
   ClientEvent,
@@ -64,18 +64,21 @@ export class Journeys {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    /** The programs new admissions are admitted under (the latest version of each). */
+    readonly programs: ProgramRegistry,
     settings: Partial<JourneySettings> = {},
   ) {
     this.settings = journeySettingsSchema.parse(settings);
   }
 
   /**
-   * Starts the client's episode in the program the admission names (UnknownProgram if none such).
+   * Starts the client's episode in the latest version of the program the admission names
+   * (UnknownProgram if none such).
    * The program's admission criteria are checked first, so a refusal (AdmissionRefused) never
    * creates a workflow; a second admission while one is open is refused (EpisodeAlreadyOpen).
    */
   async admit(admission: AdmittedEvent): Promise<{ workflowId: string; runId: string }> {
-    const program = getProgram(admission.programId);
+    const program = this.programs.latest(admission.programId);
     checkAdmission(admission.intake, admission.recommendedLevel, program);
     const workflowId = episodeWorkflowId(admission.clientId);
     try {

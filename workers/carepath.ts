@@ -10,6 +10,7 @@ import { loadKeyRing } from '../codec/key-ring';
 import { loadOperatorTokens } from '../codec/operator-tokens';
 import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
+import { loadProgramsDirectory } from '../programs/load';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
 import { kafkaLogCreator } from './structured-logs';
@@ -28,7 +29,8 @@ export interface RunningServices {
 }
 
 export async function startServices(config: CarepathConfig): Promise<RunningServices> {
-  // Keys first: a missing or malformed key stops start-up before anything connects.
+  // Programs and keys first: an invalid program file or a missing key stops start-up before anything connects.
+  const programs = loadProgramsDirectory(config.programsDir);
   const ring = loadKeyRing(config);
   const dataConverter = carepathDataConverter(ring);
   const { tokens: operators } = await loadOperatorTokens(config);
@@ -59,13 +61,14 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     journeys: new Journeys(
       new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }),
       config.temporal.taskQueue,
+      programs,
     ),
     sender,
     topics: carepathTopics,
     groupId: config.kafka.consumerGroup,
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
   });
-  const api = await startApi(config, dataConverter);
+  const api = await startApi(config, dataConverter, programs);
   const codec = await startCodecServer({
     ring,
     operators,

@@ -1,5 +1,5 @@
-import type { Effect } from '../schemas';
-import type { EffectStream } from '../activities/effects';
+import type { Effect, EpisodeState, ProgramDefinition } from '../schemas';
+import type { EffectBatch, EffectStream } from '../activities/effects';
 
 /**
  * Which stream each effect belongs to. Timer effects stay inside the workflow: it arms and cancels
@@ -34,4 +34,19 @@ export function batchSummary(stream: EffectStream, effects: readonly Effect[]): 
   const counts = new Map<string, number>();
   for (const effect of effects) counts.set(effect.type, (counts.get(effect.type) ?? 0) + 1);
   return `${stream}: ${[...counts].map(([type, n]) => `${type} ×${n}`).join(', ')}`;
+}
+
+/** One stream's batch, carrying the billing codes of the levels its level changes enter. */
+export function effectBatch(
+  state: Pick<EpisodeState, 'clientId' | 'episodeId' | 'programId'>,
+  program: ProgramDefinition,
+  effects: Effect[],
+): EffectBatch {
+  const billing: NonNullable<EffectBatch['billing']> = {};
+  for (const effect of effects) {
+    const plan = effect.type === 'level-changed' ? program.levels[effect.to] : undefined;
+    if (effect.type === 'level-changed' && plan) billing[effect.to] = plan.billing;
+  }
+  const { clientId, episodeId, programId } = state;
+  return { clientId, episodeId, programId, programVersion: program.version, billing, effects };
 }

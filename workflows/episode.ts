@@ -14,7 +14,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
-import type { EffectActivities, EffectBatch } from '../activities/effects';
+import type { EffectActivities } from '../activities/effects';
 import {
   admit,
   applyCommand,
@@ -45,7 +45,7 @@ import {
   requestTransitionUpdate,
   stateQuery,
 } from './definitions';
-import { batchSummary, routeEffects } from './effect-routing';
+import { batchSummary, effectBatch, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
 import type { z } from 'zod';
 
@@ -213,12 +213,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   setHandler(historyQuery, () => state.history);
 
   const deliver = async (effects: Effect[]) => {
-    const batch = (streamEffects: Effect[]): EffectBatch => ({
-      clientId: state.clientId,
-      episodeId: state.episodeId,
-      programId: state.programId,
-      effects: streamEffects,
-    });
+    const batch = (streamEffects: Effect[]) => effectBatch(state, program, streamEffects);
     const local = patched(localEffectsPatch);
     await Promise.all(
       [...routeEffects(effects)].map(([stream, streamEffects]) => {

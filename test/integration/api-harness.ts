@@ -1,3 +1,4 @@
+import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Connection, type Client } from '@temporalio/client';
@@ -106,7 +107,7 @@ export async function apiOnDevServer() {
   const dev = await devServer();
   const connection = await Connection.connect({ address: testStack().stack.temporal.address });
   const { worker, running, publisher, taskQueue } = await runJourneyWorker(dev.nativeConnection, 'api');
-  const journeys = new Journeys(dev.client, taskQueue);
+  const journeys = new Journeys(dev.client, taskQueue, shippedPrograms);
   const api = await serveApi({ client: dev.client, connection, journeys });
   return {
     ...api,

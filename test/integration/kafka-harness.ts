@@ -1,3 +1,4 @@
+import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NativeConnection } from '@temporalio/worker';
@@ -66,7 +67,7 @@ export async function kafkaJourneys(opts: {
     dataConverter: testDataConverter,
   });
   const running = worker.run();
-  const journeys = new Journeys(opts.client, taskQueue);
+  const journeys = new Journeys(opts.client, taskQueue, shippedPrograms);
   const groupId = `bridge-${randomUUID()}`;
   return {
     sender,
