@@ -4,8 +4,8 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { EpisodeAlreadyOpen, NoOpenEpisode, RequestRefused, UnknownClient } from '../client/errors';
-import { AdmissionRefused } from '../pathway/errors';
-import { UnknownProgram } from '../programs';
+import { AdmissionRefused, ImportRefused } from '../pathway/errors';
+import { UnknownProgram, UnknownProgramVersion } from '../programs/registry';
 import { ApiProblem } from './problem';
 
 /** How a refusal from the care rules (a workflow Update's failure type) answers over HTTP. */
@@ -69,9 +69,15 @@ export async function problemFromJourneyError(
       referTo: error.referTo,
       accepted: error.accepted,
     });
+  if (error instanceof ImportRefused)
+    return new ApiProblem(422, 'import-refused', 'Import refused', error.message, { reason: error.reason });
   if (error instanceof UnknownProgram)
     return new ApiProblem(422, 'unknown-program', 'Unknown program', error.message, {
       knownProgramIds: error.knownProgramIds,
+    });
+  if (error instanceof UnknownProgramVersion)
+    return new ApiProblem(422, 'unknown-program-version', 'Unknown program version', error.message, {
+      knownVersions: error.knownVersions,
     });
   if (error instanceof RequestRefused) {
     const known = refusalStatus[error.type] ?? {

@@ -1,7 +1,14 @@
 import type { ParseArgsConfig } from 'node:util';
 import { callApi, type ApiTarget } from './api-client';
 import { eventFields, UsageError } from './event-fields';
-import { renderCaseload, renderHistory, renderOutcome, renderState } from './render';
+import {
+  renderCaseload,
+  renderHistory,
+  renderOutcome,
+  renderProgram,
+  renderPrograms,
+  renderState,
+} from './render';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -13,7 +20,13 @@ export interface Command {
   positionals: readonly string[];
   options: Options;
   optionHelp: readonly (readonly [string, string])[];
-  run(target: ApiTarget, args: string[], values: Values): Promise<{ body: unknown; text: string }>;
+  run(
+    target: ApiTarget,
+    args: string[],
+    values: Values,
+    /** Where a long command reports progress (stderr), apart from its answer. */
+    progress: (text: string) => void,
+  ): Promise<{ body: unknown; text: string }>;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -251,6 +264,30 @@ export const commands: Readonly<Record<string, Command>> = {
       }
       const { body } = await callApi(target, 'GET', `/v1/clients?${query.toString()}`);
       return { body, text: renderCaseload(body as Answer) };
+    },
+  },
+
+  'program list': {
+    usage: 'program list',
+    summary: 'The programs clients can be admitted to, with their versions',
+    positionals: [],
+    options: {},
+    optionHelp: [],
+    async run(target) {
+      const { body } = await callApi(target, 'GET', '/v1/programs');
+      return { body, text: renderPrograms(body as Answer) };
+    },
+  },
+
+  'program show': {
+    usage: 'program show <programId>',
+    summary: "One program's versions and the levels each offers",
+    positionals: ['programId'],
+    options: {},
+    optionHelp: [],
+    async run(target, [programId = '']) {
+      const { body } = await callApi(target, 'GET', `/v1/programs/${encodeURIComponent(programId)}`);
+      return { body, text: renderProgram(body as Answer) };
     },
   },
 };

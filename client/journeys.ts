@@ -6,13 +6,14 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import { checkAdmission } from '../pathway';
+import { checkAdmission, checkImport, importedEpisodeId } from '../pathway';
 import type { ProgramRegistry } from '../programs/registry';
 import type {
   AdmittedEvent,
   ClientEvent,
   DischargeCommand,
   EpisodeState,
+  ImportedClient,
   LevelHistoryEntry,
   TransitionApprovedCommand,
   TransitionRejectedCommand,
@@ -52,6 +53,13 @@ function refusedOrRethrown(error: unknown): never {
     );
   }
   throw error;
+}
+
+/** What an import did: started the episode, or found it started by the same import before. */
+export interface ImportOutcome {
+  outcome: 'imported' | 'already-imported';
+  workflowId: string;
+  episodeId: string;
 }
 
 /**
@@ -102,6 +110,58 @@ export class Journeys {
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
         throw new EpisodeAlreadyOpen(admission.clientId);
+      throw error;
+    }
+  }
+
+  /**
+   * Brings in a client already in care (pathway/import.ts), under the latest version of the program.
+   * Idempotent by import id: the client's episode already made by this import answers
+   * `already-imported` and changes nothing, open or discharged; another open episode is
+   * EpisodeAlreadyOpen; a row the program refuses is ImportRefused (or AdmissionRefused for cohorts),
+   * before any workflow starts.
+   */
+  async importClient(imported: ImportedClient): Promise<ImportOutcome> {
+    const workflowId = episodeWorkflowId(imported.clientId);
+    const episodeId = importedEpisodeId(imported.importId);
+    const existing = async (): Promise<ImportOutcome | null> => {
+      const state = await this.state(imported.clientId).catch((error: unknown) => {
+        if (error instanceof UnknownClient) return null;
+        throw error;
+      });
+      if (state?.episodeId === episodeId) return { outcome: 'already-imported', workflowId, episodeId };
+      if (state?.status === 'active') throw new EpisodeAlreadyOpen(imported.clientId);
+      return null;
+    };
+    const before = await existing();
+    if (before) return before;
+    const program = this.programs.latest(imported.programId);
+    checkImport(imported, program, new Date().toISOString());
+    try {
+      await this.client.workflow.start<typeof episodeWorkflow>('episodeWorkflow', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ kind: 'import', imported, program, settings: this.settings }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        typedSearchAttributes: [
+          { key: ClientId, value: imported.clientId },
+          { key: ProgramId, value: program.programId },
+          { key: CareLevel, value: imported.level },
+          { key: EpisodeStatus, value: 'active' },
+          { key: RiskLevel, value: 'low' },
+          { key: LevelSince, value: new Date(imported.levelSince) },
+        ],
+        staticSummary: `Care episode of client ${imported.clientId} in program ${program.programId}`,
+        staticDetails: `Imported at level ${imported.level} (since ${imported.levelSince}), import ${imported.importId}.`,
+      });
+      return { outcome: 'imported', workflowId, episodeId };
+    } catch (error) {
+      // The same import sent twice at once: the other request started it.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        const raced = await existing();
+        if (raced) return raced;
+        throw new EpisodeAlreadyOpen(imported.clientId);
+      }
       throw error;
     }
   }

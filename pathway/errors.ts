@@ -118,3 +118,16 @@ export class LevelNotInProgram extends PathwayError {
     super(`Program '${programId}' has no plan for level '${level}': add it to the program definition.`);
   }
 }
+
+export type ImportRefusalReason =
+  'level-not-offered' | 'level-since-in-future' | 'milestone-not-in-plan' | 'aftercare-already-complete';
+
+/** A client already in care whose import the program refuses; the message says what to change. */
+export class ImportRefused extends PathwayError {
+  constructor(
+    readonly reason: ImportRefusalReason,
+    next: string,
+  ) {
+    super(`Import refused (${reason}): ${next}`);
+  }
+}

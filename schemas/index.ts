@@ -4,6 +4,7 @@ export * from './commands';
 export * from './effects';
 export * from './episode';
 export * from './events';
+export * from './imports';
 export * from './levels';
 export * from './program';
 export * from './proposals';

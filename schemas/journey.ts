@@ -3,6 +3,7 @@ import { coordinatorCommandSchema } from './commands';
 import { effectSchema } from './effects';
 import { episodeStateSchema } from './episode';
 import { admittedEventSchema } from './events';
+import { importedClientSchema } from './imports';
 import { programDefinitionSchema } from './program';
 
 /**
@@ -22,6 +23,13 @@ export const episodeWorkflowInputSchema = z.discriminatedUnion('kind', [
     kind: z.literal('admission'),
     admission: admittedEventSchema,
     /** The program as it stood at admission: the episode keeps these rules for its whole run. */
+    program: programDefinitionSchema,
+    settings: journeySettingsSchema,
+  }),
+  z.object({
+    kind: z.literal('import'),
+    /** A client already in care, started where the client is (pathway/import.ts). */
+    imported: importedClientSchema,
     program: programDefinitionSchema,
     settings: journeySettingsSchema,
   }),

@@ -20,6 +20,8 @@ import {
   applyCommand,
   applyEvent,
   EpisodeNotActive,
+  importedEpisodeId,
+  importEpisode,
   onTimer,
   PathwayError,
   validateCommand,
@@ -112,9 +114,24 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 const episodeIdOf = (admission: ClientEvent) => `ep-${admission.eventId}`;
 
 function initialDecision(input: EpisodeWorkflowInput): Decision {
-  if (input.kind === 'continued') return { state: input.state, effects: [] };
   try {
-    return admit(input.admission, input.program, episodeIdOf(input.admission));
+    switch (input.kind) {
+      case 'continued':
+        return { state: input.state, effects: [] };
+      case 'admission':
+        return admit(input.admission, input.program, episodeIdOf(input.admission));
+      case 'import':
+        return importEpisode(
+          input.imported,
+          input.program,
+          importedEpisodeId(input.imported.importId),
+          new Date().toISOString(),
+        );
+      default: {
+        const unknown: never = input;
+        throw new Error(`Unknown workflow input kind: ${JSON.stringify(unknown)}`);
+      }
+    }
   } catch (error) {
     throw refusal(error);
   }

@@ -35,7 +35,9 @@ describe('loadConfig', () => {
   });
 
   test('programs come from CAREPATH_PROGRAMS_DIR, relative to the working directory', () => {
-    expect(loadConfig({ CAREPATH_PROGRAMS_DIR: 'my-programs' }, '/repo').programsDir).toBe('/repo/my-programs');
+    expect(loadConfig({ CAREPATH_PROGRAMS_DIR: 'my-programs' }, '/repo').programsDir).toBe(
+      '/repo/my-programs',
+    );
   });
 
   test('the cache follows CAREPATH_CACHE_DIR, else XDG_CACHE_HOME', () => {
