@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { callApi, type ApiTarget } from './api-client';
 import { eventFields, UsageError } from './event-fields';
+import { importColumns, importFile, renderImportReport } from './import';
 import {
   renderCaseload,
   renderHistory,
@@ -26,7 +27,7 @@ export interface Command {
     values: Values,
     /** Where a long command reports progress (stderr), apart from its answer. */
     progress: (text: string) => void,
-  ): Promise<{ body: unknown; text: string }>;
+  ): Promise<{ body: unknown; text: string; refused?: boolean }>;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -288,6 +289,25 @@ export const commands: Readonly<Record<string, Command>> = {
     async run(target, [programId = '']) {
       const { body } = await callApi(target, 'GET', `/v1/programs/${encodeURIComponent(programId)}`);
       return { body, text: renderProgram(body as Answer) };
+    },
+  },
+
+  import: {
+    usage: 'import <clients.csv>',
+    summary: 'Import clients already in care from a CSV file (one per row); running it again changes nothing',
+    positionals: ['file'],
+    options: {},
+    optionHelp: [
+      ['clients.csv', `columns (header row): ${importColumns.join(',')}`],
+      ['', 'progress (n/N) goes to stderr; the report of what was refused and why to stdout'],
+    ],
+    async run(target, [file = ''], _values, progress) {
+      const reports = await importFile(target, file, progress);
+      return {
+        body: { rows: reports },
+        text: renderImportReport(file, reports),
+        refused: reports.some((r) => r.outcome === 'refused'),
+      };
     },
   },
 };

@@ -3,6 +3,7 @@ import { ApiRefused, ApiUnreachable, type Problem } from './api-client';
 import { commands, type Values } from './commands';
 import { UsageError } from './event-fields';
 import { createTokenEntry } from './token';
+import { CsvError } from './csv';
 import { ProgramDefinitionError } from '../programs/parse';
 import { loadProgramFile } from '../programs/load';
 
@@ -178,7 +179,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     };
     const answer = await command.run(target, positionals, values as Values, io.err);
     io.out(values.json ? JSON.stringify(answer.body, null, 2) : answer.text);
-    return exitCode.ok;
+    return answer.refused ? exitCode.refused : exitCode.ok;
   } catch (error) {
     if (error instanceof ApiRefused) {
       io.err(describeProblem(error.problem));
@@ -189,6 +190,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof ApiUnreachable) {
       io.err(`error: ${error.message}`);
       return exitCode.unavailable;
+    }
+    if (error instanceof CsvError) {
+      io.err(`error: ${error.message}; nothing was imported.`);
+      return exitCode.usage;
     }
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
       io.err(`error: ${error.message}\nRun \`carepath ${name} --help\` for usage.`);
