@@ -9,7 +9,9 @@ import { ApiMetrics } from '../../api/metrics';
 import type { ApiRole } from '../../api/roles';
 import { buildApi } from '../../api/server';
 import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
+import { runCli } from '../../cli/main';
 import { Journeys } from '../../client/journeys';
+import type { ProgramRegistry } from '../../programs/registry';
 import type { StaffRole } from '../../schemas';
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
@@ -103,11 +105,11 @@ export async function serveApi(opts: { client: Client; connection: Connection; j
 }
 
 /** The API on the run's dev server, with a journey worker of its own (caseload, auth, errors). */
-export async function apiOnDevServer() {
+export async function apiOnDevServer(programs: ProgramRegistry = shippedPrograms) {
   const dev = await devServer();
   const connection = await Connection.connect({ address: testStack().stack.temporal.address });
   const { worker, running, publisher, taskQueue } = await runJourneyWorker(dev.nativeConnection, 'api');
-  const journeys = new Journeys(dev.client, taskQueue, shippedPrograms);
+  const journeys = new Journeys(dev.client, taskQueue, programs);
   const api = await serveApi({ client: dev.client, connection, journeys });
   return {
     ...api,
@@ -115,6 +117,7 @@ export async function apiOnDevServer() {
     connection,
     journeys,
     publisher,
+    taskQueue,
     async close() {
       await api.close();
       worker.shutdown();
@@ -145,3 +148,19 @@ export async function apiOnTimeSkipping() {
 }
 
 export const uniqueClientId = (label: string) => `${label}-${randomUUID()}`;
+
+/** Runs a `carepath` command line against a served API as one of the test staff (null: no token). */
+export async function carepathCli(
+  api: { url: string; tokens: Record<StaffName, string> },
+  argv: string[],
+  as: StaffName | null = 'coordinator',
+) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    env: { CAREPATH_API_URL: api.url, ...(as && { CAREPATH_TOKEN: api.tokens[as] }) },
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
