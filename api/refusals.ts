@@ -22,6 +22,11 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
   EpisodeNotActive: { status: 409, slug: 'episode-not-active', title: 'Episode not active' },
   ProgramMismatch: { status: 409, slug: 'program-mismatch', title: 'Program mismatch' },
   LevelNotInProgram: { status: 409, slug: 'level-not-in-program', title: 'Level not in program' },
+  ProgramVersionRefused: {
+    status: 409,
+    slug: 'program-version-refused',
+    title: 'Program version refused',
+  },
   InvalidInput: { status: 422, slug: 'invalid-input', title: 'Refused as invalid by the journey' },
 };
 

@@ -13,6 +13,7 @@ import {
   levelOfCareSchema,
   programDefinitionSchema,
   proposalSchema,
+  reasonCodeSchema,
   riskLevelSchema,
   transitionRejectedCommandSchema,
   transitionRequestedCommandSchema,
@@ -223,3 +224,13 @@ export const importAnswer = z.object({
     .enum(['imported', 'already-imported'])
     .describe('already-imported: this import id made the episode before; nothing changed'),
 });
+
+export const programVersionBody = z
+  .strictObject({
+    commandId: optionalCommandId,
+    version: programDefinitionSchema.shape.version
+      .optional()
+      .describe('The version to move to; the latest loaded when left out'),
+    reasonCode: reasonCodeSchema,
+  })
+  .meta({ id: 'ProgramVersionChange' });

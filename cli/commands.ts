@@ -310,4 +310,38 @@ export const commands: Readonly<Record<string, Command>> = {
       };
     },
   },
+
+  'program move': {
+    usage: 'program move <clientId> --reason <reasonCode> [--version N]',
+    summary: "Move a client's episode to a newer version of its program (the latest by default)",
+    positionals: ['clientId'],
+    options: { version: { type: 'string' }, reason: { type: 'string' }, ...idempotency },
+    optionHelp: [
+      ['--version N', 'the version to move to (default: the latest loaded)'],
+      ['--reason CODE', 'why, as a reason code (e.g. clinical-judgement)'],
+      idempotencyHelp,
+    ],
+    async run(target, [clientId = ''], values) {
+      const version = text(values.version);
+      if (version !== undefined && !/^[1-9]\d*$/.test(version))
+        throw new UsageError(`--version expects a version number, got '${version}'`);
+      const { body } = await callApi(target, 'POST', path(clientId, 'program-version'), {
+        ...write(values),
+        body: {
+          reasonCode: required(values, 'reason'),
+          ...(version !== undefined && { version: Number(version) }),
+        },
+      });
+      const change = (body as Answer).state.programVersionChanges?.at(-1);
+      return {
+        body,
+        text: renderOutcome(
+          change
+            ? `${clientId} now follows version ${change.toVersion} (was ${change.fromVersion}).`
+            : `${clientId} unchanged.`,
+          body as Answer,
+        ),
+      };
+    },
+  },
 };

@@ -15,6 +15,7 @@ import type {
   EpisodeState,
   ImportedClient,
   LevelHistoryEntry,
+  ProgramVersionChangeCommand,
   TransitionApprovedCommand,
   TransitionRejectedCommand,
   TransitionRequestedCommand,
@@ -22,6 +23,7 @@ import type {
 import { journeySettingsSchema, type CommandOutcome, type JourneySettings } from '../schemas/journey';
 import {
   approveProposalUpdate,
+  changeProgramVersionUpdate,
   clientEventSignal,
   dischargeUpdate,
   episodeWorkflowId,
@@ -196,6 +198,28 @@ export class Journeys {
 
   discharge(clientId: string, command: DischargeCommand): Promise<CommandOutcome> {
     return this.update(clientId, dischargeUpdate, command);
+  }
+
+  /**
+   * Moves the client's open episode to a version of its program (the latest when none is named):
+   * later decisions and billing follow that version. Refused unless it is newer than the episode's.
+   */
+  async changeProgramVersion(
+    clientId: string,
+    request: Omit<ProgramVersionChangeCommand, 'type' | 'program'> & { version?: number },
+  ): Promise<CommandOutcome> {
+    const { programId } = await this.state(clientId).catch((error: unknown) => {
+      if (error instanceof UnknownClient) throw new NoOpenEpisode(clientId);
+      throw error;
+    });
+    const { version, ...command } = request;
+    const program =
+      version === undefined ? this.programs.latest(programId) : this.programs.version(programId, version);
+    return this.update(clientId, changeProgramVersionUpdate, {
+      ...command,
+      type: 'program-version-changed',
+      program,
+    });
   }
 
   /** The latest episode's state, open or discharged. */

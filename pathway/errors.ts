@@ -131,3 +131,17 @@ export class ImportRefused extends PathwayError {
     super(`Import refused (${reason}): ${next}`);
   }
 }
+
+/** A move to another program version that would not be a move forward within the same program. */
+export class ProgramVersionRefused extends PathwayError {
+  constructor(
+    readonly reason: 'not-newer',
+    readonly currentVersion: number,
+    readonly requestedVersion: number,
+  ) {
+    super(
+      `Program version ${requestedVersion} is not newer than the episode's version ${currentVersion}: ` +
+        'add a newer version of the program file, or leave the episode where it is.',
+    );
+  }
+}

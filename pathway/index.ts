@@ -6,4 +6,5 @@ export type { Decision } from './draft';
 export * from './errors';
 export { oneLevelUp } from './ladder';
 export { onTimer } from './on-timer';
+export { changeProgramVersion, checkProgramVersionChange } from './program-version';
 export { allowedTargets } from './transitions';

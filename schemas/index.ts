@@ -7,6 +7,7 @@ export * from './events';
 export * from './imports';
 export * from './levels';
 export * from './program';
+export * from './program-version';
 export * from './proposals';
 export * from './time';
 export * from './timers';

@@ -19,6 +19,8 @@ import {
   admit,
   applyCommand,
   applyEvent,
+  changeProgramVersion,
+  checkProgramVersionChange,
   EpisodeNotActive,
   importedEpisodeId,
   importEpisode,
@@ -39,6 +41,7 @@ import { clientEventSchema } from '../schemas/events';
 import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
 import {
   approveProposalUpdate,
+  changeProgramVersionUpdate,
   clientEventSignal,
   dischargeUpdate,
   historyQuery,
@@ -143,7 +146,9 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
  * activities and keeps the operator's view current.
  */
 export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<EpisodeState> {
-  const { program, settings } = input;
+  // A coordinator may move the episode to a newer version of its program (changeProgramVersion).
+  let program = input.program;
+  const { settings } = input;
   const refreshView = operatorView();
   const first = initialDecision(input);
   let state = first.state;
@@ -225,6 +230,29 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   commandUpdate(approveProposalUpdate, transitionApprovedCommandSchema, 'approval');
   commandUpdate(rejectProposalUpdate, transitionRejectedCommandSchema, 'rejection');
   commandUpdate(dischargeUpdate, dischargeCommandSchema, 'discharge');
+
+  setHandler(
+    changeProgramVersionUpdate,
+    (command): CommandOutcome => {
+      try {
+        const decision = changeProgramVersion(state, command, program, now());
+        apply(decision);
+        program = command.program;
+        return { state, effects: decision.effects };
+      } catch (error) {
+        throw refusal(error);
+      }
+    },
+    {
+      validator: (command) => {
+        try {
+          checkProgramVersionChange(state, command, program);
+        } catch (error) {
+          throw refusal(error);
+        }
+      },
+    },
+  );
 
   setHandler(stateQuery, () => state);
   setHandler(historyQuery, () => state.history);

@@ -88,11 +88,13 @@ test("a provider's own program file admits a client through the API, and the API
   expect(listed.out).toMatch(/my-program\s+1\s+1\s+/);
 });
 
-test('a running episode keeps the billing codes of the version it was admitted under', async () => {
-  const before = uniqueClientId('billing-v1');
-  expect(
-    (await api.call('POST', `/v1/clients/${before}/episodes`, { as: 'coordinator', body: admission })).status,
-  ).toBe(201);
+test('a running episode keeps the billing codes of its version until a coordinator moves it to a newer one', async () => {
+  const [before, mover] = [uniqueClientId('billing-v1'), uniqueClientId('billing-moved')];
+  for (const clientId of [before, mover])
+    expect(
+      (await api.call('POST', `/v1/clients/${clientId}/episodes`, { as: 'coordinator', body: admission }))
+        .status,
+    ).toBe(201);
 
   // Version 2 changes the PHP service code; the services restart with the directory as it now is.
   writeFileSync(join(dir, 'my-program@2.json'), JSON.stringify(myProgram(2, 'S9480'), null, 2));
@@ -107,7 +109,26 @@ test('a running episode keeps the billing codes of the version it was admitted u
       (await restarted.call('POST', `/v1/clients/${after}/episodes`, { as: 'coordinator', body: admission }))
         .status,
     ).toBe(201);
-    for (const clientId of [before, after]) {
+    const moved = await carepathCli(restarted, ['program', 'move', mover, '--reason', 'clinical-judgement']);
+    expect(moved).toMatchObject({
+      code: exitCode.ok,
+      out: expect.stringContaining('now follows version 2 (was 1)'),
+    });
+    const again = await restarted.call('POST', `/v1/clients/${mover}/program-version`, {
+      as: 'coordinator',
+      body: { version: 1, reasonCode: 'clinical-judgement' },
+    });
+    expect(again).toMatchObject({ status: 409, body: { refusal: 'ProgramVersionRefused' } });
+    const audited = await restarted.call('GET', `/v1/clients/${mover}`, { as: 'viewer' });
+    expect(audited.body.programVersionChanges).toEqual([
+      expect.objectContaining({
+        fromVersion: 1,
+        toVersion: 2,
+        reasonCode: 'clinical-judgement',
+        actor: expect.objectContaining({ staffId: 'staff-coordinator-1' }),
+      }),
+    ]);
+    for (const clientId of [before, after, mover]) {
       const moved = await restarted.call('POST', `/v1/clients/${clientId}/transitions`, {
         as: 'coordinator',
         body: { targetLevel: 'php', reasonCode: 'needs-more-structure' },
@@ -116,6 +137,7 @@ test('a running episode keeps the billing codes of the version it was admitted u
     }
     expect(await phpBillingCodes(before)).toMatchObject({ serviceCode: 'H0035', to: 'php' });
     expect(await phpBillingCodes(after)).toMatchObject({ serviceCode: 'S9480', to: 'php' });
+    expect(await phpBillingCodes(mover)).toMatchObject({ serviceCode: 'S9480', to: 'php' });
     expect((await restarted.call('GET', '/v1/programs/my-program', { as: 'viewer' })).body).toMatchObject({
       latestVersion: 2,
       versions: [{ version: 1 }, { version: 2 }],
