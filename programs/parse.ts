@@ -57,7 +57,14 @@ export const parseProgram = (
   if (!result.success)
     throw new ProgramDefinitionError(
       file,
-      result.error.issues.map((i) => issue(i.path, i.message)),
+      result.error.issues.map((i) =>
+        issue(
+          i.path,
+          i.code === 'invalid_type' && i.message.endsWith('received undefined')
+            ? `missing; add it (expected ${i.expected})`
+            : i.message,
+        ),
+      ),
     );
   const named = programFileName(file);
   if (!named)
