@@ -148,7 +148,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (name === 'program validate') return validateProgramFile(rest, io);
     const command = commands[name];
-    if (!command) throw new UsageError(`unknown command '${name}'`);
+    if (!command)
+      throw new UsageError(
+        name.startsWith('program')
+          ? `expected one of: ${['program validate', ...Object.keys(commands).filter((n) => n.startsWith('program '))].join(', ')}`
+          : `unknown command '${name}'`,
+      );
     const { values, positionals } = parseArgs({
       args: rest,
       options: { ...globalOptions, ...command.options },

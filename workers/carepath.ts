@@ -10,7 +10,7 @@ import { loadKeyRing } from '../codec/key-ring';
 import { loadOperatorTokens } from '../codec/operator-tokens';
 import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
-import { loadProgramsDirectory } from '../programs/load';
+import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
 import { kafkaLogCreator } from './structured-logs';
@@ -28,9 +28,15 @@ export interface RunningServices {
   done: Promise<void>;
 }
 
-export async function startServices(config: CarepathConfig): Promise<RunningServices> {
-  // Programs and keys first: an invalid program file or a missing key stops start-up before anything connects.
-  const programs = loadProgramsDirectory(config.programsDir);
+/**
+ * Starts the services with the programs the caller loaded (programs/load.ts, from
+ * CAREPATH_PROGRAMS_DIR) before anything else, so an invalid program file stops start-up at once.
+ */
+export async function startServices(
+  config: CarepathConfig,
+  programs: ProgramRegistry,
+): Promise<RunningServices> {
+  // Keys first: a missing or malformed key stops start-up before anything connects.
   const ring = loadKeyRing(config);
   const dataConverter = carepathDataConverter(ring);
   const { tokens: operators } = await loadOperatorTokens(config);

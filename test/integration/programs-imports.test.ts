@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloudEventsOf } from '../../activities/cloud-events';
+import { compiledEntryPoint } from '../../bench/lab/services';
 import { exitCode } from '../../cli/main';
 import { importColumns } from '../../cli/import';
 import { Journeys } from '../../client/journeys';
@@ -168,6 +170,24 @@ test('carepath program validate explains a broken copy line by line, and passes 
     code: exitCode.ok,
     out: expect.stringMatching(/^OK: .* my-program, version 1/),
   });
+});
+
+test('the services do not start on an invalid program file, and name the file, line, path and fix', () => {
+  const invalid = join(dir, 'invalid');
+  mkdirSync(invalid);
+  const broken = myProgram(1, 'H0035');
+  broken.levels.php!.billing.unit = 'week';
+  writeFileSync(join(invalid, 'my-program.json'), JSON.stringify(broken, null, 2));
+  // The programs load before anything connects, so no Temporal or Kafka is needed to see the refusal.
+  const run = spawnSync(process.execPath, [compiledEntryPoint('workers/main.js')], {
+    env: { ...process.env, CAREPATH_MODE: 'local', CAREPATH_PROGRAMS_DIR: invalid },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(
+    /ProgramDirectoryError: The programs directory .*invalid has invalid program files; fix them and start again:\n\s+- .*my-program\.json:\d+: levels\.php\.billing\.unit: /,
+  );
 });
 
 // 300 rows are measured in the README; the suite imports fewer to stay quick on a shared machine.
