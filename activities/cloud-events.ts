@@ -65,9 +65,9 @@ export class NoBillingCodes extends Error {
     readonly level: string,
   ) {
     super(
-      `The batch of episode ${episodeId} carries no billing codes for level ${level}: it was scheduled by a ` +
-        'worker older than the codes travelling with the batch. Publish its billing event by hand from the ' +
-        "episode's program version; the activity retries until then.",
+      `The batch of episode ${episodeId} carries no billing codes for level ${level}: it was scheduled ` +
+        'before billing codes travelled with batches. Let a worker of the carepath release that scheduled ' +
+        'it send it; the activity retries until then.',
     );
   }
 }

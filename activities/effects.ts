@@ -5,8 +5,6 @@ export interface EffectBatch {
   clientId: string;
   episodeId: string;
   programId: string;
-  /** The program version the episode runs under, whose codes `billing` carries. */
-  programVersion?: number;
   /**
    * Billing codes of each level a level change in this batch enters, from the episode's own program
    * version, so a program file edited since admission never changes what a running episode bills.

@@ -44,9 +44,10 @@ export function effectBatch(
 ): EffectBatch {
   const billing: NonNullable<EffectBatch['billing']> = {};
   for (const effect of effects) {
-    const plan = effect.type === 'level-changed' ? program.levels[effect.to] : undefined;
-    if (effect.type === 'level-changed' && plan) billing[effect.to] = plan.billing;
+    if (effect.type !== 'level-changed') continue;
+    const plan = program.levels[effect.to];
+    if (plan) billing[effect.to] = plan.billing;
   }
   const { clientId, episodeId, programId } = state;
-  return { clientId, episodeId, programId, programVersion: program.version, billing, effects };
+  return { clientId, episodeId, programId, billing, effects };
 }
