@@ -239,6 +239,24 @@ test(`importing ${importRows} clients from CSV reports progress and refusals, an
     `${importRows} rows; imported 0, already imported ${importRows - 2}, refused 2.`,
   );
 
+  const another = await api.call('POST', '/v1/imports/clients', {
+    as: 'coordinator',
+    body: {
+      importId: `${run}-other`,
+      clientId: `${run}-client-1`,
+      programId: 'my-program',
+      level: 'outpatient',
+      inCareSince: '2025-01-06T09:00:00Z',
+      levelSince: '2025-05-05T09:00:00Z',
+      ageYears: 34,
+      gender: 'female',
+      milestonesMet: [],
+      sobrietyDate: null,
+      authorizations: [],
+    },
+  });
+  expect(another).toMatchObject({ status: 409, body: { type: 'urn:carepath:problem:episode-already-open' } });
+
   const state = await api.call('GET', `/v1/clients/${run}-client-1`, { as: 'viewer' });
   expect(state.body).toMatchObject({
     level: 'iop',
