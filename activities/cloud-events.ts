@@ -1,4 +1,3 @@
-import { getProgram } from '../programs';
 import type { Effect } from '../schemas';
 import {
   billingLevelChanged,
@@ -58,21 +57,33 @@ function cloudEvent(
   return { stream: definition.stream, event };
 }
 
+/** A level change whose batch carries no billing codes for the level entered. */
+export class NoBillingCodes extends Error {
+  override readonly name = 'NoBillingCodes';
+  constructor(
+    readonly episodeId: string,
+    readonly level: string,
+  ) {
+    super(
+      `The batch of episode ${episodeId} carries no billing codes for level ${level}: it was scheduled ` +
+        'before billing codes travelled with batches. Let a worker of the carepath release that scheduled ' +
+        'it send it; the activity retries until then.',
+    );
+  }
+}
+
 /**
  * A level change is a billing fact too: billing gets the new level's codes and unit from the
- * program's level plan, in the same send as the care event, and never the clinical reason.
+ * program version the episode runs under (carried in the batch), in the same send as the care
+ * event, and never the clinical reason.
  */
 function billingLevelChangedEvent(
   effect: Extract<Effect, { type: 'level-changed' }>,
   batch: EffectBatch,
 ): OutboundCloudEvent {
-  const plan = getProgram(batch.programId).levels[effect.to];
-  if (!plan)
-    throw new Error(
-      `Program ${batch.programId} has no plan for level ${effect.to}; restore the level in the program ` +
-        'definition so the billing event can be published (the activity retries until then).',
-    );
-  const { serviceCode, revenueCode, unit } = plan.billing;
+  const codes = batch.billing?.[effect.to];
+  if (!codes) throw new NoBillingCodes(batch.episodeId, effect.to);
+  const { serviceCode, revenueCode, unit } = codes;
   return cloudEvent(billingLevelChanged, effect, batch, {
     from: effect.from,
     to: effect.to,

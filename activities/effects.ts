@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Effect } from '../schemas';
+import type { Effect, LevelOfCare, LevelPlan } from '../schemas';
 import type { OutboxStream } from '../schemas/contract';
 import type { OutboxItem } from '../schemas/outbox';
 
@@ -8,6 +8,12 @@ export interface EffectBatch {
   clientId: string;
   episodeId: string;
   programId: string;
+  /**
+   * Billing codes of each level a level change in this batch enters, from the episode's own program
+   * version, so a program file edited since admission never changes what a running episode bills.
+   * Absent only from batches scheduled before codes travelled with the batch.
+   */
+  billing?: Partial<Record<LevelOfCare, LevelPlan['billing']>>;
   effects: Effect[];
 }
 
@@ -19,6 +25,8 @@ export interface OutboxChunk {
   clientId: string;
   episodeId: string;
   programId: string;
+  /** Billing codes of the episode's own program version, by level (see EffectBatch). */
+  billing: NonNullable<EffectBatch['billing']>;
   stream: OutboxStream;
   items: OutboxItem[];
 }

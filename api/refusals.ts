@@ -4,8 +4,8 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { EpisodeAlreadyOpen, NoOpenEpisode, RequestRefused, UnknownClient } from '../client/errors';
-import { AdmissionRefused } from '../pathway/errors';
-import { UnknownProgram } from '../programs';
+import { AdmissionRefused, ImportRefused } from '../pathway/errors';
+import { UnknownProgram, UnknownProgramVersion } from '../programs/registry';
 import { eventInFutureDetail, occurredInFuture } from '../client/event-time';
 import type { ApiContext } from './context';
 import { ApiProblem } from './problem';
@@ -31,6 +31,11 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
   },
   MilestoneNotInPlan: { status: 422, slug: 'milestone-not-in-plan', title: 'Milestone not in the plan' },
   LateEventRefused: { status: 422, slug: 'late-event-refused', title: 'Too late to correct that week' },
+  ProgramVersionRefused: {
+    status: 409,
+    slug: 'program-version-refused',
+    title: 'Program version refused',
+  },
   InvalidInput: { status: 422, slug: 'invalid-input', title: 'Refused as invalid by the journey' },
   EventBeforeAdmission: {
     status: 422,
@@ -84,9 +89,15 @@ export async function problemFromJourneyError(
       referTo: error.referTo,
       accepted: error.accepted,
     });
+  if (error instanceof ImportRefused)
+    return new ApiProblem(422, 'import-refused', 'Import refused', error.message, { reason: error.reason });
   if (error instanceof UnknownProgram)
     return new ApiProblem(422, 'unknown-program', 'Unknown program', error.message, {
       knownProgramIds: error.knownProgramIds,
+    });
+  if (error instanceof UnknownProgramVersion)
+    return new ApiProblem(422, 'unknown-program-version', 'Unknown program version', error.message, {
+      knownVersions: error.knownVersions,
     });
   if (error instanceof RequestRefused) {
     const known = refusalStatus[error.type] ?? {

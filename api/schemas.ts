@@ -9,9 +9,13 @@ import {
   weeksViewSchema,
   identifierSchema,
   inboundIdentifierSchema,
+  importedClientFieldsSchema,
+  levelSinceInCare,
   levelHistoryEntrySchema,
   levelOfCareSchema,
+  programDefinitionSchema,
   proposalSchema,
+  reasonCodeSchema,
   riskLevelSchema,
   transitionRejectedCommandSchema,
   transitionRequestedCommandSchema,
@@ -193,3 +197,55 @@ export const healthAnswer = z.object({
       ),
   }),
 });
+
+export const programParams = z.object({ programId: codeSchema });
+
+export const programSummary = z
+  .object({
+    programId: codeSchema,
+    latestVersion: programDefinitionSchema.shape.version.describe(
+      'The version new admissions are admitted under',
+    ),
+    versions: z.array(programDefinitionSchema.shape.version).describe('Every version loaded, oldest first'),
+    levels: z.array(levelOfCareSchema).describe('Levels of care the latest version offers'),
+    entryLevels: z.array(levelOfCareSchema).describe('Levels the latest version admits to'),
+  })
+  .meta({ id: 'ProgramSummary' });
+
+export const programListAnswer = z.object({ programs: z.array(programSummary) });
+
+export const programAnswer = z.object({
+  programId: codeSchema,
+  latestVersion: programDefinitionSchema.shape.version,
+  versions: z
+    .array(programDefinitionSchema.meta({ id: 'ProgramDefinition' }))
+    .describe(
+      'Every version loaded, oldest first; a running episode keeps the version it was admitted under',
+    ),
+});
+
+export const importBody = importedClientFieldsSchema
+  .omit({ importedBy: true })
+  .strict()
+  .refine(...levelSinceInCare)
+  .meta({ id: 'ClientImport' });
+
+export const importAnswer = z.object({
+  clientId: identifierSchema,
+  importId: identifierSchema,
+  episodeId: identifierSchema,
+  workflowId: z.string(),
+  outcome: z
+    .enum(['imported', 'already-imported'])
+    .describe('already-imported: this import id made the episode before; nothing changed'),
+});
+
+export const programVersionBody = z
+  .strictObject({
+    commandId: optionalCommandId,
+    version: programDefinitionSchema.shape.version
+      .optional()
+      .describe('The version to move to; the latest loaded when left out'),
+    reasonCode: reasonCodeSchema,
+  })
+  .meta({ id: 'ProgramVersionChange' });

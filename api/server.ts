@@ -17,7 +17,9 @@ import { clientRoutes } from './routes/clients';
 import { commandRoutes } from './routes/commands';
 import { episodeRoutes } from './routes/episodes';
 import { eventRoutes } from './routes/events';
+import { importRoutes } from './routes/imports';
 import { operationsRoutes } from './routes/operations';
+import { programRoutes } from './routes/programs';
 import type { TokenRegistry } from './tokens';
 
 /**
@@ -76,6 +78,8 @@ export async function buildApi(
   clientRoutes(app, ctx);
   eventRoutes(app, ctx);
   commandRoutes(app, ctx);
+  programRoutes(app, ctx);
+  importRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Journeys } from '../client/journeys';
 import type { CarepathConfig } from '../config';
 import type { BridgeView } from './context';
+import type { ProgramRegistry } from '../programs/registry';
 import { ensureDevelopmentToken } from './development-token';
 import { Health } from './health';
 import { IdempotencyStore } from './idempotency';
@@ -35,12 +36,13 @@ async function apiTokens(
 
 /**
  * The coordinator API on the configured address, over the configured Temporal and Kafka, with the
- * services' payload data converter (the key ring is read once, by the caller); `bridge` is the
- * inbound bridge of the same process, whose health and metrics the API reports.
+ * services' payload data converter and programs (the key ring and program files are read once, by the
+ * caller); `bridge` is the inbound bridge of the same process, whose health and metrics the API reports.
  */
 export async function startApi(
   config: CarepathConfig,
   dataConverter: DataConverter,
+  programs: ProgramRegistry,
   bridge?: BridgeView,
 ): Promise<RunningApi> {
   const { tokens, developmentToken } = await apiTokens(config);
@@ -62,7 +64,7 @@ export async function startApi(
   const health = new Health(connection, kafka.admin());
   const app = await buildApi(
     {
-      journeys: new Journeys(temporal, config.temporal.taskQueue),
+      journeys: new Journeys(temporal, config.temporal.taskQueue, programs),
       temporal,
       namespace: config.temporal.namespace,
       health,

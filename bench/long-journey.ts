@@ -8,7 +8,7 @@ import { Journeys } from '../client/journeys';
 import { carepathDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import { ensureInstalled } from '../infra/install';
-import { getProgram } from '../programs';
+import { getProgram, shippedPrograms } from '../programs';
 import type { ClientEvent, EpisodeState, ProgramDefinition, StaffActor } from '../schemas';
 import { createJourneyWorker } from '../workers/journey-worker';
 import { journeyBundleOptions } from '../workers/workflow-bundle';
@@ -284,7 +284,7 @@ export async function longJourneyBenchmark(
   });
 
   say('carepath')(`${program.programId} from admission to its end`);
-  const journey = await simulateJourney(env, new Journeys(env.client, taskQueue), program, say('carepath'));
+  const journey = await simulateJourney(env, new Journeys(env.client, taskQueue, shippedPrograms), program, say('carepath'));
   say('baseline')('a counting workflow given the same inputs at the same instants');
   const bare = await simulateBare(env, bareTaskQueue, journey.steps);
   say('replay')(`replaying each history ${opts.replays} times…`);

@@ -1,8 +1,8 @@
 import { cloudEventsOf } from '../activities/cloud-events';
 import { admit, applyEvent, type Decision } from '../pathway';
 import { getProgram } from '../programs';
-import type { AdmittedEvent, ClientEvent, EpisodeState } from '../schemas';
-import { routeEffects } from '../workflows/effect-routing';
+import type { AdmittedEvent, ClientEvent, EpisodeState, ProgramDefinition } from '../schemas';
+import { effectBatch, routeEffects } from '../workflows/effect-routing';
 import { SyntheticClient } from './lab/inbound';
 
 /** One outbound record a decision leads to, as the outbound tap keys it (`source id`). */
@@ -18,10 +18,9 @@ export interface ScriptedClient {
   outbound: PredictedRecord[][];
 }
 
-function recordsOf(decision: Decision): PredictedRecord[] {
-  const { clientId, episodeId, programId } = decision.state;
+function recordsOf(decision: Decision, program: ProgramDefinition): PredictedRecord[] {
   return [...routeEffects(decision.effects)].flatMap(([stream, effects]) =>
-    cloudEventsOf(stream, { clientId, episodeId, programId, effects }).map(({ event, stream: topic }) => ({
+    cloudEventsOf(stream, effectBatch(decision.state, program, effects)).map(({ event, stream: topic }) => ({
       key: `${String(event.source)} ${event.id}`,
       stream: topic,
     })),
@@ -41,12 +40,12 @@ export function predictOutbound(
   const program = getProgram(admission.programId);
   // The episode id as the workflow makes it (workflows/episode.ts).
   let decision = admit(admission, program, `ep-${admission.eventId}`);
-  const outbound = [recordsOf(decision)];
+  const outbound = [recordsOf(decision, program)];
   let state: EpisodeState = decision.state;
   for (const event of events) {
     decision = applyEvent(state, event, program);
     state = decision.state;
-    outbound.push(recordsOf(decision));
+    outbound.push(recordsOf(decision, program));
   }
   return outbound;
 }

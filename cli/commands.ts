@@ -1,7 +1,16 @@
 import type { ParseArgsConfig } from 'node:util';
 import { callApi, type ApiTarget } from './api-client';
 import { eventFields, UsageError } from './event-fields';
-import { renderCaseload, renderHistory, renderOutcome, renderState, renderWeeks } from './render';
+import { importColumns, importFile, renderImportReport } from './import';
+import {
+  renderCaseload,
+  renderHistory,
+  renderOutcome,
+  renderProgram,
+  renderPrograms,
+  renderState,
+  renderWeeks,
+} from './render';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -13,7 +22,13 @@ export interface Command {
   positionals: readonly string[];
   options: Options;
   optionHelp: readonly (readonly [string, string])[];
-  run(target: ApiTarget, args: string[], values: Values): Promise<{ body: unknown; text: string }>;
+  run(
+    target: ApiTarget,
+    args: string[],
+    values: Values,
+    /** Where a long command reports progress (stderr), apart from its answer. */
+    progress: (text: string) => void,
+  ): Promise<{ body: unknown; text: string; refused?: boolean }>;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -272,6 +287,83 @@ export const commands: Readonly<Record<string, Command>> = {
       }
       const { body } = await callApi(target, 'GET', `/v1/clients?${query.toString()}`);
       return { body, text: renderCaseload(body as Answer) };
+    },
+  },
+
+  'program list': {
+    usage: 'program list',
+    summary: 'The programs clients can be admitted to, with their versions',
+    positionals: [],
+    options: {},
+    optionHelp: [],
+    async run(target) {
+      const { body } = await callApi(target, 'GET', '/v1/programs');
+      return { body, text: renderPrograms(body as Answer) };
+    },
+  },
+
+  'program show': {
+    usage: 'program show <programId>',
+    summary: "One program's versions and the levels each offers",
+    positionals: ['programId'],
+    options: {},
+    optionHelp: [],
+    async run(target, [programId = '']) {
+      const { body } = await callApi(target, 'GET', `/v1/programs/${encodeURIComponent(programId)}`);
+      return { body, text: renderProgram(body as Answer) };
+    },
+  },
+
+  import: {
+    usage: 'import <clients.csv>',
+    summary: 'Import clients already in care from a CSV file (one per row); running it again changes nothing',
+    positionals: ['file'],
+    options: {},
+    optionHelp: [
+      ['clients.csv', `columns (header row): ${importColumns.join(',')}`],
+      ['', 'progress (n/N) goes to stderr; the report of what was refused and why to stdout'],
+    ],
+    async run(target, [file = ''], _values, progress) {
+      const reports = await importFile(target, file, progress);
+      return {
+        body: { rows: reports },
+        text: renderImportReport(file, reports),
+        refused: reports.some((r) => r.outcome === 'refused'),
+      };
+    },
+  },
+
+  'program move': {
+    usage: 'program move <clientId> --reason <reasonCode> [--version N]',
+    summary: "Move a client's episode to a newer version of its program (the latest by default)",
+    positionals: ['clientId'],
+    options: { version: { type: 'string' }, reason: { type: 'string' }, ...idempotency },
+    optionHelp: [
+      ['--version N', 'the version to move to (default: the latest loaded)'],
+      ['--reason CODE', 'why, as a reason code (e.g. clinical-judgement)'],
+      idempotencyHelp,
+    ],
+    async run(target, [clientId = ''], values) {
+      const version = text(values.version);
+      if (version !== undefined && !/^[1-9]\d*$/.test(version))
+        throw new UsageError(`--version expects a version number, got '${version}'`);
+      const { body } = await callApi(target, 'POST', path(clientId, 'program-version'), {
+        ...write(values),
+        body: {
+          reasonCode: required(values, 'reason'),
+          ...(version !== undefined && { version: Number(version) }),
+        },
+      });
+      const change = (body as Answer).state.programVersionChanges?.at(-1);
+      return {
+        body,
+        text: renderOutcome(
+          change
+            ? `${clientId} now follows version ${change.toVersion} (was ${change.fromVersion}).`
+            : `${clientId} unchanged.`,
+          body as Answer,
+        ),
+      };
     },
   },
 };

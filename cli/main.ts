@@ -3,6 +3,9 @@ import { ApiRefused, ApiUnreachable, type Problem } from './api-client';
 import { commands, type Values } from './commands';
 import { UsageError } from './event-fields';
 import { createTokenEntry } from './token';
+import { CsvError } from './csv';
+import { ProgramDefinitionError } from '../programs/parse';
+import { loadProgramFile } from '../programs/load';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -35,7 +38,7 @@ const helpLines = (pairs: readonly (readonly [string, string])[]) => {
 };
 
 function overview(): string {
-  const names = [...Object.keys(commands), 'token'];
+  const names = [...Object.keys(commands), 'token', 'program validate'];
   const width = Math.max(...names.map((n) => n.length));
   return [
     'carepath: the coordinator API from the command line',
@@ -45,6 +48,7 @@ function overview(): string {
     'Commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     `  ${'token'.padEnd(width)}  Make a bearer token and its tokens-file entry (administrators)`,
+    `  ${'program validate'.padEnd(width)}  Check a program file before it goes into the programs directory`,
     '',
     'Options for every command:',
     helpLines(globalHelp),
@@ -77,9 +81,41 @@ function describeProblem(problem: Problem): string {
   return lines.join('\n');
 }
 
+const validateHelp = [
+  'Usage: carepath program validate <file>',
+  '',
+  'Checks a program file as the services will when they load it: prints OK, or each problem on a',
+  'line of its own (file:line: JSON path: what to fix) and exits 1. Needs no API.',
+].join('\n');
+
+/** `carepath program validate <file>`: local, so a provider checks a file before deploying it. */
+function validateProgramFile(args: readonly string[], io: CliIo): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(validateHelp);
+    return exitCode.ok;
+  }
+  const [file, ...extra] = args;
+  if (file === undefined || extra.length > 0)
+    throw new UsageError('expected: carepath program validate <file>');
+  try {
+    const program = loadProgramFile(file);
+    io.out(`OK: ${file} is program ${program.programId}, version ${program.version}.`);
+    return exitCode.ok;
+  } catch (error) {
+    if (!(error instanceof ProgramDefinitionError)) throw error;
+    io.err(`${file} is not a valid program; fix:`);
+    for (const line of error.problemLines()) io.err(`  ${line}`);
+    return exitCode.refused;
+  }
+}
+
 /** Runs one `carepath` command line; answers its exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  // `program list` and the like are one command named by two words.
+  const [name, ...rest] =
+    argv[0] === 'program' && argv[1] !== undefined && !argv[1].startsWith('-')
+      ? [`program ${argv[1]}`, ...argv.slice(2)]
+      : argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview());
     return name === undefined ? exitCode.usage : exitCode.ok;
@@ -110,8 +146,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
       return exitCode.ok;
     }
+    if (name === 'program validate') return validateProgramFile(rest, io);
     const command = commands[name];
-    if (!command) throw new UsageError(`unknown command '${name}'`);
+    if (!command)
+      throw new UsageError(
+        name.startsWith('program')
+          ? `expected one of: ${['program validate', ...Object.keys(commands).filter((n) => n.startsWith('program '))].join(', ')}`
+          : `unknown command '${name}'`,
+      );
     const { values, positionals } = parseArgs({
       args: rest,
       options: { ...globalOptions, ...command.options },
@@ -140,9 +182,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       url: (values.api as string | undefined) ?? io.env.CAREPATH_API_URL ?? defaultApiUrl,
       token: (values.token as string | undefined) ?? io.env.CAREPATH_TOKEN,
     };
-    const answer = await command.run(target, positionals, values as Values);
+    const answer = await command.run(target, positionals, values as Values, io.err);
     io.out(values.json ? JSON.stringify(answer.body, null, 2) : answer.text);
-    return exitCode.ok;
+    return answer.refused ? exitCode.refused : exitCode.ok;
   } catch (error) {
     if (error instanceof ApiRefused) {
       io.err(describeProblem(error.problem));
@@ -153,6 +195,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof ApiUnreachable) {
       io.err(`error: ${error.message}`);
       return exitCode.unavailable;
+    }
+    if (error instanceof CsvError) {
+      io.err(`error: ${error.message}; nothing was imported.`);
+      return exitCode.usage;
     }
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
       io.err(`error: ${error.message}\nRun \`carepath ${name} --help\` for usage.`);

@@ -136,3 +136,48 @@ export function renderCaseload(caseload: Caseload): string {
 export function renderOutcome(headline: string, outcome: { state: State }): string {
   return `${headline}\n\n${renderState(outcome.state)}`;
 }
+
+interface ProgramSummary {
+  programId: string;
+  latestVersion: number;
+  versions: number[];
+  levels: string[];
+  entryLevels: string[];
+}
+
+export function renderPrograms(answer: { programs: ProgramSummary[] }): string {
+  return table(
+    ['PROGRAM', 'LATEST', 'VERSIONS', 'LEVELS', 'ENTRY LEVELS'],
+    answer.programs.map((p) => [
+      p.programId,
+      String(p.latestVersion),
+      p.versions.join(', '),
+      p.levels.join(', '),
+      p.entryLevels.join(', '),
+    ]),
+  );
+}
+
+interface ProgramVersion {
+  version: number;
+  levels: Record<string, { billing: { serviceCode: string; revenueCode: string; unit: string } }>;
+}
+
+export function renderProgram(answer: {
+  programId: string;
+  latestVersion: number;
+  versions: ProgramVersion[];
+}): string {
+  return `${answer.programId}, latest version ${answer.latestVersion}\n\n${table(
+    ['VERSION', 'LEVEL', 'SERVICE CODE', 'REVENUE CODE', 'UNIT'],
+    answer.versions.flatMap((v) =>
+      Object.entries(v.levels).map(([level, plan]) => [
+        String(v.version),
+        level,
+        plan.billing.serviceCode,
+        plan.billing.revenueCode,
+        plan.billing.unit,
+      ]),
+    ),
+  )}`;
+}

@@ -6,14 +6,16 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import { checkAdmission } from '../pathway';
-import { getProgram } from '../programs';
+import { checkAdmission, checkImport, importedEpisodeId } from '../pathway';
+import type { ProgramRegistry } from '../programs/registry';
 import type {
   AdmittedEvent,
   ClientEvent,
   DischargeCommand,
   EpisodeState,
+  ImportedClient,
   LevelHistoryEntry,
+  ProgramVersionChangeCommand,
   WeeksView,
   TransitionApprovedCommand,
   TransitionRejectedCommand,
@@ -22,6 +24,7 @@ import type {
 import { journeySettingsSchema, type CommandOutcome, type JourneySettings } from '../schemas/journey';
 import {
   approveProposalUpdate,
+  changeProgramVersionUpdate,
   clientEventSignal,
   dischargeUpdate,
   episodeWorkflowId,
@@ -56,6 +59,13 @@ function refusedOrRethrown(error: unknown): never {
   throw error;
 }
 
+/** What an import did: started the episode, or found it started by the same import before. */
+export interface ImportOutcome {
+  outcome: 'imported' | 'already-imported';
+  workflowId: string;
+  episodeId: string;
+}
+
 /**
  * How coordinators' tools (HTTP API, CLI) and the Kafka bridge reach client journeys: one
  * episode workflow per client, addressed by client id.
@@ -66,18 +76,21 @@ export class Journeys {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    /** The programs new admissions are admitted under (the latest version of each). */
+    readonly programs: ProgramRegistry,
     settings: Partial<JourneySettings> = {},
   ) {
     this.settings = journeySettingsSchema.parse(settings);
   }
 
   /**
-   * Starts the client's episode in the program the admission names (UnknownProgram if none such).
+   * Starts the client's episode in the latest version of the program the admission names
+   * (UnknownProgram if none such).
    * The program's admission criteria are checked first, so a refusal (AdmissionRefused) never
    * creates a workflow; a second admission while one is open is refused (EpisodeAlreadyOpen).
    */
   async admit(admission: AdmittedEvent): Promise<{ workflowId: string; runId: string }> {
-    const program = getProgram(admission.programId);
+    const program = this.programs.latest(admission.programId);
     checkAdmission(admission, program, new Date().toISOString());
     const workflowId = episodeWorkflowId(admission.clientId);
     try {
@@ -101,6 +114,58 @@ export class Journeys {
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
         throw new EpisodeAlreadyOpen(admission.clientId);
+      throw error;
+    }
+  }
+
+  /**
+   * Brings in a client already in care (pathway/import.ts), under the latest version of the program.
+   * Idempotent by import id: the client's episode already made by this import answers
+   * `already-imported` and changes nothing, open or discharged; another open episode is
+   * EpisodeAlreadyOpen; a row the program refuses is ImportRefused (or AdmissionRefused for cohorts),
+   * before any workflow starts.
+   */
+  async importClient(imported: ImportedClient): Promise<ImportOutcome> {
+    const workflowId = episodeWorkflowId(imported.clientId);
+    const episodeId = importedEpisodeId(imported.importId);
+    const existing = async (): Promise<ImportOutcome | null> => {
+      const state = await this.state(imported.clientId).catch((error: unknown) => {
+        if (error instanceof UnknownClient) return null;
+        throw error;
+      });
+      if (state?.episodeId === episodeId) return { outcome: 'already-imported', workflowId, episodeId };
+      if (state?.status === 'active') throw new EpisodeAlreadyOpen(imported.clientId);
+      return null;
+    };
+    const before = await existing();
+    if (before) return before;
+    const program = this.programs.latest(imported.programId);
+    checkImport(imported, program, new Date().toISOString());
+    try {
+      await this.client.workflow.start<typeof episodeWorkflow>('episodeWorkflow', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ kind: 'import', imported, program, settings: this.settings }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        typedSearchAttributes: [
+          { key: ClientId, value: imported.clientId },
+          { key: ProgramId, value: program.programId },
+          { key: CareLevel, value: imported.level },
+          { key: EpisodeStatus, value: 'active' },
+          { key: RiskLevel, value: 'low' },
+          { key: LevelSince, value: new Date(imported.levelSince) },
+        ],
+        staticSummary: `Care episode of client ${imported.clientId} in program ${program.programId}`,
+        staticDetails: `Imported at level ${imported.level} (since ${imported.levelSince}), import ${imported.importId}.`,
+      });
+      return { outcome: 'imported', workflowId, episodeId };
+    } catch (error) {
+      // The same import sent twice at once: the other request started it.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        const raced = await existing();
+        if (raced) return raced;
+        throw new EpisodeAlreadyOpen(imported.clientId);
+      }
       throw error;
     }
   }
@@ -135,6 +200,28 @@ export class Journeys {
 
   discharge(clientId: string, command: DischargeCommand): Promise<CommandOutcome> {
     return this.update(clientId, dischargeUpdate, command);
+  }
+
+  /**
+   * Moves the client's open episode to a version of its program (the latest when none is named):
+   * later decisions and billing follow that version. Refused unless it is newer than the episode's.
+   */
+  async changeProgramVersion(
+    clientId: string,
+    request: Omit<ProgramVersionChangeCommand, 'type' | 'program'> & { version?: number },
+  ): Promise<CommandOutcome> {
+    const { programId } = await this.state(clientId).catch((error: unknown) => {
+      if (error instanceof UnknownClient) throw new NoOpenEpisode(clientId);
+      throw error;
+    });
+    const { version, ...command } = request;
+    const program =
+      version === undefined ? this.programs.latest(programId) : this.programs.version(programId, version);
+    return this.update(clientId, changeProgramVersionUpdate, {
+      ...command,
+      type: 'program-version-changed',
+      program,
+    });
   }
 
   /** The latest episode's state, open or discharged. */

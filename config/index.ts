@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { shippedProgramsDir } from '../programs/load';
 
 /**
  * carepath's whole runtime configuration, read from environment variables.
@@ -122,6 +123,7 @@ export const environmentSchema = z.object({
     .string()
     .min(1, 'expected the path of a JSON file of hashed operator tokens')
     .optional(),
+  CAREPATH_PROGRAMS_DIR: z.string().min(1, 'expected the path of a directory of program files').optional(),
   CAREPATH_DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
   CAREPATH_CACHE_DIR: z.string().min(1, 'expected a directory path').optional(),
   XDG_CACHE_HOME: z.string().optional(),
@@ -189,6 +191,8 @@ export interface CarepathConfig {
     /** Absolute path of the JSON file of hashed operator tokens; in local mode the data dir's when unset. */
     operatorTokensFile?: string;
   };
+  /** Absolute path of the directory of program files the services load at start (programs/load.ts). */
+  programsDir: string;
   /** Absolute path of the git-ignored directory holding the local stack's databases and logs. */
   dataDir: string;
   /** Absolute path of the cache (outside the clone) holding installed Temporal and Kafka binaries. */
@@ -297,6 +301,8 @@ export function loadConfig(
         operatorTokensFile: absolute(e.CAREPATH_OPERATOR_TOKENS_FILE),
       }),
     },
+    programsDir:
+      e.CAREPATH_PROGRAMS_DIR === undefined ? shippedProgramsDir() : absolute(e.CAREPATH_PROGRAMS_DIR),
     dataDir: absolute(e.CAREPATH_DATA_DIR),
     cacheDir: absolute(
       e.CAREPATH_CACHE_DIR ?? join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'carepath'),

@@ -1,3 +1,4 @@
+import { shippedPrograms } from '../programs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
@@ -127,7 +128,7 @@ export class Harness {
         namespace: this.config.temporal.namespace,
         dataConverter: carepathDataConverter(loadKeyRing(this.config)),
       });
-      this.temporal = { connection, client, journeys: new Journeys(client, this.config.temporal.taskQueue) };
+      this.temporal = { connection, client, journeys: new Journeys(client, this.config.temporal.taskQueue, shippedPrograms) };
     }
     return this.temporal;
   }

@@ -108,7 +108,10 @@ const checkCriteria = (intake: Intake, level: LevelOfCare, program: ProgramDefin
 };
 
 /** The first cohort matching the client's gender and age; programs without cohorts place nobody. */
-const placeInCohort = (intake: Intake, program: ProgramDefinition): Cohort | null => {
+export const placeInCohort = (
+  intake: Pick<Intake, 'ageYears' | 'gender'>,
+  program: ProgramDefinition,
+): Cohort | null => {
   if (program.cohorts.length === 0) return null;
   const cohort = program.cohorts.find(
     (c) => c.genders.includes(intake.gender) && withinAge(intake.ageYears, c.ageYears),

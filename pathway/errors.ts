@@ -196,3 +196,30 @@ export class EventIdConflict extends PathwayError {
     );
   }
 }
+
+export type ImportRefusalReason =
+  'level-not-offered' | 'level-since-in-future' | 'milestone-not-in-plan' | 'aftercare-already-complete';
+
+/** A client already in care whose import the program refuses; the message says what to change. */
+export class ImportRefused extends PathwayError {
+  constructor(
+    readonly reason: ImportRefusalReason,
+    next: string,
+  ) {
+    super(`Import refused (${reason}): ${next}`);
+  }
+}
+
+/** A move to another program version that would not be a move forward within the same program. */
+export class ProgramVersionRefused extends PathwayError {
+  constructor(
+    readonly reason: 'not-newer',
+    readonly currentVersion: number,
+    readonly requestedVersion: number,
+  ) {
+    super(
+      `Program version ${requestedVersion} is not newer than the episode's version ${currentVersion}: ` +
+        'add a newer version of the program file, or leave the episode where it is.',
+    );
+  }
+}

@@ -1,52 +1,26 @@
-import type { z } from 'zod';
-import { programDefinitionSchema, type ProgramDefinition } from '../schemas';
+import type { ProgramDefinition } from '../schemas';
 import defaultJson from './default.json';
 import flexibleIntensityIopJson from './flexible-intensity-iop.json';
 import fullContinuumJson from './full-continuum.json';
 import holisticIopJson from './holistic-iop.json';
 import milestoneTaperedIopJson from './milestone-tapered-iop.json';
 import stepDownIopJson from './step-down-iop.json';
+import { parseProgram } from './parse';
+import { ProgramRegistry } from './registry';
 
-/** A program file that is not a valid program definition; names the file and each problem to fix. */
-export class ProgramDefinitionError extends Error {
-  constructor(
-    readonly file: string,
-    readonly issues: readonly Pick<z.core.$ZodIssue, 'path' | 'message'>[],
-  ) {
-    super(
-      `Invalid program definition ${file}; fix:\n${issues
-        .map((issue) => `  - ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
-        .join('\n')}`,
-    );
-    this.name = 'ProgramDefinitionError';
-  }
-}
-
-export class UnknownProgram extends Error {
-  constructor(
-    readonly programId: string,
-    readonly knownProgramIds: readonly string[],
-  ) {
-    super(`No program '${programId}'; known programs: ${knownProgramIds.join(', ')}.`);
-    this.name = 'UnknownProgram';
-  }
-}
-
-/** Validates one program definition read from `file` (e.g. `step-down-iop.json`), whose name must be its programId. */
-export const parseProgram = (json: unknown, file: string): ProgramDefinition => {
-  const result = programDefinitionSchema.safeParse(json);
-  if (!result.success) throw new ProgramDefinitionError(file, result.error.issues);
-  const expectedId = file.replace(/^.*\//, '').replace(/\.json$/, '');
-  if (result.data.programId !== expectedId)
-    throw new ProgramDefinitionError(file, [
-      { path: ['programId'], message: `expected '${expectedId}' to match the file name` },
-    ]);
-  return result.data;
-};
+export {
+  ProgramDefinitionError,
+  parseProgram,
+  parseProgramText,
+  programFileName,
+  type ProgramIssue,
+} from './parse';
+export { DuplicateProgramVersion, ProgramRegistry, UnknownProgram, UnknownProgramVersion } from './registry';
 
 /**
- * The shipped files, imported rather than read from disk so they travel with the build and into
- * Temporal's workflow bundle, where there is no file system.
+ * The shipped files, imported rather than read from disk: a convenience for tests, benchmarks and
+ * drills, which use the reference programs as they are. Services load their programs from
+ * CAREPATH_PROGRAMS_DIR instead (programs/load.ts) and pass the registry on.
  */
 const shippedFiles: Readonly<Record<string, unknown>> = {
   'default.json': defaultJson,
@@ -57,21 +31,20 @@ const shippedFiles: Readonly<Record<string, unknown>> = {
   'full-continuum.json': fullContinuumJson,
 };
 
-/** The default program and reference programs A–E, validated when this module loads, keyed by programId. */
+/** The default program and reference programs A–E, keyed by programId. */
+export const shippedPrograms = new ProgramRegistry(
+  Object.entries(shippedFiles).map(([file, json]) => ({
+    program: parseProgram(json, `programs/${file}`),
+    file: `programs/${file}`,
+  })),
+);
+
+/** The shipped programs' latest versions by id (a plain record for tests and benchmark options). */
 export const programs: Readonly<Record<string, ProgramDefinition>> = Object.fromEntries(
-  Object.entries(shippedFiles).map(([file, json]) => {
-    const program = parseProgram(json, `programs/${file}`);
-    return [program.programId, program];
-  }),
+  shippedPrograms.programIds().map((programId) => [programId, shippedPrograms.latest(programId)]),
 );
 
 export const defaultProgramId = 'default';
 
-// Looked up by own keys only: an id such as `constructor` or `__proto__` must be unknown, not Object.prototype's.
-const programsById: ReadonlyMap<string, ProgramDefinition> = new Map(Object.entries(programs));
-
-export const getProgram = (programId: string): ProgramDefinition => {
-  const program = programsById.get(programId);
-  if (!program) throw new UnknownProgram(programId, [...programsById.keys()]);
-  return program;
-};
+/** The latest shipped version of a program (UnknownProgram if none such). */
+export const getProgram = (programId: string): ProgramDefinition => shippedPrograms.latest(programId);

@@ -90,6 +90,17 @@ export const dischargeSchema = z.object({
   actor: actorSchema,
 });
 
+/** A coordinator moved the episode to a newer version of its program: who, when, why (audited). */
+export const programVersionChangeSchema = z.object({
+  commandId: identifierSchema,
+  fromVersion: z.number().int().positive(),
+  toVersion: z.number().int().positive(),
+  at: isoInstantSchema,
+  reasonCode: reasonCodeSchema,
+  actor: actorSchema,
+});
+export type ProgramVersionChange = z.infer<typeof programVersionChangeSchema>;
+
 export const episodeStateSchema = z.object({
   episodeId: identifierSchema,
   clientId: identifierSchema,
@@ -128,6 +139,11 @@ export const episodeStateSchema = z.object({
   /** Timers the workflow has armed; a fired timer not listed here is stale and ignored. */
   timers: z.array(timerSchema),
   history: z.array(levelHistoryEntrySchema).min(1),
+  /**
+   * Moves to newer program versions, oldest first. Absent in episodes that never moved, and in
+   * states carried from before moves existed.
+   */
+  programVersionChanges: z.array(programVersionChangeSchema).optional(),
   discharge: dischargeSchema.nullable(),
   recentEventIds: z.array(identifierSchema),
   /**

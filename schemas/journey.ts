@@ -5,6 +5,7 @@ import { episodeStateSchema } from './episode';
 import { admittedEventSchema } from './events';
 import { unsentOutboxSchema } from './outbox';
 import { outboxSettingsDefaults } from './engine-defaults';
+import { importedClientSchema } from './imports';
 import { programDefinitionSchema } from './program';
 
 /**
@@ -32,6 +33,13 @@ export const episodeWorkflowInputSchema = z.discriminatedUnion('kind', [
     kind: z.literal('admission'),
     admission: admittedEventSchema,
     /** The program as it stood at admission: the episode keeps these rules for its whole run. */
+    program: programDefinitionSchema,
+    settings: journeySettingsSchema,
+  }),
+  z.object({
+    kind: z.literal('import'),
+    /** A client already in care, started where the client is (pathway/import.ts). */
+    imported: importedClientSchema,
     program: programDefinitionSchema,
     settings: journeySettingsSchema,
   }),

@@ -10,6 +10,7 @@ import { loadKeyRing } from '../codec/key-ring';
 import { loadOperatorTokens } from '../codec/operator-tokens';
 import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
+import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
 import { BridgeMonitor } from './inbound/monitor';
@@ -28,7 +29,14 @@ export interface RunningServices {
   done: Promise<void>;
 }
 
-export async function startServices(config: CarepathConfig): Promise<RunningServices> {
+/**
+ * Starts the services with the programs the caller loaded (programs/load.ts, from
+ * CAREPATH_PROGRAMS_DIR) before anything else, so an invalid program file stops start-up at once.
+ */
+export async function startServices(
+  config: CarepathConfig,
+  programs: ProgramRegistry,
+): Promise<RunningServices> {
   // Keys first: a missing or malformed key stops start-up before anything connects.
   const ring = loadKeyRing(config);
   const dataConverter = carepathDataConverter(ring);
@@ -68,6 +76,7 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     journeys: new Journeys(
       new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }),
       config.temporal.taskQueue,
+      programs,
     ),
     sender,
     topics: carepathTopics,
@@ -77,7 +86,7 @@ export async function startServices(config: CarepathConfig): Promise<RunningServ
     maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
     monitor,
   });
-  const api = await startApi(config, dataConverter, monitor);
+  const api = await startApi(config, dataConverter, programs, monitor);
   const codec = await startCodecServer({
     ring,
     operators,

@@ -27,9 +27,7 @@ export function createJourneyWorker(opts: {
     taskQueue: opts.taskQueue,
     dataConverter: opts.dataConverter,
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : bundledAtStart()),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : bundledAtStart()),
     activities: createEffectActivities(opts.publisher),
   });
 }

@@ -1,12 +1,15 @@
 import { loadConfig } from '../config';
+import { loadProgramsDirectory } from '../programs/load';
 import { installTemporalLogging } from './structured-logs';
 import { startServices } from './carepath';
 
 /** carepath's services alone, against Temporal and Kafka that run elsewhere (Docker, production). */
 async function main() {
   const config = loadConfig();
+  // Before the stack and services start: an invalid program file stops start-up with each problem.
+  const programs = loadProgramsDirectory(config.programsDir);
   installTemporalLogging();
-  const services = await startServices(config);
+  const services = await startServices(config, programs);
   console.log(
     JSON.stringify({
       level: 'info',

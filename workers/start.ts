@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { loadProgramsDirectory } from '../programs/load';
 import { installTemporalLogging } from './structured-logs';
 import { describeStack, ensureLocalStack } from '../infra/local';
 import { isRunning } from '../infra/processes';
@@ -13,6 +14,8 @@ import { startServices } from './carepath';
  */
 async function main() {
   const config = loadConfig();
+  // Before the stack and services start: an invalid program file stops start-up with each problem.
+  const programs = loadProgramsDirectory(config.programsDir);
   installTemporalLogging();
   if (config.mode !== 'local') {
     throw new Error(
@@ -22,7 +25,7 @@ async function main() {
   }
   const progress = (message: string) => console.log(`carepath: ${message}`);
   const { stack, startedHere } = await ensureLocalStack(config, progress);
-  const services = await startServices(config);
+  const services = await startServices(config, programs);
   console.log(
     `\ncarepath is running.\n${describeStack(stack, config)}\n` +
       `journey worker     task queue ${config.temporal.taskQueue}\n` +

@@ -4,6 +4,7 @@ import type {
   DischargeCommand,
   EpisodeState,
   LevelHistoryEntry,
+  ProgramVersionChangeCommand,
   TransitionApprovedCommand,
   TransitionRejectedCommand,
   TransitionRequestedCommand,
@@ -28,6 +29,10 @@ export const rejectProposalUpdate = defineUpdate<CommandOutcome, [TransitionReje
   'rejectProposal',
 );
 export const dischargeUpdate = defineUpdate<CommandOutcome, [DischargeCommand]>('discharge');
+/** Moves the episode to a newer version of its program, which the command carries in full. */
+export const changeProgramVersionUpdate = defineUpdate<CommandOutcome, [ProgramVersionChangeCommand]>(
+  'changeProgramVersion',
+);
 
 export const stateQuery = defineQuery<EpisodeState>('state');
 export const historyQuery = defineQuery<LevelHistoryEntry[]>('history');

@@ -1,5 +1,5 @@
-import type { Effect } from '../schemas';
-import type { EffectStream } from '../activities/effects';
+import type { Effect, EpisodeState, LevelPlan, ProgramDefinition } from '../schemas';
+import type { EffectBatch, EffectStream } from '../activities/effects';
 import type { OutboxStream } from '../schemas/contract';
 import type { OutboxItem } from '../schemas/outbox';
 
@@ -80,4 +80,22 @@ export function batchSummary(stream: EffectStream, effects: readonly Effect[]): 
     stream,
     effects.map((effect) => effect.type),
   );
+}
+
+/** The billing codes of every level of the episode's program version, which level changes bill under. */
+export function programBilling(program: ProgramDefinition): NonNullable<EffectBatch['billing']> {
+  const billing: NonNullable<EffectBatch['billing']> = {};
+  for (const [level, plan] of Object.entries(program.levels) as [keyof typeof program.levels, LevelPlan][])
+    billing[level] = plan.billing;
+  return billing;
+}
+
+/** One stream's batch, carrying the billing codes of the episode's program version. */
+export function effectBatch(
+  state: Pick<EpisodeState, 'clientId' | 'episodeId' | 'programId'>,
+  program: ProgramDefinition,
+  effects: Effect[],
+): EffectBatch {
+  const { clientId, episodeId, programId } = state;
+  return { clientId, episodeId, programId, billing: programBilling(program), effects };
 }

@@ -16,15 +16,19 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
-import type { EffectActivities, EffectBatch } from '../activities/effects';
+import type { EffectActivities } from '../activities/effects';
 import {
   admit,
   applyCommand,
   applyEvent,
+  changeProgramVersion,
   checkBackdate,
+  checkProgramVersionChange,
   EpisodeNotActive,
   EventBeforeAdmission,
   EventIdConflict,
+  importedEpisodeId,
+  importEpisode,
   onTimer,
   PathwayError,
   validateCommand,
@@ -48,6 +52,7 @@ import { clinicClockDefaults } from '../schemas/time';
 import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
 import {
   approveProposalUpdate,
+  changeProgramVersionUpdate,
   clientEventSignal,
   dischargeUpdate,
   historyQuery,
@@ -57,7 +62,7 @@ import {
   stateQuery,
   weeksQuery,
 } from './definitions';
-import { batchSummary, routeEffects } from './effect-routing';
+import { batchSummary, effectBatch, programBilling, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
 import { Outbox, outboxSettingsOf, outboxWorkflow, outboxWorkflowId } from './outbox';
 import type { z } from 'zod';
@@ -150,20 +155,35 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 const episodeIdOf = (admission: ClientEvent) => `ep-${admission.eventId}`;
 
 function initialDecision(input: EpisodeWorkflowInput): Decision {
-  if (input.kind === 'continued') return { state: input.state, effects: [] };
   try {
-    if (patched(backdatePatch)) {
-      // A program carried in an input from before the limit has none: the default applies.
-      const fallback = { maxBackdateDays: defaultMaxBackdateDays };
-      const admission = { ...fallback, ...input.program.admission };
-      checkBackdate(input.admission, { ...input.program, admission }, new Date().toISOString());
+    switch (input.kind) {
+      case 'continued':
+        return { state: input.state, effects: [] };
+      case 'admission':
+        if (patched(backdatePatch)) {
+          // A program carried in an input from before the limit has none: the default applies.
+          const fallback = { maxBackdateDays: defaultMaxBackdateDays };
+          const admission = { ...fallback, ...input.program.admission };
+          checkBackdate(input.admission, { ...input.program, admission }, new Date().toISOString());
+        }
+        return admit(
+          input.admission,
+          input.program,
+          episodeIdOf(input.admission),
+          patched(rulesRevision2Patch) ? 2 : 1,
+        );
+      case 'import':
+        return importEpisode(
+          input.imported,
+          input.program,
+          importedEpisodeId(input.imported.importId),
+          new Date().toISOString(),
+        );
+      default: {
+        const unknown: never = input;
+        throw new Error(`Unknown workflow input kind: ${JSON.stringify(unknown)}`);
+      }
     }
-    return admit(
-      input.admission,
-      input.program,
-      episodeIdOf(input.admission),
-      patched(rulesRevision2Patch) ? 2 : 1,
-    );
   } catch (error) {
     throw refusal(error);
   }
@@ -176,7 +196,9 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
  */
 export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<EpisodeState> {
   const { settings } = input;
-  const program = patched(clinicClockPatch) ? withClinicClock(input.program) : input.program;
+  const clinicClock = patched(clinicClockPatch);
+  // A coordinator may move the episode to a newer version of its program (changeProgramVersion).
+  let program = clinicClock ? withClinicClock(input.program) : input.program;
   const refreshView = operatorView();
   const first = initialDecision(input);
   let state = first.state;
@@ -185,6 +207,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     clientId: state.clientId,
     episodeId: state.episodeId,
     programId: state.programId,
+    billing: programBilling(program),
   }));
   outbox.add(first.effects);
   let applied = 0;
@@ -302,17 +325,35 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   commandUpdate(rejectProposalUpdate, transitionRejectedCommandSchema, 'rejection');
   commandUpdate(dischargeUpdate, dischargeCommandSchema, 'discharge');
 
+  setHandler(
+    changeProgramVersionUpdate,
+    (command): CommandOutcome => {
+      try {
+        const decision = changeProgramVersion(state, command, program, now());
+        apply(decision);
+        program = clinicClock ? withClinicClock(command.program) : command.program;
+        return { state, effects: decision.effects };
+      } catch (error) {
+        throw refusal(error);
+      }
+    },
+    {
+      validator: (command) => {
+        try {
+          checkProgramVersionChange(state, command, program);
+        } catch (error) {
+          throw refusal(error);
+        }
+      },
+    },
+  );
+
   setHandler(stateQuery, () => state);
   setHandler(historyQuery, () => state.history);
   setHandler(weeksQuery, () => weeksView(state, program));
 
   const deliver = async (effects: Effect[]) => {
-    const batch = (streamEffects: Effect[]): EffectBatch => ({
-      clientId: state.clientId,
-      episodeId: state.episodeId,
-      programId: state.programId,
-      effects: streamEffects,
-    });
+    const batch = (streamEffects: Effect[]) => effectBatch(state, program, streamEffects);
     const local = patched(localEffectsPatch);
     await Promise.all(
       [...routeEffects(effects)].map(([stream, streamEffects]) => {
@@ -359,6 +400,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
                   clientId: state.clientId,
                   episodeId: state.episodeId,
                   programId: state.programId,
+                  billing: programBilling(program),
                 },
                 unsent: outbox.unsent(),
                 settings: outboxSettings,

@@ -42,11 +42,8 @@ export const outboxSettingsOf = (settings: Partial<OutboxSettings>): OutboxSetti
   ...settings,
 });
 
-export interface OutboxIdentity {
-  clientId: string;
-  episodeId: string;
-  programId: string;
-}
+/** Who the outbox sends for, and the billing codes of the program version its episode runs under. */
+export type OutboxIdentity = Omit<OutboxChunk, 'stream' | 'items'>;
 
 const isOutbound = (stream: OutboxStream): stream is OutboundStream =>
   stream !== 'client-events-dlq' && stream !== 'effects-dlq';

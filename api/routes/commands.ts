@@ -8,6 +8,7 @@ import {
   clientParams,
   dischargeBody,
   outcomeAnswer,
+  programVersionBody,
   proposalParams,
   rejectionBody,
   transitionAnswer,
@@ -135,6 +136,36 @@ export function commandRoutes(app: ApiApp, ctx: ApiContext): void {
           issuedBy: staffOf(request).actor,
           kind,
           reasonCode,
+        });
+        return { status: 200, headers: {}, body: outcome };
+      }),
+  );
+
+  app.post(
+    '/v1/clients/:clientId/program-version',
+    {
+      config: { access: coordinators },
+      schema: {
+        summary: "Move the client's episode to a newer version of its program",
+        description:
+          "Later decisions and billing follow the new version; the move is kept in the episode's programVersionChanges with who, when and why. " +
+          "409 when the version is not newer than the episode's; 422 when the program has no such version.",
+        tags: ['commands'],
+        security: bearer,
+        params: clientParams,
+        headers: writeHeaders,
+        body: programVersionBody,
+        response: { 200: outcomeAnswer, ...refusals },
+      },
+    },
+    (request, reply) =>
+      write(ctx, request, reply, async (newId) => {
+        const { commandId, version, reasonCode } = request.body;
+        const outcome = await ctx.journeys.changeProgramVersion(request.params.clientId, {
+          commandId: newId('cmd', commandId),
+          issuedBy: staffOf(request).actor,
+          reasonCode,
+          ...(version !== undefined && { version }),
         });
         return { status: 200, headers: {}, body: outcome };
       }),

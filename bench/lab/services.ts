@@ -9,7 +9,7 @@ import type { Lab } from './lab';
  * A compiled entry point of this project (e.g. `workers/main.js`); benchmarks and drills run the
  * real, built code in their child processes.
  */
-function compiledEntryPoint(relativePath: string): string {
+export function compiledEntryPoint(relativePath: string): string {
   // Compiled, this file is lib/bench/lab/services.js; under ts-jest it is bench/lab/services.ts.
   const root = resolve(__dirname, '../..');
   const entry = basename(root) === 'lib' ? join(root, relativePath) : join(root, 'lib', relativePath);

@@ -1,4 +1,6 @@
 import type { EffectBatch } from '../../activities/effects';
+import { getProgram } from '../../programs';
+import { effectBatch } from '../../workflows/effect-routing';
 import type { PublishedEffectType } from '../../schemas/contract';
 import type { Effect } from '../../schemas';
 
@@ -146,9 +148,9 @@ export const sampleEffects = {
   },
 } satisfies { [T in PublishedEffectType]: Extract<Effect, { type: T }> };
 
-export const batchOf = (...effects: Effect[]): EffectBatch => ({
-  clientId: 'client-1',
-  episodeId,
-  programId: 'full-continuum',
-  effects,
-});
+export const batchOf = (...effects: Effect[]): EffectBatch =>
+  effectBatch(
+    { clientId: 'client-1', episodeId, programId: 'full-continuum' },
+    getProgram('full-continuum'),
+    effects,
+  );

@@ -1,3 +1,4 @@
+import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Connection, type Client } from '@temporalio/client';
@@ -9,8 +10,10 @@ import { ApiMetrics } from '../../api/metrics';
 import type { ApiRole } from '../../api/roles';
 import { buildApi } from '../../api/server';
 import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
+import { runCli } from '../../cli/main';
 import { Journeys } from '../../client/journeys';
 import { loadConfig } from '../../config';
+import type { ProgramRegistry } from '../../programs/registry';
 import type { StaffRole } from '../../schemas';
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
@@ -113,11 +116,11 @@ export async function serveApi(opts: {
 }
 
 /** The API on the run's dev server, with a journey worker of its own (caseload, auth, errors). */
-export async function apiOnDevServer() {
+export async function apiOnDevServer(programs: ProgramRegistry = shippedPrograms) {
   const dev = await devServer();
   const connection = await Connection.connect({ address: testStack().stack.temporal.address });
   const { worker, running, publisher, taskQueue } = await runJourneyWorker(dev.nativeConnection, 'api');
-  const journeys = new Journeys(dev.client, taskQueue);
+  const journeys = new Journeys(dev.client, taskQueue, programs);
   const api = await serveApi({ client: dev.client, connection, journeys });
   return {
     ...api,
@@ -125,6 +128,7 @@ export async function apiOnDevServer() {
     connection,
     journeys,
     publisher,
+    taskQueue,
     async close() {
       await api.close();
       worker.shutdown();
@@ -157,3 +161,19 @@ export async function apiOnTimeSkipping() {
 }
 
 export const uniqueClientId = (label: string) => `${label}-${randomUUID()}`;
+
+/** Runs a `carepath` command line against a served API as one of the test staff (null: no token). */
+export async function carepathCli(
+  api: { url: string; tokens: Record<StaffName, string> },
+  argv: string[],
+  as: StaffName | null = 'coordinator',
+) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    env: { CAREPATH_API_URL: api.url, ...(as && { CAREPATH_TOKEN: api.tokens[as] }) },
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}

@@ -125,6 +125,38 @@ const routes: Route[] = [
     }),
   },
   {
+    name: 'programs',
+    method: 'GET',
+    allowed: ['coordinator', 'clinician', 'viewer'],
+    success: 200,
+    request: () => ({ path: '/v1/programs/default' }),
+  },
+  {
+    name: 'import',
+    method: 'POST',
+    allowed: ['coordinator'],
+    success: 201,
+    request: () => {
+      const clientId = uniqueClientId('imported');
+      return {
+        path: '/v1/imports/clients',
+        body: {
+          importId: `import-${clientId}`,
+          clientId,
+          programId: 'default',
+          level: 'outpatient',
+          inCareSince: '2025-01-06T09:00:00Z',
+          levelSince: '2025-04-07T09:00:00Z',
+          ageYears: 41,
+          gender: 'male',
+          milestonesMet: [],
+          sobrietyDate: null,
+          authorizations: [],
+        },
+      };
+    },
+  },
+  {
     name: 'metrics',
     method: 'GET',
     allowed: ['coordinator', 'clinician', 'viewer'],
@@ -207,11 +239,18 @@ describe('open routes', () => {
       '/v1/clients/{clientId}/episodes',
       '/v1/clients/{clientId}/events',
       '/v1/clients/{clientId}/history',
+      '/v1/clients/{clientId}/program-version',
       '/v1/clients/{clientId}/proposals/{proposalId}/approve',
       '/v1/clients/{clientId}/proposals/{proposalId}/reject',
       '/v1/clients/{clientId}/transitions',
+      '/v1/imports/clients',
+      '/v1/programs',
+      '/v1/programs/{programId}',
       '/v1/clients/{clientId}/weeks',
     ]);
+    expect(answer.body.components.schemas).toEqual(
+      expect.objectContaining({ ProgramDefinition: expect.any(Object), ClientImport: expect.any(Object) }),
+    );
     expect(answer.body.paths['/v1/clients/{clientId}/transitions'].post.security).toEqual([
       { bearerAuth: [] },
     ]);

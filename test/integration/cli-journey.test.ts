@@ -1,5 +1,5 @@
-import { runCli, exitCode } from '../../cli/main';
-import { apiOnDevServer, staff, uniqueClientId } from './api-harness';
+import { exitCode, runCli } from '../../cli/main';
+import { apiOnDevServer, carepathCli, staff, uniqueClientId } from './api-harness';
 
 /** The `carepath` CLI against a running API server over the run's Temporal dev server. */
 
@@ -7,16 +7,8 @@ let api: Awaited<ReturnType<typeof apiOnDevServer>>;
 beforeAll(async () => (api = await apiOnDevServer()));
 afterAll(() => api.close());
 
-async function carepath(argv: string[], as: keyof typeof staff | null = 'coordinator') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    env: { CAREPATH_API_URL: api.url, ...(as && { CAREPATH_TOKEN: api.tokens[as] }) },
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const carepath = (argv: string[], as: keyof typeof staff | null = 'coordinator') =>
+  carepathCli(api, argv, as);
 
 test('a journey admitted, progressed and discharged from the command line', async () => {
   const clientId = uniqueClientId('cli');

@@ -1,3 +1,4 @@
+import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,7 +98,7 @@ export async function journeyHarness(settings: Partial<JourneySettings> = {}) {
   return {
     env,
     publisher,
-    journeys: new Journeys(env.client, taskQueue, settings),
+    journeys: new Journeys(env.client, taskQueue, shippedPrograms, settings),
     taskQueue,
     async close(w: Worker = worker) {
       w.shutdown();

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { Journeys } from '../../client/journeys';
-import { getProgram } from '../../programs';
+import { getProgram, shippedPrograms } from '../../programs';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import {
   CareLevel,
@@ -32,7 +32,7 @@ describe('the operator view of journeys on the dev server', () => {
     dev = await devServer();
     const started = await runJourneyWorker(dev.nativeConnection, 'operator-view');
     ({ worker, running } = started);
-    journeys = new Journeys(dev.client, started.taskQueue);
+    journeys = new Journeys(dev.client, started.taskQueue, shippedPrograms);
   });
   afterAll(async () => {
     worker.shutdown();

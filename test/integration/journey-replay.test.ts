@@ -18,7 +18,7 @@ describe('recorded journey histories', () => {
     (file) => file.endsWith('.history') && !files.includes(file),
   );
 
-  test('cover every reference program and continue-as-new', () => {
+  test('cover every reference program, continue-as-new, an import and a program version move', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'reference-step-down-iop.history',
@@ -27,6 +27,7 @@ describe('recorded journey histories', () => {
         'reference-holistic-iop.history',
         'reference-full-continuum.history',
         'after-continue-as-new.history',
+        'imported-then-moved-to-version-2.history',
       ]),
     );
   });

@@ -1,3 +1,4 @@
+import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NativeConnection } from '@temporalio/worker';
@@ -87,7 +88,7 @@ export async function kafkaJourneys(opts: {
     dataConverter: testDataConverter,
   });
   const running = worker.run();
-  const journeys = new Journeys(opts.client, taskQueue, opts.settings);
+  const journeys = new Journeys(opts.client, taskQueue, shippedPrograms, opts.settings);
   const groupId = `bridge-${randomUUID()}`;
   const defaults = loadConfig({});
   const monitor = new BridgeMonitor({

@@ -1,3 +1,4 @@
+import { shippedPrograms } from '../../programs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
@@ -75,7 +76,7 @@ describe('journey payloads on the dev server', () => {
     const running = worker.run();
     return {
       taskQueue,
-      journeys: new Journeys(new Client({ connection, dataConverter }), taskQueue),
+      journeys: new Journeys(new Client({ connection, dataConverter }), taskQueue, shippedPrograms),
       async close() {
         worker.shutdown();
         await running;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, configVariables, loadConfig } from '../../config';
 
 describe('loadConfig', () => {
@@ -29,9 +30,16 @@ describe('loadConfig', () => {
         port: 8234,
         corsOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'],
       },
+      programsDir: join(__dirname, '..', '..', 'programs'),
       dataDir: '/repo/.data',
       cacheDir: expect.stringMatching(/\/\.cache\/carepath$/),
     });
+  });
+
+  test('programs come from CAREPATH_PROGRAMS_DIR, relative to the working directory', () => {
+    expect(loadConfig({ CAREPATH_PROGRAMS_DIR: 'my-programs' }, '/repo').programsDir).toBe(
+      '/repo/my-programs',
+    );
   });
 
   test('the cache follows CAREPATH_CACHE_DIR, else XDG_CACHE_HOME', () => {

@@ -1,4 +1,4 @@
-import { cloudEventsOf, NoEventForEffect } from '../../activities/cloud-events';
+import { cloudEventsOf, NoBillingCodes, NoEventForEffect } from '../../activities/cloud-events';
 import { effectRecords } from '../../activities/kafka/effect-publisher';
 import { contractSchemas } from '../../contract/documents';
 import { getProgram } from '../../programs';
@@ -120,6 +120,17 @@ describe('outbound events: effects as CloudEvents', () => {
       ['carepath.care-events.v1', 'client-1', 'application/cloudevents+json'],
       ['carepath.billing-events.v1', 'client-1', 'application/cloudevents+json'],
     ]);
+  });
+
+  test('billing codes come from the batch, never from a program file read at send time', () => {
+    const batch = batchOf(sampleEffects['level-changed']);
+    const revised = {
+      ...batch,
+      billing: { php: { serviceCode: 'S9480', revenueCode: '0913', unit: 'day' as const } },
+    };
+    expect(cloudEventsOf('care-events', revised)[1]?.event.data).toMatchObject({ serviceCode: 'S9480' });
+    const { billing: _codes, ...withoutCodes } = batch;
+    expect(() => cloudEventsOf('care-events', withoutCodes)).toThrow(NoBillingCodes);
   });
 
   test('an effect routed to a stream without an event for it fails the send instead of being dropped', () => {

@@ -1,4 +1,4 @@
-import { applyCommand, applyEvent, admit, onTimer, type Decision } from '../../../pathway';
+import { applyCommand, applyEvent, admit, importEpisode, onTimer, type Decision } from '../../../pathway';
 import type {
   AdmittedEvent,
   ClientEvent,
@@ -7,6 +7,7 @@ import type {
   EffectOf,
   EffectType,
   EpisodeState,
+  ImportedClient,
   Intake,
   LevelOfCare,
   ProgramDefinition,
@@ -121,6 +122,14 @@ export class Journey {
 
   admit(event: AdmittedEvent, episodeId = 'episode-1'): this {
     this.take(admit({ ...event, programId: this.program.programId }, this.program, episodeId));
+    return this;
+  }
+
+  /** Starts the episode of a client already in care, imported at `now`. */
+  import(imported: ImportedClient, now: string, episodeId = 'episode-1'): this {
+    this.take(
+      importEpisode({ ...imported, programId: this.program.programId }, this.program, episodeId, now),
+    );
     return this;
   }
 
