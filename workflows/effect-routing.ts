@@ -1,5 +1,5 @@
 import type { Effect, EpisodeState, LevelPlan, ProgramDefinition } from '../schemas';
-import type { EffectBatch, EffectStream } from '../activities/effects';
+import type { EffectBatch, EffectStream, OutboxChunk } from '../activities/effects';
 import type { OutboxStream } from '../schemas/contract';
 import type { OutboxItem } from '../schemas/outbox';
 
@@ -95,7 +95,7 @@ export function effectBatch(
   state: Pick<EpisodeState, 'clientId' | 'episodeId' | 'programId'>,
   program: ProgramDefinition,
   effects: Effect[],
-): EffectBatch {
+): EffectBatch & Pick<OutboxChunk, 'billing'> {
   const { clientId, episodeId, programId } = state;
   return { clientId, episodeId, programId, billing: programBilling(program), effects };
 }

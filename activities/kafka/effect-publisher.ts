@@ -7,7 +7,7 @@ import {
   type Topics,
 } from '../../schemas/contract';
 import type { OutboxItem } from '../../schemas/outbox';
-import { cloudEventsOf, NoEventForEffect } from '../cloud-events';
+import { cloudEventsOf, NoBillingCodes, NoEventForEffect } from '../cloud-events';
 import {
   OutboxItemsUnsendable,
   type EffectBatch,
@@ -78,6 +78,8 @@ function itemRecords(chunk: OutboxChunk, item: OutboxItem, topics: Topics, limit
       } catch (error) {
         if (error instanceof NoEventForEffect)
           return { unsendable: { reason: 'no-event-definition', detail: error.message } };
+        if (error instanceof NoBillingCodes)
+          return { unsendable: { reason: 'contract-violation', detail: error.message } };
         if (error instanceof ZodError)
           return {
             unsendable: {

@@ -1,4 +1,4 @@
-import type { EffectBatch } from '../../activities/effects';
+import type { EffectBatch, OutboxChunk } from '../../activities/effects';
 import { getProgram } from '../../programs';
 import { effectBatch } from '../../workflows/effect-routing';
 import type { PublishedEffectType } from '../../schemas/contract';
@@ -148,7 +148,7 @@ export const sampleEffects = {
   },
 } satisfies { [T in PublishedEffectType]: Extract<Effect, { type: T }> };
 
-export const batchOf = (...effects: Effect[]): EffectBatch =>
+export const batchOf = (...effects: Effect[]): EffectBatch & Pick<OutboxChunk, 'billing'> =>
   effectBatch(
     { clientId: 'client-1', episodeId, programId: 'full-continuum' },
     getProgram('full-continuum'),
