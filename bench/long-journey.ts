@@ -284,7 +284,12 @@ export async function longJourneyBenchmark(
   });
 
   say('carepath')(`${program.programId} from admission to its end`);
-  const journey = await simulateJourney(env, new Journeys(env.client, taskQueue, shippedPrograms), program, say('carepath'));
+  const journey = await simulateJourney(
+    env,
+    new Journeys(env.client, taskQueue, shippedPrograms),
+    program,
+    say('carepath'),
+  );
   say('baseline')('a counting workflow given the same inputs at the same instants');
   const bare = await simulateBare(env, bareTaskQueue, journey.steps);
   say('replay')(`replaying each history ${opts.replays} times…`);

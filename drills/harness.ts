@@ -128,7 +128,11 @@ export class Harness {
         namespace: this.config.temporal.namespace,
         dataConverter: carepathDataConverter(loadKeyRing(this.config)),
       });
-      this.temporal = { connection, client, journeys: new Journeys(client, this.config.temporal.taskQueue, shippedPrograms) };
+      this.temporal = {
+        connection,
+        client,
+        journeys: new Journeys(client, this.config.temporal.taskQueue, shippedPrograms),
+      };
     }
     return this.temporal;
   }

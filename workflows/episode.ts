@@ -39,7 +39,14 @@ import {
 import { sighting } from '../pathway/dedup';
 import type { DeadLetterReason } from '../schemas/contract';
 import { defaultMaxBackdateDays } from '../schemas/engine-defaults';
-import type { ClientEvent, CoordinatorCommand, Effect, EpisodeState, ProgramDefinition, Timer } from '../schemas';
+import type {
+  ClientEvent,
+  CoordinatorCommand,
+  Effect,
+  EpisodeState,
+  ProgramDefinition,
+  Timer,
+} from '../schemas';
 // From their own modules, not the index: each journey evaluates every schema module it imports.
 import {
   dischargeCommandSchema,

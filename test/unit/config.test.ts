@@ -50,9 +50,7 @@ describe('loadConfig', () => {
   });
 
   test('the allowed clock skew of inbound events is configurable', () => {
-    expect(loadConfig({ CAREPATH_MAX_CLOCK_SKEW_SECONDS: '30' }).inbound.maxEventClockSkewSeconds).toBe(
-      30,
-    );
+    expect(loadConfig({ CAREPATH_MAX_CLOCK_SKEW_SECONDS: '30' }).inbound.maxEventClockSkewSeconds).toBe(30);
   });
 
   test('several brokers are read from a comma-separated list', () => {

@@ -1,6 +1,11 @@
 import { programs } from '../../../programs';
 import { AdmissionRefused, admit, checkAdmission, checkBackdate } from '../../../pathway';
-import { programDefinitionSchema, type Intake, type LevelOfCare, type ProgramDefinition } from '../../../schemas';
+import {
+  programDefinitionSchema,
+  type Intake,
+  type LevelOfCare,
+  type ProgramDefinition,
+} from '../../../schemas';
 import { admitted, day } from './fixtures';
 
 const byId = (id: string): ProgramDefinition => programs[id]!;
@@ -178,7 +183,8 @@ describe('admission criteria', () => {
     expect(refusal(narrow, 'iop', { gender: 'male', steppingDownFrom: 'detox' })).toMatchObject({
       reason: 'no-matching-cohort',
     });
-    const admission = (gender: Intake['gender']) => admitted(day(0), 'iop', { gender, steppingDownFrom: 'detox' });
+    const admission = (gender: Intake['gender']) =>
+      admitted(day(0), 'iop', { gender, steppingDownFrom: 'detox' });
     expect(() => checkAdmission(admission('male'), narrow, day(0))).toThrow(AdmissionRefused);
     expect(() => checkAdmission(admission('female'), narrow, day(0))).not.toThrow();
   });

@@ -1,5 +1,11 @@
 import { programs } from '../../../programs';
-import { applyEvent, EventBeforeAdmission, LateEventRefused, validateEvent, weeksView } from '../../../pathway';
+import {
+  applyEvent,
+  EventBeforeAdmission,
+  LateEventRefused,
+  validateEvent,
+  weeksView,
+} from '../../../pathway';
 import {
   calendarWeek,
   isLocalWeekend,
