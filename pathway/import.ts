@@ -5,6 +5,7 @@ import { ImportRefused } from './errors';
 import { armNoContactDeadline } from './level-timers';
 import { levelPlan } from './plan';
 import { addDays, isBefore, startOfDay } from './time';
+import { currentRulesRevision } from './revision';
 import { startWeek } from './week';
 
 /** The episode id of an import: stable, so a repeated import is recognised as the same episode. */
@@ -48,13 +49,15 @@ export const checkImport = (imported: ImportedClient, program: ProgramDefinition
  * its stay since `levelSince`, milestones met, sobriety date and authorizations. Timers start from
  * now — the first attendance week, the no-contact deadline, the authorization reminders still
  * ahead — so no past week is reviewed and no past deadline or reminder fires; a minimum or maximum
- * stay already passed arms nothing.
+ * stay already passed arms nothing. `rulesRevision` is older than the current one only where the
+ * workflow replays an import recorded before it.
  */
 export const importEpisode = (
   imported: ImportedClient,
   program: ProgramDefinition,
   episodeId: string,
   now: string,
+  rulesRevision = currentRulesRevision,
 ): Decision => {
   checkImport(imported, program, now);
   const { level, levelSince, importedBy } = imported;
@@ -65,6 +68,7 @@ export const importEpisode = (
     programId: program.programId,
     status: 'active',
     admittedAt: imported.inCareSince,
+    ...(rulesRevision > 1 ? { rulesRevision } : {}),
     level,
     levelSince,
     cohortId: cohort?.cohortId ?? null,

@@ -185,6 +185,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
           input.program,
           importedEpisodeId(input.imported.importId),
           new Date().toISOString(),
+          patched(rulesRevision2Patch) ? 2 : 1,
         );
       default: {
         const unknown: never = input;
