@@ -181,9 +181,10 @@ export class EventBeforeAdmission extends PathwayError {
     readonly occurredAt: string,
     readonly admittedAt: string,
   ) {
+    // Identifiers only: the message is also a dead letter's detail; the dates travel as fields.
     super(
-      `Event ${eventId} occurred at ${occurredAt}, before this episode's admission at ${admittedAt}: ` +
-        'correct its date, or leave it with the earlier episode it belongs to.',
+      `Event ${eventId} is dated before this episode's admission: correct its date, or leave it with ` +
+        'the earlier episode it belongs to.',
     );
   }
 }

@@ -187,10 +187,12 @@ describe('journey payloads on the dev server', () => {
   test('after a new key becomes current, journeys written with the old key still decode and continue', async () => {
     const before = ring('2025-a', '2025-a');
     const clientId = `client-${randomUUID()}`;
+    const admitted = admission(clientId);
+    // Made after the admission: an event dated before it would be refused.
     const [drugTest, measurement] = clinicalEvents(clientId);
     const first = await journeysWith(before);
     try {
-      await first.journeys.admit(admission(clientId));
+      await first.journeys.admit(admitted);
       if (drugTest) await first.journeys.recordEventAndWait(drugTest);
     } finally {
       await first.close();
