@@ -243,10 +243,10 @@ describe('open routes', () => {
       '/v1/clients/{clientId}/proposals/{proposalId}/approve',
       '/v1/clients/{clientId}/proposals/{proposalId}/reject',
       '/v1/clients/{clientId}/transitions',
+      '/v1/clients/{clientId}/weeks',
       '/v1/imports/clients',
       '/v1/programs',
       '/v1/programs/{programId}',
-      '/v1/clients/{clientId}/weeks',
     ]);
     expect(answer.body.components.schemas).toEqual(
       expect.objectContaining({ ProgramDefinition: expect.any(Object), ClientImport: expect.any(Object) }),

@@ -38,14 +38,14 @@ describe('a client imported mid-journey, on the time-skipping server', () => {
     const journeys = withVersions(v1);
     const j = new WorkflowJourney(harness.env, journeys, v1);
     const now = await j.now();
-    // 100 days into an IOP stay of at most 120: the maximum stay falls 20 days after the import.
+    // 160 days into an IOP stay A reviews at 180: the maximum stay falls 20 days after the import.
     const imported = await journeys.importClient({
       importId: `${j.clientId}-import`,
       clientId: j.clientId,
       programId: v1.programId,
       level: 'iop',
-      inCareSince: addDays(now, -130),
-      levelSince: addDays(now, -100),
+      inCareSince: addDays(now, -190),
+      levelSince: addDays(now, -160),
       ageYears: 34,
       gender: 'female',
       milestonesMet: ['attendance-stable'],
@@ -84,8 +84,14 @@ describe('a client imported mid-journey, on the time-skipping server', () => {
     const effects = await harness.publisher.effectsWhen(j.clientId, (e) =>
       notified(e).includes('authorization-expiring'),
     );
-    expect(notified(effects).sort()).toEqual(['authorization-expiring', 'maximum-stay-reached']);
-    expect(effects.filter((e) => e.type === 'weekly-hours-below-target')).toEqual([]);
+    // Weeks after the import are calendar weeks the sessions above straddle; they are reviewed as usual.
+    expect(
+      notified(effects)
+        .filter((code) => code !== 'weekly-hours-below-target')
+        .sort(),
+    ).toEqual(['authorization-expiring', 'maximum-stay-reached']);
+    // No week from before the import is reviewed.
+    expect(effects.filter((e) => e.type === 'weekly-hours-below-target' && e.weekStart < now)).toEqual([]);
 
     // Version 2 is added to the programs directory; the services restart with it.
     const restarted = withVersions(v1, v2);

@@ -56,20 +56,25 @@ describe('a programs directory', () => {
   test('an invalid file stops loading with the file, the JSON path, the line and what to fix', () => {
     copyFileSync(shipped('default.json'), join(dir, 'default.json'));
     const broken = shippedJson('step-down-iop.json') as {
-      levels: { iop: { weeklyHours: { floor: number } } };
+      levels: { iop: { weeklyHours: { ceiling: number } } };
     };
-    broken.levels.iop.weeklyHours.floor = 99;
+    broken.levels.iop.weeklyHours.ceiling = 1;
     write('step-down-iop.json', broken);
+    // The refinement is reported on the weeklyHours object: the first line that opens it.
+    const line =
+      readFileSync(join(dir, 'step-down-iop.json'), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('"weeklyHours"')) + 1;
     const error = thrown(() => loadProgramsDirectory(dir));
     expect(error).toBeInstanceOf(ProgramDirectoryError);
     const [failure] = (error as ProgramDirectoryError).failures;
     expect(failure?.file).toBe(join(dir, 'step-down-iop.json'));
-    // The refinement is reported on the weeklyHours object, which opens on line 7 of the pretty-printed file.
+    expect(line).toBeGreaterThan(1);
     expect(failure?.issues).toEqual([
-      { path: ['levels', 'iop', 'weeklyHours'], message: 'expected floor <= target <= ceiling', line: 7 },
+      { path: ['levels', 'iop', 'weeklyHours'], message: 'expected floor <= target <= ceiling', line },
     ]);
     expect((error as Error).message).toContain(
-      `${join(dir, 'step-down-iop.json')}:7: levels.iop.weeklyHours: expected floor <= target <= ceiling`,
+      `${join(dir, 'step-down-iop.json')}:${line}: levels.iop.weeklyHours: expected floor <= target <= ceiling`,
     );
   });
 

@@ -34,7 +34,8 @@ describe('importing a client already in care', () => {
       sobrietyDate: '2024-12-20',
       cohortId: 'women',
       milestones: [{ milestoneId: 'attendance-stable', level: 'iop', levelSince: day(30) }],
-      week: { start: importedAt, targetHours: 9, floorHours: 9 },
+      // Imported on a Friday in Los Angeles: the first calendar week holds 3 of its 7 days of A's 9 h.
+      week: { start: importedAt, targetHours: 3.86, floorHours: 3.86 },
       attendance: { lastContactAt: importedAt },
     });
     expect(journey.state.history).toEqual([
@@ -56,6 +57,7 @@ describe('importing a client already in care', () => {
   test('replays nothing from before: no past week is reviewed, no passed stay or reminder fires', () => {
     const journey = new Journey(program).import(
       client({
+        levelSince: day(10),
         authorizations: [
           {
             authorizationRef: 'auth-old',
@@ -79,7 +81,7 @@ describe('importing a client already in care', () => {
       }),
       importedAt,
     );
-    // The stay began 170 days ago: past the minimum and the maximum, so neither is armed.
+    // The stay began 190 days ago: past A's 180-day review, so no stay timer is armed.
     expect(journey.state.timers.map((t) => t.kind).sort()).toEqual([
       'authorization-expiry-reminder',
       'no-contact-deadline',
@@ -101,7 +103,11 @@ describe('importing a client already in care', () => {
   });
 
   test('a stay still short of its minimum keeps the minimum-stay timer, counted from levelSince', () => {
-    const journey = new Journey(program).import(client({ levelSince: day(180) }), importedAt);
+    // The default program holds IOP clients at least 56 days; A sets no minimum.
+    const journey = new Journey(getProgram('default')).import(
+      client({ programId: 'default', levelSince: day(180) }),
+      importedAt,
+    );
     expect(journey.state.timers.find((t) => t.kind === 'minimum-stay-reached')?.fireAt).toBe(day(180 + 56));
   });
 
