@@ -18,7 +18,7 @@ describe('recorded journey histories', () => {
     (file) => file.endsWith('.history') && !files.includes(file),
   );
 
-  test('cover every reference program and continue-as-new', () => {
+  test('cover every reference program, continue-as-new and the outbox through an outage', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'reference-step-down-iop.history',
@@ -27,6 +27,10 @@ describe('recorded journey histories', () => {
         'reference-holistic-iop.history',
         'reference-full-continuum.history',
         'after-continue-as-new.history',
+        'outbox-failing-rounds.history',
+        'outbox-carried-unsent.history',
+        'outbox-parked-effect.history',
+        'outbox-handed-over-at-discharge.history',
       ]),
     );
   });
