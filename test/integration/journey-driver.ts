@@ -34,6 +34,25 @@ export const historyFixturesDir = join(__dirname, '..', 'fixtures', 'histories')
 export const coordinator: StaffActor = { staffId: 'staff-coordinator-1', role: 'care-coordinator' };
 export const counsellor: StaffActor = { staffId: 'staff-counsellor-1', role: 'primary-counsellor' };
 
+/**
+ * With CAREPATH_RECORD_HISTORIES=1 (`npm run fixtures:histories`), saves a run's history as a replay
+ * fixture (binary protobuf, as the server stores it): test/integration/journey-replay.test.ts replays
+ * every fixture in every run, so a workflow change that would break running journeys fails CI.
+ */
+export async function saveHistoryFixture(
+  handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> },
+  name: string,
+): Promise<void> {
+  if (!process.env.CAREPATH_RECORD_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  mkdirSync(historyFixturesDir, { recursive: true });
+  writeFileSync(
+    join(historyFixturesDir, `${name}.history`),
+    temporal.api.history.v1.History.encode(history).finish(),
+  );
+  process.stderr.write(`[fixtures] ${name}: ${history.events?.length ?? 0} history events\n`);
+}
+
 /** Records what the workflow's activities were asked to publish: the collaborator these tests fake. */
 export class RecordingPublisher implements EffectPublisher {
   readonly sent: (EffectBatch & { stream: EffectStream })[] = [];
@@ -202,21 +221,10 @@ export class WorkflowJourney implements HappyPathJourney {
 
   /**
    * With CAREPATH_RECORD_HISTORIES=1 (`npm run fixtures:histories`), saves the latest run's history
-   * as a replay fixture (binary protobuf, as the server stores it): test/integration/journey-replay.test.ts replays every fixture in every run,
-   * so a workflow change that would break running journeys fails CI.
+   * as a replay fixture (see `saveHistoryFixture`).
    */
   async saveHistoryFixture(name: string): Promise<void> {
-    if (!process.env.CAREPATH_RECORD_HISTORIES) return;
-    const handle = this.env.client.workflow.getHandle(episodeWorkflowId(this.clientId));
-    const history = await handle.fetchHistory();
-    mkdirSync(historyFixturesDir, { recursive: true });
-    writeFileSync(
-      join(historyFixturesDir, `${name}.history`),
-      temporal.api.history.v1.History.encode(history).finish(),
-    );
-    process.stderr.write(
-      `[fixtures] ${name}: ${history.events?.length ?? 0} history events in the latest run\n`,
-    );
+    await saveHistoryFixture(this.env.client.workflow.getHandle(episodeWorkflowId(this.clientId)), name);
   }
 
   /** Records an event body at `occurredAt`, as the counsellor (the happy path's way in). */

@@ -18,7 +18,7 @@ describe('recorded journey histories', () => {
     (file) => file.endsWith('.history') && !files.includes(file),
   );
 
-  test('cover every reference program, continue-as-new, an import and a program version move', () => {
+  test('cover every reference program, continue-as-new, an import, a program version move and the outbox through an outage', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'reference-step-down-iop.history',
@@ -28,6 +28,10 @@ describe('recorded journey histories', () => {
         'reference-full-continuum.history',
         'after-continue-as-new.history',
         'imported-then-moved-to-version-2.history',
+        'outbox-failing-rounds.history',
+        'outbox-carried-unsent.history',
+        'outbox-parked-effect.history',
+        'outbox-handed-over-at-discharge.history',
       ]),
     );
   });

@@ -22,6 +22,7 @@ import { fieldNames, forbiddenField, publishedSchemas } from '../contract/publis
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { devServer } from '../stack/environments';
+import { saveHistoryFixture } from './journey-driver';
 import { InboundClient, kafkaJourneys, Tap, testKafka } from './kafka-harness';
 
 jest.setTimeout(240_000);
@@ -194,6 +195,15 @@ test('a long broker outage → the journey continues as new carrying its unsent 
     expect(closed.length).toBeGreaterThanOrEqual(2);
     // Two failed rounds make a few dozen events; far from growing with the outage's length.
     for (const run of closed) expect(run.events).toBeLessThan(120);
+    const [first, second] = closed;
+    await saveHistoryFixture(
+      server.client.workflow.getHandle(workflowId, first?.runId),
+      'outbox-failing-rounds',
+    );
+    await saveHistoryFixture(
+      server.client.workflow.getHandle(workflowId, second?.runId),
+      'outbox-carried-unsent',
+    );
   } finally {
     await services.close();
     await server.close();
@@ -247,7 +257,9 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
         tooLarge.every((e) => parkedIds().includes(e.effectId)) && sendable.every((pair) => sent().has(pair)),
     );
     // The journey went on to its end: the discharge after the parked effect was applied and it completed.
-    await server.client.workflow.getHandle(episodeWorkflowId(client.clientId)).result();
+    const handle = server.client.workflow.getHandle(episodeWorkflowId(client.clientId));
+    await handle.result();
+    await saveHistoryFixture(handle, 'outbox-parked-effect');
     const letters = tap.of(carepathTopics['effects-dlq'], client.clientId);
     expect(letters.map((l) => l.headers[parkedEffectHeaders.reason])).toEqual(
       letters.map(() => 'record-too-large'),
@@ -273,12 +285,14 @@ test('a discharge while the broker is down → the episode closes, readmission s
   const program = getProgram('full-continuum');
   const client = new InboundClient(program);
   try {
-    await services.journeys.admit(client.admitted());
+    const { runId } = await services.journeys.admit(client.admitted());
     await stopServer(proc);
     const discharged = await services.journeys.recordEventAndWait(client.discharge());
     expect(discharged.state.status).toBe('discharged');
     // The episode does not wait for Kafka: its run completes, so the client can be admitted again.
-    await server.client.workflow.getHandle(episodeWorkflowId(client.clientId)).result();
+    const dischargedRun = server.client.workflow.getHandle(episodeWorkflowId(client.clientId), runId);
+    await dischargedRun.result();
+    await saveHistoryFixture(dischargedRun, 'outbox-handed-over-at-discharge');
     const readmission = client.admitted();
     await services.journeys.admit(readmission);
     expect((await services.journeys.state(client.clientId)).episodeId).toBe(`ep-${readmission.eventId}`);
