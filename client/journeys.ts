@@ -15,13 +15,19 @@ import type {
   EpisodeState,
   ImportedClient,
   LevelHistoryEntry,
+  LevelOfCare,
   ProgramVersionChangeCommand,
   WeeksView,
   TransitionApprovedCommand,
   TransitionRejectedCommand,
   TransitionRequestedCommand,
 } from '../schemas';
-import { journeySettingsSchema, type CommandOutcome, type JourneySettings } from '../schemas/journey';
+import {
+  journeySettingsSchema,
+  type CommandOutcome,
+  type EpisodeWorkflowInput,
+  type JourneySettings,
+} from '../schemas/journey';
 import {
   approveProposalUpdate,
   changeProgramVersionUpdate,
@@ -94,22 +100,11 @@ export class Journeys {
     checkAdmission(admission, program, new Date().toISOString());
     const workflowId = episodeWorkflowId(admission.clientId);
     try {
-      const handle = await this.client.workflow.start<typeof episodeWorkflow>('episodeWorkflow', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [{ kind: 'admission', admission, program, settings: this.settings }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        typedSearchAttributes: [
-          { key: ClientId, value: admission.clientId },
-          { key: ProgramId, value: program.programId },
-          { key: CareLevel, value: admission.recommendedLevel },
-          { key: EpisodeStatus, value: 'active' },
-          { key: RiskLevel, value: 'low' },
-          { key: LevelSince, value: new Date(admission.occurredAt) },
-        ],
-        staticSummary: `Care episode of client ${admission.clientId} in program ${program.programId}`,
-        staticDetails: `Admitted at level ${admission.recommendedLevel} on ${admission.occurredAt} (event ${admission.eventId}).`,
-      });
+      const handle = await this.startEpisode(
+        { kind: 'admission', admission, program, settings: this.settings },
+        { level: admission.recommendedLevel, levelSince: admission.occurredAt },
+        `Admitted at level ${admission.recommendedLevel} on ${admission.occurredAt} (event ${admission.eventId}).`,
+      );
       return { workflowId, runId: handle.firstExecutionRunId };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
@@ -142,22 +137,11 @@ export class Journeys {
     const program = this.programs.latest(imported.programId);
     checkImport(imported, program, new Date().toISOString());
     try {
-      await this.client.workflow.start<typeof episodeWorkflow>('episodeWorkflow', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [{ kind: 'import', imported, program, settings: this.settings }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        typedSearchAttributes: [
-          { key: ClientId, value: imported.clientId },
-          { key: ProgramId, value: program.programId },
-          { key: CareLevel, value: imported.level },
-          { key: EpisodeStatus, value: 'active' },
-          { key: RiskLevel, value: 'low' },
-          { key: LevelSince, value: new Date(imported.levelSince) },
-        ],
-        staticSummary: `Care episode of client ${imported.clientId} in program ${program.programId}`,
-        staticDetails: `Imported at level ${imported.level} (since ${imported.levelSince}), import ${imported.importId}.`,
-      });
+      await this.startEpisode(
+        { kind: 'import', imported, program, settings: this.settings },
+        { level: imported.level, levelSince: imported.levelSince },
+        `Imported at level ${imported.level} (since ${imported.levelSince}), import ${imported.importId}.`,
+      );
       return { outcome: 'imported', workflowId, episodeId };
     } catch (error) {
       // The same import sent twice at once: the other request started it.
@@ -168,6 +152,32 @@ export class Journeys {
       }
       throw error;
     }
+  }
+
+  /** Starts a client's episode workflow with the search attributes and summary operators filter and read. */
+  private startEpisode(
+    input: Extract<EpisodeWorkflowInput, { kind: 'admission' | 'import' }>,
+    where: { level: LevelOfCare; levelSince: string },
+    details: string,
+  ) {
+    const clientId = input.kind === 'admission' ? input.admission.clientId : input.imported.clientId;
+    const { programId } = input.program;
+    return this.client.workflow.start<typeof episodeWorkflow>('episodeWorkflow', {
+      workflowId: episodeWorkflowId(clientId),
+      taskQueue: this.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      typedSearchAttributes: [
+        { key: ClientId, value: clientId },
+        { key: ProgramId, value: programId },
+        { key: CareLevel, value: where.level },
+        { key: EpisodeStatus, value: 'active' },
+        { key: RiskLevel, value: 'low' },
+        { key: LevelSince, value: new Date(where.levelSince) },
+      ],
+      staticSummary: `Care episode of client ${clientId} in program ${programId}`,
+      staticDetails: details,
+    });
   }
 
   /** Records an event without waiting for its outcome (at-least-once; duplicates change nothing). */

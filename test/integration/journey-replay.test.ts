@@ -54,8 +54,8 @@ describe('recorded journey histories', () => {
   test("include journeys recorded before the clinic's clock, with 7-day weeks from admission", () => {
     expect(olderFiles).toEqual(
       expect.arrayContaining([
-        join('before-clinic-clock', 'reference-step-down-iop.history'),
-        join('before-clinic-clock', 'after-continue-as-new.history'),
+        join('before-care-rules-revision-2', 'reference-step-down-iop.history'),
+        join('before-care-rules-revision-2', 'after-continue-as-new.history'),
       ]),
     );
   });

@@ -1,4 +1,12 @@
-import { applyCommand, applyEvent, admit, importEpisode, onTimer, type Decision } from '../../../pathway';
+import {
+  AdmissionRefused,
+  applyCommand,
+  applyEvent,
+  admit,
+  importEpisode,
+  onTimer,
+  type Decision,
+} from '../../../pathway';
 import type {
   AdmittedEvent,
   ClientEvent,
@@ -213,3 +221,14 @@ export const admitTo = (
   program: ProgramDefinition,
   level: LevelOfCare = program.admission.entryLevels[0]!,
 ): Journey => new Journey(program).admit(admitted(day(0), level, eligibleIntake));
+
+/** The AdmissionRefused `fn` throws; fails the test when it throws nothing or something else. */
+export const admissionRefusalOf = (fn: () => unknown): AdmissionRefused => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AdmissionRefused) return error;
+    throw error;
+  }
+  throw new Error('expected an AdmissionRefused');
+};

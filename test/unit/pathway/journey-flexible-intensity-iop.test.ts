@@ -1,7 +1,17 @@
 import { getProgram } from '../../../programs';
-import { AdmissionRefused, PrescriptionOutOfRange, validateEvent } from '../../../pathway';
+import { PrescriptionOutOfRange, validateEvent } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
-import { Journey, admitted, command, day, event, notified, ofType, staff } from './fixtures';
+import {
+  Journey,
+  admissionRefusalOf,
+  admitted,
+  command,
+  day,
+  event,
+  notified,
+  ofType,
+  staff,
+} from './fixtures';
 
 const program = getProgram('flexible-intensity-iop');
 const iop = levelPlan(program, 'iop');
@@ -15,16 +25,6 @@ const schedule = (at: string, sessionId: string, hours: number) =>
     cohortId: null,
     guestCount: 0,
   });
-
-const refusalOf = (fn: () => unknown): AdmissionRefused => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AdmissionRefused) return error;
-    throw error;
-  }
-  throw new Error('expected an AdmissionRefused');
-};
 
 // Expected numbers are literals taken from the source, C-flexible-intensity-iop.txt, never read back from the program file.
 describe('program C as C-flexible-intensity-iop.txt describes it', () => {
@@ -42,11 +42,13 @@ describe('program C as C-flexible-intensity-iop.txt describes it', () => {
     expect(moderate.state.level).toBe('iop');
     expect(moderate.state.week.targetHours).toBe(9);
     expect(admitC({ steppingDownFrom: 'residential' }).state.level).toBe('iop');
-    expect(refusalOf(() => admitC({})).reason).toBe('stand-alone-criteria-not-met');
+    expect(admissionRefusalOf(() => admitC({})).reason).toBe('stand-alone-criteria-not-met');
   });
 
   test('someone who could not get through withdrawal goes to inpatient care with detox first', () => {
-    expect(refusalOf(() => admitC({ withdrawalRisk: true, steppingDownFrom: 'residential' }))).toMatchObject({
+    expect(
+      admissionRefusalOf(() => admitC({ withdrawalRisk: true, steppingDownFrom: 'residential' })),
+    ).toMatchObject({
       reason: 'withdrawal-risk',
       referTo: 'detox',
     });
@@ -65,7 +67,7 @@ describe('program C as C-flexible-intensity-iop.txt describes it', () => {
     ]);
     for (const hours of [8, 26])
       expect(
-        refusalOf(() => admitC({ steppingDownFrom: 'detox', prescribedWeeklyHours: hours })),
+        admissionRefusalOf(() => admitC({ steppingDownFrom: 'detox', prescribedWeeklyHours: hours })),
       ).toMatchObject({ reason: 'prescribed-hours-out-of-range', accepted: ['9', '25'] });
   });
 });

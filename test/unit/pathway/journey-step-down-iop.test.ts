@@ -1,7 +1,16 @@
 import { getProgram } from '../../../programs';
 import { levelPlan } from '../../../pathway/plan';
-import { AdmissionRefused } from '../../../pathway';
-import { Journey, admitted, attended, day, event, missed, notified, ofType } from './fixtures';
+import {
+  Journey,
+  admissionRefusalOf,
+  admitted,
+  attended,
+  day,
+  event,
+  missed,
+  notified,
+  ofType,
+} from './fixtures';
 
 const program = getProgram('step-down-iop');
 const iop = levelPlan(program, 'iop');
@@ -90,15 +99,6 @@ describe('journey A: stand-alone IOP in a cohort, to aftercare completion', () =
 describe('program A as A-step-down-iop.txt describes it', () => {
   const admitA = (overrides: Parameters<typeof admitted>[2]) =>
     new Journey(program).admit(admitted(day(0), 'iop', { ageYears: 30, gender: 'male', ...overrides }));
-  const refusal = (fn: () => unknown): AdmissionRefused => {
-    try {
-      fn();
-    } catch (error) {
-      if (error instanceof AdmissionRefused) return error;
-      throw error;
-    }
-    throw new Error('expected an AdmissionRefused');
-  };
 
   test('at least 9 h a week in three sessions of 3 h', () => {
     expect(iop.weeklyHours).toMatchObject({ floor: 9, target: 9 });
@@ -113,7 +113,7 @@ describe('program A as A-step-down-iop.txt describes it', () => {
   });
 
   test('a co-occurring mental illness goes to a dual-diagnosis inpatient program first, and is then accepted', () => {
-    const first = refusal(() =>
+    const first = admissionRefusalOf(() =>
       admitA({ coOccurringMentalIllness: true, standAloneIndications: ['mild-or-moderate-situational'] }),
     );
     expect(first).toMatchObject({ reason: 'co-occurring-mental-illness', referTo: 'residential' });
@@ -123,7 +123,7 @@ describe('program A as A-step-down-iop.txt describes it', () => {
 
   test('stand-alone IOP for a mild or moderate, largely situational disorder', () => {
     expect(admitA({ standAloneIndications: ['mild-or-moderate-situational'] }).state.level).toBe('iop');
-    expect(refusal(() => admitA({})).reason).toBe('stand-alone-criteria-not-met');
+    expect(admissionRefusalOf(() => admitA({})).reason).toBe('stand-alone-criteria-not-met');
   });
 
   test('IOP clients seen several times a week are followed up after 14 days without contact, outpatient after 30', () => {
