@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Message } from 'kafkajs';
 import { inboundRecord } from '../bench/lab/inbound';
 import { beginDrill, type TrafficOptions } from './drill';
 import type { Harness } from './harness';
@@ -18,18 +19,30 @@ export async function drillUnderLoad(
   const drill = await beginDrill(harness, name, opts);
   const sequence = interleave(drill.streams, drill.random);
   drill.progress('sending events under load', { records: sequence.length, seconds: opts.feedSeconds });
-  // Both run to their end before anything is judged, so a failed disruption leaves no feed behind.
-  const [fed, disrupted] = await Promise.allSettled([
-    harness.feed(sequence.map(inboundRecord), opts.feedSeconds, drill.progress),
-    disrupt(drill.progress),
-  ]);
-  if (fed.status === 'rejected') throw fed.reason;
-  if (disrupted.status === 'rejected') throw disrupted.reason;
+  const disrupted = await feedWhile(harness, sequence.map(inboundRecord), opts.feedSeconds, drill.progress, disrupt);
   return drill.judge({
-    did: [`sent the ${sequence.length} events over ${opts.feedSeconds} s`, ...disrupted.value],
+    did: [`sent the ${sequence.length} events over ${opts.feedSeconds} s`, ...disrupted],
     delivered: sequence,
     sent: sequence.length,
   });
+}
+
+/** Feeds `records` over `feedSeconds` while `disrupt` runs; answers what `disrupt` did. */
+export async function feedWhile(
+  harness: Harness,
+  records: readonly Message[],
+  feedSeconds: number,
+  progress: Progress,
+  disrupt: (progress: Progress) => Promise<string[]>,
+): Promise<string[]> {
+  // Both run to their end before anything is judged, so a failed disruption leaves no feed behind.
+  const [fed, disrupted] = await Promise.allSettled([
+    harness.feed(records, feedSeconds, progress),
+    disrupt(progress),
+  ]);
+  if (fed.status === 'rejected') throw fed.reason;
+  if (disrupted.status === 'rejected') throw disrupted.reason;
+  return disrupted.value;
 }
 
 export interface OutageOptions extends TrafficOptions {
@@ -38,15 +51,37 @@ export interface OutageOptions extends TrafficOptions {
   leadSeconds: number;
 }
 
+/** A server of the lab a drill stops and starts again. */
+export interface LabServer {
+  what: string;
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+  restartedOn: string;
+}
+
+/** How long the load runs around an outage: `leadSeconds` before it, the outage, and again after. */
+export const outageFeedSeconds = (opts: Pick<OutageOptions, 'downSeconds' | 'leadSeconds'>): number =>
+  opts.downSeconds + 2 * opts.leadSeconds;
+
 /** A server of the lab stopped for `downSeconds` in the middle of the load, then started again. */
 export function outageUnderLoad(
   harness: Harness,
   name: string,
   opts: OutageOptions,
-  server: { what: string; stop: () => Promise<void>; start: () => Promise<void>; restartedOn: string },
+  server: LabServer,
 ): Promise<DrillResult> {
-  const feedSeconds = opts.downSeconds + 2 * opts.leadSeconds;
-  return drillUnderLoad(harness, name, { ...opts, feedSeconds }, async (progress) => {
+  return drillUnderLoad(
+    harness,
+    name,
+    { ...opts, feedSeconds: outageFeedSeconds(opts) },
+    outage(harness, opts, server),
+  );
+}
+
+/** The disruption of an outage: `leadSeconds` into the load, `server` stops for `downSeconds`. */
+export const outage =
+  (harness: Harness, opts: Pick<OutageOptions, 'downSeconds' | 'leadSeconds'>, server: LabServer) =>
+  async (progress: Progress): Promise<string[]> => {
     const sentBefore = harness.inboundSent;
     await sleep(opts.leadSeconds * 1000);
     const lag = await harness.bridgeLag();
@@ -61,5 +96,4 @@ export function outageUnderLoad(
       `stopped the ${server.what} ${opts.leadSeconds} s into the load (${sent} events sent, ${lag} not yet ` +
         `committed by the bridge) for ${opts.downSeconds} s, then restarted it ${server.restartedOn}`,
     ];
-  });
-}
+  };
