@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Message } from 'kafkajs';
 import { inboundRecord } from '../bench/lab/inbound';
 import { beginDrill, type TrafficOptions } from './drill';
 import type { Harness } from './harness';
@@ -19,30 +18,18 @@ export async function drillUnderLoad(
   const drill = await beginDrill(harness, name, opts);
   const sequence = interleave(drill.streams, drill.random);
   drill.progress('sending events under load', { records: sequence.length, seconds: opts.feedSeconds });
-  const disrupted = await feedWhile(harness, sequence.map(inboundRecord), opts.feedSeconds, drill.progress, disrupt);
-  return drill.judge({
-    did: [`sent the ${sequence.length} events over ${opts.feedSeconds} s`, ...disrupted],
-    delivered: sequence,
-    sent: sequence.length,
-  });
-}
-
-/** Feeds `records` over `feedSeconds` while `disrupt` runs; answers what `disrupt` did. */
-export async function feedWhile(
-  harness: Harness,
-  records: readonly Message[],
-  feedSeconds: number,
-  progress: Progress,
-  disrupt: (progress: Progress) => Promise<string[]>,
-): Promise<string[]> {
   // Both run to their end before anything is judged, so a failed disruption leaves no feed behind.
   const [fed, disrupted] = await Promise.allSettled([
-    harness.feed(records, feedSeconds, progress),
-    disrupt(progress),
+    harness.feed(sequence.map(inboundRecord), opts.feedSeconds, drill.progress),
+    disrupt(drill.progress),
   ]);
   if (fed.status === 'rejected') throw fed.reason;
   if (disrupted.status === 'rejected') throw disrupted.reason;
-  return disrupted.value;
+  return drill.judge({
+    did: [`sent the ${sequence.length} events over ${opts.feedSeconds} s`, ...disrupted.value],
+    delivered: sequence,
+    sent: sequence.length,
+  });
 }
 
 export interface OutageOptions extends TrafficOptions {
@@ -59,10 +46,6 @@ export interface LabServer {
   restartedOn: string;
 }
 
-/** How long the load runs around an outage: `leadSeconds` before it, the outage, and again after. */
-export const outageFeedSeconds = (opts: Pick<OutageOptions, 'downSeconds' | 'leadSeconds'>): number =>
-  opts.downSeconds + 2 * opts.leadSeconds;
-
 /** A server of the lab stopped for `downSeconds` in the middle of the load, then started again. */
 export function outageUnderLoad(
   harness: Harness,
@@ -70,12 +53,8 @@ export function outageUnderLoad(
   opts: OutageOptions,
   server: LabServer,
 ): Promise<DrillResult> {
-  return drillUnderLoad(
-    harness,
-    name,
-    { ...opts, feedSeconds: outageFeedSeconds(opts) },
-    outage(harness, opts, server),
-  );
+  const feedSeconds = opts.downSeconds + 2 * opts.leadSeconds;
+  return drillUnderLoad(harness, name, { ...opts, feedSeconds }, outage(harness, opts, server));
 }
 
 /** The disruption of an outage: `leadSeconds` into the load, `server` stops for `downSeconds`. */

@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SyntheticClient } from '../bench/lab/inbound';
 import { inboundIdentifierMaxLength, type ClientEvent } from '../schemas';
 import type { Harness } from './harness';
 import { kafkaBroker } from './kafka-outage';
-import { outage, outageFeedSeconds } from './load';
+import { outage } from './load';
 import { attendedBy, envelope, mixedInDrill, record, type BadKind, type MalformedOptions } from './malformed';
 import type { DrillResult } from './report';
 import { serviceJourneySettings } from './verdict';
@@ -65,7 +66,8 @@ export const poisonKinds: BadKind[] = [
   {
     // Backdated to 1970, far beyond the program's backdating limit: refused before any journey starts.
     reason: 'admission-refused',
-    build: ({ ghostId }) => record(ghostId, envelope({ ...admissionOf(ghostId), occurredAt: new Date(0).toISOString() })),
+    build: ({ ghostId }) =>
+      record(ghostId, envelope({ ...admissionOf(ghostId), occurredAt: new Date(0).toISOString() })),
   },
   // The rest pass the bridge and reach an open journey, which refuses them and writes the dead
   // letter itself, through its outbox.
@@ -108,7 +110,7 @@ export const poisonKinds: BadKind[] = [
 export interface PoisonOptions extends MalformedOptions {
   /** How long the Kafka broker stays down in the middle of the traffic; 0 for no outage. */
   kafkaDownSeconds: number;
-  /** Traffic before the outage, and again after it. */
+  /** How long at most the broker waits, after the first half of the traffic, for the bridge to begin on it. */
   leadSeconds: number;
 }
 
@@ -120,13 +122,30 @@ export interface PoisonOptions extends MalformedOptions {
  */
 export function poisonDrill(harness: Harness, opts: PoisonOptions): Promise<DrillResult> {
   if (opts.kafkaDownSeconds <= 0) return mixedInDrill(harness, 'poison', poisonKinds, opts);
-  const times = { downSeconds: opts.kafkaDownSeconds, leadSeconds: opts.leadSeconds };
   const { sendRetryFirstSeconds, sendRetryMaxSeconds } = serviceJourneySettings;
   return mixedInDrill(harness, 'poison', poisonKinds, opts, {
-    feedSeconds: outageFeedSeconds(times),
-    disrupt: outage(harness, times, kafkaBroker(harness)),
+    feedWhileBreaking: async (records, progress) => {
+      // The broker stops while the bridge is still handing the first half to the journeys: they
+      // decide during the outage, and their outboxes must keep what they cannot send.
+      const half = Math.ceil(records.length / 2);
+      await harness.feed(records.slice(0, half), 0, progress);
+      for (const until = Date.now() + opts.leadSeconds * 1000; Date.now() < until;) {
+        if ((await harness.bridgeLag()) < half) break;
+        await sleep(100);
+      }
+      const stopped = await outage(
+        harness,
+        { downSeconds: opts.kafkaDownSeconds, leadSeconds: 0 },
+        kafkaBroker(harness),
+      )(progress);
+      await harness.feed(records.slice(half), 0, progress);
+      return [
+        `sent ${half} messages at once, then the other ${records.length - half} once the broker was back`,
+        ...stopped,
+      ];
+    },
     // A journey's pause between send rounds doubles, so the one under way when the broker returns
     // ends within about the outage's length (and the longest pause); its two send attempts follow.
-    extraSettleSeconds: Math.min(times.downSeconds + sendRetryFirstSeconds, sendRetryMaxSeconds) + 2 * 10,
+    extraSettleSeconds: Math.min(opts.kafkaDownSeconds + sendRetryFirstSeconds, sendRetryMaxSeconds) + 2 * 10,
   });
 }

@@ -94,7 +94,10 @@ export const serviceJourneySettings = journeySettingsSchema.parse({});
  * continues as new) a marker per stream (5), the workflow tasks that keep a slow send alive (3 × 3),
  * the pause's timer (2) and the task it wakes (3) — 10 per input, 20 per failed round.
  */
-export function journeyHistoryBound(inputs: number, settings: JourneySettings = serviceJourneySettings): number {
+export function journeyHistoryBound(
+  inputs: number,
+  settings: JourneySettings = serviceJourneySettings,
+): number {
   return (
     4 +
     1 +
@@ -106,6 +109,10 @@ export function journeyHistoryBound(inputs: number, settings: JourneySettings = 
 /** What describing a journey tells about its health: how long its history is, and whether it is stuck. */
 interface JourneyHealth {
   historyLength: number;
+  /** Its latest run continued an earlier one (after so many inputs or failed send rounds). */
+  continued: boolean;
+  /** Sends of its latest run that failed (a local activity's marker with a failure): Kafka was away. */
+  failedSends: number;
   /** It failed or was ended, or a workflow task of it failed more than once in a row. */
   frozen: boolean;
 }
@@ -218,13 +225,16 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
       finalState(journeys, clientId).catch(() => 'no answer' as const),
     );
     const health = await mapLimited(clientIds, async (clientId): Promise<JourneyHealth | undefined> => {
-      const description = await client.workflow
-        .getHandle(episodeWorkflowId(clientId))
-        .describe()
-        .catch(() => undefined);
+      const handle = client.workflow.getHandle(episodeWorkflowId(clientId));
+      const description = await handle.describe().catch(() => undefined);
       if (!description) return undefined;
+      const history = await handle.fetchHistory();
       return {
         historyLength: description.historyLength,
+        continued:
+          (description.raw.workflowExecutionInfo?.firstRunId ?? description.runId) !== description.runId,
+        failedSends: (history.events ?? []).filter((event) => event.markerRecordedEventAttributes?.failure)
+          .length,
         frozen:
           !healthyStatuses.has(description.status.name) ||
           (description.raw.pendingWorkflowTask?.attempt ?? 0) > 1,
@@ -263,7 +273,10 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
     });
     const letters = deadLetters();
     const ends = await harness.inboundMarks();
-    const produced = [...ends].reduce((n, [partition, end]) => n + Number(end - (run.marks.get(partition) ?? 0n)), 0);
+    const produced = [...ends].reduce(
+      (n, [partition, end]) => n + Number(end - (run.marks.get(partition) ?? 0n)),
+      0,
+    );
     const copies = run.delivered.length - new Set(run.delivered.map((event) => event.eventId)).size;
     const redeliveries = produced - (run.sent - copies);
     const counts: DrillCounts = {
@@ -284,7 +297,11 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
       historyBound,
       frozen: frozen.length,
     };
+    const failing = health.filter((h) => (h?.failedSends ?? 0) > 0);
     did.push(
+      `${failing.length} journeys kept effects unsent after failed sends in their latest run ` +
+        `(${failing.reduce((n, h) => n + (h?.failedSends ?? 0), 0)} failed sends); ` +
+        `${health.filter((h) => h?.continued).length} continued as new`,
       `every inbound record accounted for: produced ${produced} = applied ${applied} + identical ` +
         `redeliveries ${redeliveries} + dead-lettered ${letters.size}`,
       `longest journey history ${longestHistory} events; bound ${historyBound} (5 + 10 per input, inputs ` +
@@ -310,7 +327,9 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
           `${redeliveries} + dead-lettered ${letters.size}`,
       );
     if (overBound.length > 0)
-      problems.push(`${overBound.length} journeys' histories exceed their bound, e.g. ${overBound.slice(0, 3).join('; ')}`);
+      problems.push(
+        `${overBound.length} journeys' histories exceed their bound, e.g. ${overBound.slice(0, 3).join('; ')}`,
+      );
     if (frozen.length > 0)
       problems.push(
         `${frozen.length} journeys are frozen (no answer to a query, failed, or a workflow task failing ` +
