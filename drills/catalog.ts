@@ -14,6 +14,8 @@ export interface DrillSizes {
   kills: number;
   killEverySeconds: number;
   kafkaOutageSeconds: number;
+  /** poison: minutes the Kafka broker stays down in the middle of its traffic (0: none). */
+  poisonKafkaOutageMinutes: number;
   temporalDownSeconds: number;
   bad: number;
   seed: number;
@@ -33,7 +35,13 @@ export const drills = {
   'temporal-restart': (harness: Harness, s: DrillSizes) =>
     temporalRestartDrill(harness, { ...s, downSeconds: s.temporalDownSeconds, leadSeconds }),
   malformed: (harness: Harness, s: DrillSizes) => malformedDrill(harness, s),
-  poison: (harness: Harness, s: DrillSizes) => poisonDrill(harness, { ...s, bad: poisonKinds.length }),
+  poison: (harness: Harness, s: DrillSizes) =>
+    poisonDrill(harness, {
+      ...s,
+      bad: poisonKinds.length,
+      kafkaDownSeconds: Math.round(s.poisonKafkaOutageMinutes * 60),
+      leadSeconds,
+    }),
 } satisfies Record<string, (harness: Harness, sizes: DrillSizes) => Promise<DrillResult>>;
 
 export type DrillName = keyof typeof drills;

@@ -20,8 +20,15 @@ export interface Drill {
   prefix: string;
   /** Each client's events in the order the EHR meant them, the admission first. */
   streams: ClientEvent[][];
-  /** Waits for carepath to finish what the drill sent, and judges it. */
-  judge(what: Pick<DrillRun, 'did' | 'delivered' | 'sent' | 'expectedDeadLetters'>): Promise<DrillResult>;
+  /**
+   * Waits for carepath to finish what the drill sent, and judges it; `extraSettleSeconds` lengthens
+   * the wait, for a drill after which journeys may still be pausing between send rounds.
+   */
+  judge(
+    what: Pick<DrillRun, 'did' | 'delivered' | 'sent' | 'expectedDeadLetters' | 'inserted'> & {
+      extraSettleSeconds?: number;
+    },
+  ): Promise<DrillResult>;
 }
 
 /**
@@ -41,7 +48,7 @@ export async function beginDrill(harness: Harness, name: string, opts: TrafficOp
     random,
     prefix,
     streams,
-    judge: (what) =>
+    judge: ({ extraSettleSeconds = 0, ...what }) =>
       judge(
         harness,
         {
@@ -50,7 +57,7 @@ export async function beginDrill(harness: Harness, name: string, opts: TrafficOp
           prefix,
           started,
           marks,
-          settleSeconds: opts.settleSeconds,
+          settleSeconds: opts.settleSeconds + extraSettleSeconds,
           did: [
             `${opts.clients} clients (programs default and full-continuum), ${opts.events} events each ` +
               `(seed ${opts.seed})`,

@@ -1,5 +1,5 @@
 import type { Harness } from './harness';
-import { outageUnderLoad, type OutageOptions } from './load';
+import { outageUnderLoad, type LabServer, type OutageOptions } from './load';
 import type { DrillResult } from './report';
 
 /**
@@ -7,10 +7,13 @@ import type { DrillResult } from './report';
  * effect activities retry; nothing may be lost or applied twice.
  */
 export function kafkaOutageDrill(harness: Harness, opts: OutageOptions): Promise<DrillResult> {
-  return outageUnderLoad(harness, 'kafka-outage', opts, {
-    what: 'Kafka broker',
-    stop: () => harness.lab.stopKafka(),
-    start: () => harness.lab.startKafka(),
-    restartedOn: 'on the same port and log dirs',
-  });
+  return outageUnderLoad(harness, 'kafka-outage', opts, kafkaBroker(harness));
 }
+
+/** The lab's Kafka broker, as a server a drill stops and restarts. */
+export const kafkaBroker = (harness: Harness): LabServer => ({
+  what: 'Kafka broker',
+  stop: () => harness.lab.stopKafka(),
+  start: () => harness.lab.startKafka(),
+  restartedOn: 'on the same port and log dirs',
+});

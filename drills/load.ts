@@ -38,15 +38,29 @@ export interface OutageOptions extends TrafficOptions {
   leadSeconds: number;
 }
 
+/** A server of the lab a drill stops and starts again. */
+export interface LabServer {
+  what: string;
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+  restartedOn: string;
+}
+
 /** A server of the lab stopped for `downSeconds` in the middle of the load, then started again. */
 export function outageUnderLoad(
   harness: Harness,
   name: string,
   opts: OutageOptions,
-  server: { what: string; stop: () => Promise<void>; start: () => Promise<void>; restartedOn: string },
+  server: LabServer,
 ): Promise<DrillResult> {
   const feedSeconds = opts.downSeconds + 2 * opts.leadSeconds;
-  return drillUnderLoad(harness, name, { ...opts, feedSeconds }, async (progress) => {
+  return drillUnderLoad(harness, name, { ...opts, feedSeconds }, outage(harness, opts, server));
+}
+
+/** The disruption of an outage: `leadSeconds` into the load, `server` stops for `downSeconds`. */
+export const outage =
+  (harness: Harness, opts: Pick<OutageOptions, 'downSeconds' | 'leadSeconds'>, server: LabServer) =>
+  async (progress: Progress): Promise<string[]> => {
     const sentBefore = harness.inboundSent;
     await sleep(opts.leadSeconds * 1000);
     const lag = await harness.bridgeLag();
@@ -61,5 +75,4 @@ export function outageUnderLoad(
       `stopped the ${server.what} ${opts.leadSeconds} s into the load (${sent} events sent, ${lag} not yet ` +
         `committed by the bridge) for ${opts.downSeconds} s, then restarted it ${server.restartedOn}`,
     ];
-  });
-}
+  };

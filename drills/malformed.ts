@@ -4,7 +4,7 @@ import type { AdmittedEvent, ClientEvent } from '../schemas';
 import type { DeadLetterReason } from '../schemas/contract';
 import { beginDrill, type TrafficOptions } from './drill';
 import type { Harness } from './harness';
-import type { DrillResult } from './report';
+import type { DrillResult, Progress } from './report';
 import { interleave } from './scenario';
 
 export interface MalformedOptions extends TrafficOptions {
@@ -12,10 +12,22 @@ export interface MalformedOptions extends TrafficOptions {
   bad: number;
 }
 
-/** What a bad message is built from: a client id of its own, or the open journey it conflicts with. */
+/** Something a drill breaks while it sends its messages (all at once without it). */
+export interface Disruption {
+  /** Sends `records`, in order, breaking something meanwhile; answers what it did. */
+  feedWhileBreaking: (records: readonly Message[], progress: Progress) => Promise<string[]>;
+  /** Longer to wait for carepath to finish afterwards. */
+  extraSettleSeconds: number;
+}
+
+/**
+ * What a bad message is built from: a client id of its own, or the valid client whose stream it goes
+ * into (its admission and its events, in the order the EHR meant them).
+ */
 export interface BadInput {
   ghostId: string;
   admission: AdmittedEvent;
+  stream: readonly ClientEvent[];
   maxBytes: number;
 }
 
@@ -29,11 +41,13 @@ export const record = (key: string | null, value: unknown): Message => ({
 export const attendedBy = (clientId: string) => new SyntheticClient(clientId, 'default').attended();
 
 /**
- * The kinds of bad inbound message a feed can send, each with the reason the bridge must give it in
- * the dead-letter topic. Every one but the conflicting admission is keyed by a client of its own.
+ * The kinds of bad inbound message a feed can send, each with the reason carepath must give it in
+ * the dead-letter topic. Most are keyed by a client of their own; one with `follows` goes into an
+ * open valid client's stream, right after the event `follows` picks from it.
  */
 export interface BadKind {
   reason: DeadLetterReason;
+  follows?: (stream: readonly ClientEvent[]) => ClientEvent;
   build: (input: BadInput) => Message;
 }
 
@@ -101,6 +115,7 @@ const badKinds: BadKind[] = [
   {
     // A second, different admission while the client's episode is open.
     reason: 'episode-already-open',
+    follows: ([admission]) => admission as ClientEvent,
     build: ({ ghostId, admission }) => {
       const again = { ...admission, eventId: `${admission.eventId}-${ghostId}` };
       return record(admission.clientId, envelope(again));
@@ -117,45 +132,57 @@ export async function mixedInDrill(
   name: string,
   kinds: readonly BadKind[],
   opts: MalformedOptions,
+  disruption?: Disruption,
 ): Promise<DrillResult> {
   const drill = await beginDrill(harness, name, opts);
-  const clients: (ClientEvent | Message)[][] = drill.streams;
-  const streams = [...clients];
+  // Only clients that stay open take bad messages into their stream: after a discharge the journey
+  // has ended, and an event for it is recognised, or refused, for that reason instead.
+  const open = drill.streams.filter((stream) => stream.at(-1)?.type !== 'discharge-requested');
+  const mixed = new Map<readonly ClientEvent[], (ClientEvent | Message)[]>(
+    drill.streams.map((stream) => [stream, [...stream]]),
+  );
+  const streams = [...mixed.values()];
+  const inserted = new Map<string, number>();
   const expectedDeadLetters: Partial<Record<DeadLetterReason, number>> = {};
   for (let i = 0; i < opts.bad; i++) {
     const kind = kinds[i % kinds.length];
-    const target = clients[i % clients.length];
-    const admission = target?.[0];
-    if (!kind || !target || !admission || !('type' in admission) || admission.type !== 'admitted')
-      throw new Error('scenario error: every client stream starts with its admission');
+    const stream = open[i % open.length];
+    const target = stream && mixed.get(stream);
+    const admission = stream?.[0];
+    if (!kind || !stream || !target || admission?.type !== 'admitted')
+      throw new Error('scenario error: every client stream starts with its admission, and one stays open');
     const message = kind.build({
       ghostId: `${drill.prefix}-g${i + 1}`,
       admission,
+      stream,
       maxBytes: harness.config.kafka.maxInboundMessageBytes,
     });
-    // The conflicting admission follows the valid one in its client's stream; the rest stand alone.
-    if (kind.reason === 'episode-already-open') target.splice(1, 0, message);
-    else streams.push([message]);
+    if (kind.follows) {
+      target.splice(target.indexOf(kind.follows(stream)) + 1, 0, message);
+      inserted.set(admission.clientId, (inserted.get(admission.clientId) ?? 0) + 1);
+    } else streams.push([message]);
     expectedDeadLetters[kind.reason] = (expectedDeadLetters[kind.reason] ?? 0) + 1;
   }
   const sequence = interleave(streams, drill.random);
   const valid = sequence.filter((item): item is ClientEvent => 'eventId' in item);
+  const records = sequence.map((item) => ('eventId' in item ? inboundRecord(item) : item));
   drill.progress('sending valid and bad messages', { valid: valid.length, bad: opts.bad });
-  await harness.feed(
-    sequence.map((item) => ('eventId' in item ? inboundRecord(item) : item)),
-    0,
-    drill.progress,
-  );
+  let disrupted: string[] = [];
+  if (disruption) disrupted = await disruption.feedWhileBreaking(records, drill.progress);
+  else await harness.feed(records, 0, drill.progress);
   return drill.judge({
     did: [
       `mixed in ${opts.bad} bad messages at random: ` +
         Object.entries(expectedDeadLetters)
           .map(([reason, n]) => `${n} ${reason}`)
           .join(', '),
+      ...disrupted,
     ],
     delivered: valid,
     sent: sequence.length,
     expectedDeadLetters,
+    inserted,
+    extraSettleSeconds: disruption?.extraSettleSeconds,
   });
 }
 

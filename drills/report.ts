@@ -17,12 +17,45 @@ export interface DrillCounts {
   missing: number;
   /** Outbound events read that the scenario does not produce: something was applied twice or wrongly. */
   unexpected: number;
-  /** Distinct inbound messages in the dead-letter topic. */
+  /** Distinct inbound messages in the dead-letter topic, by the bridge or by a journey. */
   deadLettered: number;
   expectedDeadLetters: number;
   /** Journeys whose final state differs from the one the core decides for the delivered events. */
   stateMismatches: number;
+  /** Inbound records stored on the topic for the drill (a send retried after a lost ack may store one twice). */
+  produced: number;
+  /** Records repeating one before them with the same content: produced less the distinct messages sent. */
+  redeliveries: number;
+  /** The longest history of a drill journey's latest run, and the bound the journey settings give it. */
+  longestHistory: number;
+  historyBound: number;
+  /** Journeys that did not answer a query, failed or have a workflow task failing again and again. */
+  frozen: number;
 }
+
+/** The counts of a drill that could not run. */
+export const noCounts: DrillCounts = {
+  sent: 0,
+  applied: 0,
+  expectedApplied: 0,
+  published: 0,
+  expectedPublished: 0,
+  duplicates: 0,
+  missing: 0,
+  unexpected: 0,
+  deadLettered: 0,
+  expectedDeadLetters: 0,
+  stateMismatches: 0,
+  produced: 0,
+  redeliveries: 0,
+  longestHistory: 0,
+  historyBound: 0,
+  frozen: 0,
+};
+
+/** Every inbound record ends as exactly one of these: the drill's account of them. */
+export const accountLine = ({ produced, applied, redeliveries, deadLettered }: DrillCounts): string =>
+  `${produced} = ${applied} + ${redeliveries} + ${deadLettered}`;
 
 export interface DrillResult {
   name: string;
@@ -62,10 +95,13 @@ const columns: [string, (r: DrillResult) => string][] = [
   ['unexpected', (r) => String(r.counts.unexpected)],
   ['dead-lettered', (r) => `${r.counts.deadLettered}/${r.counts.expectedDeadLetters}`],
   ['states differ', (r) => String(r.counts.stateMismatches)],
+  ['produced = applied + redelivered + dead-lettered', (r) => accountLine(r.counts)],
+  ['history', (r) => `${r.counts.longestHistory}/${r.counts.historyBound}`],
+  ['frozen', (r) => String(r.counts.frozen)],
   ['time', (r) => `${Math.round(r.seconds)} s`],
 ];
 
-/** The counts of every drill as a plain-text table (`a/b`: measured/expected). */
+/** The counts of every drill as a plain-text table (`a/b`: measured/expected; history: longest/bound). */
 export function countsTable(results: readonly DrillResult[]): string {
   const rows = [columns.map(([title]) => title), ...results.map((r) => columns.map(([, cell]) => cell(r)))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));

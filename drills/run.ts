@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { startLab, type Lab } from '../bench/lab/lab';
 import { drillNames, drills, type DrillName, type DrillSizes } from './catalog';
 import { Harness } from './harness';
-import { countsTable, drillAccount, drillLog, progressOf, type DrillResult } from './report';
+import { countsTable, drillAccount, drillLog, noCounts, progressOf, type DrillResult } from './report';
 
 const usage = `npm run drill [-- options]
 
@@ -19,6 +19,9 @@ and prints what each did and its counts. Exits 1 if any drill fails, 2 on a usag
   --kills N              worker-kill: how many SIGKILLs (default 4)
   --kill-every S         worker-kill: seconds the services run, once up, before each kill (default 5)
   --kafka-outage S       kafka-outage: seconds the broker stays down (default 60)
+  --kafka-outage-minutes M
+                         poison: minutes the broker stays down in the middle of its traffic
+                         (default 0: no outage; 30 for the documented full run)
   --temporal-down S      temporal-restart: seconds the server stays down (default 15)
   --bad N                malformed: bad messages mixed into valid traffic (default 1000)
   --seed N               random seed of the scenarios (default: random, printed)
@@ -39,6 +42,7 @@ const optionsSchema = z.object({
   kills: count(1, 50).default(4),
   'kill-every': count(1, 600).default(5),
   'kafka-outage': count(1, 900).default(60),
+  'kafka-outage-minutes': z.coerce.number().min(0).max(240).default(0),
   'temporal-down': count(1, 900).default(15),
   bad: count(0, 100_000).default(1000),
   seed: count(0, 2 ** 32 - 1).default(() => Math.floor(Math.random() * 2 ** 32)),
@@ -72,6 +76,7 @@ export function parseOptions(argv: string[]): { names: DrillName[]; sizes: Drill
       kills: o.kills,
       killEverySeconds: o['kill-every'],
       kafkaOutageSeconds: o['kafka-outage'],
+      poisonKafkaOutageMinutes: o['kafka-outage-minutes'],
       temporalDownSeconds: o['temporal-down'],
       bad: o.bad,
       seed: o.seed,
@@ -105,19 +110,7 @@ async function runDrills(names: readonly DrillName[], sizes: DrillSizes, harness
       result = {
         name,
         did: [],
-        counts: {
-          sent: 0,
-          applied: 0,
-          expectedApplied: 0,
-          published: 0,
-          expectedPublished: 0,
-          duplicates: 0,
-          missing: 0,
-          unexpected: 0,
-          deadLettered: 0,
-          expectedDeadLetters: 0,
-          stateMismatches: 0,
-        },
+        counts: noCounts,
         problems: [`the drill could not run: ${describeError(error)}`],
         passed: false,
         seconds: (Date.now() - started) / 1000,

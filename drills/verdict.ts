@@ -3,6 +3,7 @@ import { OutboundTap } from '../bench/lab/outbound-tap';
 import { UnknownClient } from '../client/errors';
 import type { Journeys } from '../client/journeys';
 import type { ClientEvent, EpisodeState } from '../schemas';
+import { journeySettingsSchema, type JourneySettings } from '../schemas/journey';
 import type { DeadLetterReason } from '../schemas/contract';
 import { episodeWorkflowId } from '../workflows/definitions';
 import type { Harness, InboundMarks } from './harness';
@@ -23,6 +24,8 @@ export interface DrillRun {
   /** Where the inbound topic ended before the drill sent anything: later dead letters are the drill's. */
   marks: InboundMarks;
   expectedDeadLetters?: Partial<Record<DeadLetterReason, number>>;
+  /** Bad messages put into a valid client's stream, by client: inputs its journey receives besides its events. */
+  inserted?: ReadonlyMap<string, number>;
   /** How long to wait for carepath to finish after the last message was sent. */
   settleSeconds: number;
 }
@@ -80,6 +83,42 @@ async function finalState(journeys: Journeys, clientId: string): Promise<Episode
   }
 }
 
+/** The engine settings carepath's services start journeys with. */
+export const serviceJourneySettings = journeySettingsSchema.parse({});
+
+/**
+ * The most history events one run of a journey may hold, from the journey settings: its start and
+ * first workflow task (4) and its close (1); per input (a signal, at most `continueAsNewAfter` before
+ * it continues as new) a signal event, a workflow task (3), a send marker per outbox stream (5) and a
+ * wake-up timer (1); per failed send round (at most `failedSendRoundsBeforeContinueAsNew` before it
+ * continues as new) a marker per stream (5), the workflow tasks that keep a slow send alive (3 × 3),
+ * the pause's timer (2) and the task it wakes (3) — 10 per input, 20 per failed round.
+ */
+export function journeyHistoryBound(
+  inputs: number,
+  settings: JourneySettings = serviceJourneySettings,
+): number {
+  return (
+    4 +
+    1 +
+    10 * Math.min(inputs, settings.continueAsNewAfter) +
+    20 * settings.failedSendRoundsBeforeContinueAsNew
+  );
+}
+
+/** What describing a journey tells about its health: how long its history is, and whether it is stuck. */
+interface JourneyHealth {
+  historyLength: number;
+  /** Its latest run continued an earlier one (after so many inputs or failed send rounds). */
+  continued: boolean;
+  /** Sends of its latest run that failed (a local activity's marker with a failure): Kafka was away. */
+  failedSends: number;
+  /** It failed or was ended, or a workflow task of it failed more than once in a row. */
+  frozen: boolean;
+}
+
+const healthyStatuses = new Set(['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW']);
+
 /** How long the bridge may take to commit what it has handled, once everything else is done. */
 const commitGraceMs = 30_000;
 
@@ -101,17 +140,20 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
   const tap = await OutboundTap.start(harness.kafka);
   try {
     const published = () => new Map([...tap.seen].filter(([key]) => key.includes(ownKey)));
-    // Dead letters of messages sent after the drill's marks; several records of one message count once.
+    // The drill's dead letters: the bridge's of messages sent after the drill's marks, and those the
+    // drill's journeys wrote. Several records of one message (a send repeated) count once.
+    const ownJourney = episodeWorkflowId(`${run.prefix}-`);
     const deadLetters = () =>
       new Map(
         tap.deadLetters
-          .filter(({ origin }) => {
-            const [partition, offset] = origin.split(':');
+          .filter(({ of, journey }) => {
+            if (journey !== undefined) return journey.startsWith(ownJourney);
+            const [partition, offset] = of.split(':');
             return (
               /^\d+$/.test(offset ?? '') && BigInt(offset ?? '0') >= (run.marks.get(Number(partition)) ?? 0n)
             );
           })
-          .map(({ origin, reason }) => [origin, reason]),
+          .map(({ of, reason }) => [of, reason]),
       );
     // Effects leave through local activities inside workflow tasks (or activities, for histories from
     // before): a task a killed worker held is retried after its timeout and may publish again.
@@ -177,14 +219,49 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
     const seen = published();
     const missing = [...expected.outbound].filter((key) => !seen.has(key));
     const unexpected = [...seen.keys()].filter((key) => !expected.outbound.has(key));
-    // A journey that was never started (its admission lost) counts as a state mismatch, applied nothing.
-    const states = await mapLimited(clientIds, (clientId) => finalState(journeys, clientId));
+    // A journey that was never started (its admission lost) counts as a state mismatch, applied nothing;
+    // one that does not answer its query at all is frozen.
+    const states = await mapLimited(clientIds, (clientId) =>
+      finalState(journeys, clientId).catch(() => 'no answer' as const),
+    );
+    const health = await mapLimited(clientIds, async (clientId): Promise<JourneyHealth | undefined> => {
+      const handle = client.workflow.getHandle(episodeWorkflowId(clientId));
+      const description = await handle.describe().catch(() => undefined);
+      if (!description) return undefined;
+      const history = await handle.fetchHistory();
+      return {
+        historyLength: description.historyLength,
+        continued:
+          (description.raw.workflowExecutionInfo?.firstRunId ?? description.runId) !== description.runId,
+        failedSends: (history.events ?? []).filter((event) => event.markerRecordedEventAttributes?.failure)
+          .length,
+        frozen:
+          !healthyStatuses.has(description.status.name) ||
+          (description.raw.pendingWorkflowTask?.attempt ?? 0) > 1,
+      };
+    });
+    const inputsOf = new Map<string, number>(run.inserted);
+    for (const event of run.delivered) inputsOf.set(event.clientId, (inputsOf.get(event.clientId) ?? 0) + 1);
+    let longestHistory = 0;
+    let historyBound = 0;
+    const overBound: string[] = [];
+    const frozen: string[] = [];
     let applied = 0;
     let appliedTwice = 0;
     const mismatches: string[] = [];
     states.forEach((state, i) => {
       const clientId = clientIds[i] ?? '';
       const wanted = expected.states.get(clientId);
+      const bound = journeyHistoryBound(inputsOf.get(clientId) ?? 0);
+      const described = health[i];
+      historyBound = Math.max(historyBound, bound);
+      longestHistory = Math.max(longestHistory, described?.historyLength ?? 0);
+      if (described && described.historyLength > bound)
+        overBound.push(`${clientId} (${described.historyLength} > ${bound})`);
+      if (state === 'no answer' || described?.frozen) {
+        frozen.push(clientId);
+        return;
+      }
       if (!state || !wanted) {
         mismatches.push(`${clientId} (no journey)`);
         return;
@@ -195,6 +272,13 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
       if (differences.length > 0) mismatches.push(`${clientId} (${differences.join(', ')})`);
     });
     const letters = deadLetters();
+    const ends = await harness.inboundMarks();
+    const produced = [...ends].reduce(
+      (n, [partition, end]) => n + Number(end - (run.marks.get(partition) ?? 0n)),
+      0,
+    );
+    const copies = run.delivered.length - new Set(run.delivered.map((event) => event.eventId)).size;
+    const redeliveries = produced - (run.sent - copies);
     const counts: DrillCounts = {
       sent: run.sent,
       applied,
@@ -207,7 +291,23 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
       deadLettered: letters.size,
       expectedDeadLetters,
       stateMismatches: mismatches.length,
+      produced,
+      redeliveries,
+      longestHistory,
+      historyBound,
+      frozen: frozen.length,
     };
+    const failing = health.filter((h) => (h?.failedSends ?? 0) > 0);
+    did.push(
+      `${failing.length} journeys kept effects unsent after failed sends in their latest run ` +
+        `(${failing.reduce((n, h) => n + (h?.failedSends ?? 0), 0)} failed sends); ` +
+        `${health.filter((h) => h?.continued).length} continued as new`,
+      `every inbound record accounted for: produced ${produced} = applied ${applied} + identical ` +
+        `redeliveries ${redeliveries} + dead-lettered ${letters.size}`,
+      `longest journey history ${longestHistory} events; bound ${historyBound} (5 + 10 per input, inputs ` +
+        `capped at continueAsNewAfter ${serviceJourneySettings.continueAsNewAfter}, + 20 per failed send round, ` +
+        `at most failedSendRoundsBeforeContinueAsNew ${serviceJourneySettings.failedSendRoundsBeforeContinueAsNew})`,
+    );
 
     if (missing.length > 0) problems.push(`missing outbound events, e.g. ${missing.slice(0, 3).join(', ')}`);
     if (unexpected.length > 0)
@@ -220,6 +320,20 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
       problems.push(
         `${mismatches.length} journeys' states differ from what the core decides for their events, ` +
           `e.g. ${mismatches.slice(0, 3).join('; ')}`,
+      );
+    if (produced !== applied + redeliveries + letters.size)
+      problems.push(
+        `inbound records do not add up: produced ${produced} ≠ applied ${applied} + identical redeliveries ` +
+          `${redeliveries} + dead-lettered ${letters.size}`,
+      );
+    if (overBound.length > 0)
+      problems.push(
+        `${overBound.length} journeys' histories exceed their bound, e.g. ${overBound.slice(0, 3).join('; ')}`,
+      );
+    if (frozen.length > 0)
+      problems.push(
+        `${frozen.length} journeys are frozen (no answer to a query, failed, or a workflow task failing ` +
+          `again and again), e.g. ${frozen.slice(0, 3).join(', ')}`,
       );
     const reasons = sortedJson(histogram([...letters.values()]));
     const wantedReasons = sortedJson(run.expectedDeadLetters ?? {});

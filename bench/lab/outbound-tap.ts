@@ -15,8 +15,24 @@ export interface OutboundEvent {
 
 export interface DeadLetter {
   reason: string;
-  /** The original record's position, `partition:offset`, unique per inbound message. */
-  origin: string;
+  /**
+   * What the dead letter is of, unique per inbound message: the original record's position
+   * (`partition:offset`) for one the bridge set aside, or `journey eventId` for an event a journey
+   * refused after the bridge handed it over (such a letter names the journey instead of an origin).
+   */
+  of: string;
+  /** The workflow id of the journey that wrote it; absent for the bridge's dead letters. */
+  journey?: string;
+}
+
+/** The event id in a journey's dead letter, whose value is the refused event as JSON. */
+function refusedEventId(value: Buffer | null): string {
+  try {
+    const event = JSON.parse(value?.toString('utf8') ?? 'null') as { eventId?: unknown } | null;
+    return typeof event?.eventId === 'string' ? event.eventId : '?';
+  } catch {
+    return '?';
+  }
 }
 
 const outboundTopics = [
@@ -56,10 +72,16 @@ export class OutboundTap {
         const readAt = Date.now();
         const header = (name: string) => message.headers?.[name]?.toString();
         if (topic === carepathTopics['client-events-dlq']) {
-          tap.deadLetters.push({
-            reason: header(deadLetterHeaders.reason) ?? 'missing',
-            origin: `${header(deadLetterHeaders.partition) ?? '?'}:${header(deadLetterHeaders.offset) ?? '?'}`,
-          });
+          const reason = header(deadLetterHeaders.reason) ?? 'missing';
+          const journey = header(deadLetterHeaders.journey);
+          tap.deadLetters.push(
+            journey === undefined
+              ? {
+                  reason,
+                  of: `${header(deadLetterHeaders.partition) ?? '?'}:${header(deadLetterHeaders.offset) ?? '?'}`,
+                }
+              : { reason, of: `${journey} ${refusedEventId(message.value)}`, journey },
+          );
           return;
         }
         const json = JSON.parse(message.value?.toString('utf8') ?? '{}') as Record<string, unknown>;
