@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaEffectPublisher } from '../activities/kafka/effect-publisher';
+import { outboxMetrics } from '../activities/kafka/outbox-metrics';
 import { idempotentProducer, kafkajsSender } from '../activities/kafka/kafkajs-sender';
 import { startApi, type RunningApi } from '../api/start';
 import { Journeys } from '../client/journeys';
@@ -54,15 +55,6 @@ export async function startServices(
   await producer.connect();
   const sender = kafkajsSender(producer);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createJourneyWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    publisher: kafkaEffectPublisher(sender),
-    dataConverter,
-    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-  });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
   const monitor = new BridgeMonitor({
     stallMs: config.inbound.bridgeStallSeconds * 1000,
     lag: {
@@ -71,6 +63,16 @@ export async function startServices(
       groupId: config.kafka.consumerGroup,
     },
   });
+  const worker = await createJourneyWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    // Parked effects and journeys' dead letters are counted beside the bridge's on /metrics.
+    publisher: kafkaEffectPublisher(sender, carepathTopics, undefined, outboxMetrics(monitor.registry)),
+    dataConverter,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+  });
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
   const bridge = await startBridge({
     kafka,
     journeys: new Journeys(

@@ -16,6 +16,7 @@ import {
   type OutboxChunk,
   type Unsendable,
 } from '../effects';
+import type { OutboxObserver } from './outbox-metrics';
 import type { OutboundRecord, RecordSender } from './record-sender';
 
 /** The records of one batch: structured-mode CloudEvents keyed by client id. */
@@ -170,6 +171,7 @@ export function kafkaEffectPublisher(
   sender: RecordSender,
   topics: Topics = carepathTopics,
   limits: SendLimits = defaultSendLimits,
+  observe: OutboxObserver = () => undefined,
 ): EffectPublisher {
   return {
     publish: (stream, batch) => sender.send(effectRecords(stream, batch, topics)),
@@ -202,6 +204,10 @@ export function kafkaEffectPublisher(
           }
         }
       }
+      const refused = new Set(unsendable.map((u) => u.index));
+      chunk.items.forEach((item, index) => {
+        if (!refused.has(index)) observe(item);
+      });
       if (unsendable.length > 0) throw new OutboxItemsUnsendable(unsendable);
     },
   };

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { Registry } from 'prom-client';
 import { createEffectActivities, OutboxItemsUnsendable, type OutboxChunk } from '../../activities/effects';
 import {
   brokerRefusal,
@@ -8,6 +9,7 @@ import {
   requests,
   type SendLimits,
 } from '../../activities/kafka/effect-publisher';
+import { outboxMetrics } from '../../activities/kafka/outbox-metrics';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
 import type { Effect } from '../../schemas';
 import { carepathTopics, deadLetterHeaders, parkedEffectHeaders } from '../../schemas/contract';
@@ -245,6 +247,40 @@ describe('dead letters', () => {
         [parkedEffectHeaders.effectId]: sampleEffects['cohort-assigned'].effectId,
       },
     });
+  });
+
+  test('what the broker accepted is counted for /metrics: parked effects and journey dead letters by reason', async () => {
+    const registry = new Registry();
+    const parked: OutboxItem = {
+      kind: 'parked',
+      effect: sampleEffects['cohort-assigned'],
+      stream: 'care-events',
+      reason: 'contract-violation',
+      detail: 'd',
+    };
+    const letter: OutboxItem = {
+      kind: 'inbound-dead-letter',
+      eventId: 'e-1',
+      event: {},
+      reason: 'event-id-conflict',
+      detail: 'd',
+    };
+    const observe = outboxMetrics(registry);
+    const publisher = kafkaEffectPublisher(new FakeSender(), carepathTopics, undefined, observe);
+    await publisher.sendOutbox(chunk('effects-dlq', [parked]));
+    await publisher.sendOutbox(chunk('client-events-dlq', [letter, letter]));
+    // Refused by the broker while it is away: nothing is counted until it is sent.
+    const away = new Error('connection refused');
+    await expect(
+      kafkaEffectPublisher(new FakeSender(() => away), carepathTopics, undefined, observe).sendOutbox(
+        chunk('effects-dlq', [parked]),
+      ),
+    ).rejects.toBe(away);
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(
+      /carepath_effects_parked_total\{reason="contract-violation",stream="care-events"\} 1/,
+    );
+    expect(metrics).toMatch(/carepath_journey_dead_letters_total\{reason="event-id-conflict"\} 2/);
   });
 
   test('a dead letter too large to copy keeps its headers and drops its value', async () => {
