@@ -7,6 +7,7 @@ import {
   type Topics,
 } from '../../schemas/contract';
 import type { OutboxItem } from '../../schemas/outbox';
+import { episodeWorkflowId } from '../../workflows/definitions';
 import { cloudEventsOf, NoBillingCodes, NoEventForEffect } from '../cloud-events';
 import {
   OutboxItemsUnsendable,
@@ -128,11 +129,15 @@ function itemRecords(chunk: OutboxChunk, item: OutboxItem, topics: Topics, limit
             headers: {
               [deadLetterHeaders.reason]: item.reason,
               [deadLetterHeaders.detail]: item.detail,
-              [deadLetterHeaders.journey]: `episode-${chunk.clientId}`,
+              [deadLetterHeaders.journey]: episodeWorkflowId(chunk.clientId),
             },
           }),
         ],
       };
+    default: {
+      const unknown: never = item;
+      throw new Error(`Unknown outbox item: ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
