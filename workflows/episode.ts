@@ -144,13 +144,17 @@ function refusal(error: unknown): unknown {
   });
 }
 
+/** Zod issues in one line: each path and what is wrong there. */
+const issueList = (issues: readonly z.core.$ZodIssue[]): string =>
+  issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+
 /** Parses a message with its schema; an invalid one is refused with the zod issues as details. */
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw ApplicationFailure.create({
     type: 'InvalidInput',
-    message: `Not a valid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    message: `Not a valid ${what}: ${issueList(result.error.issues)}`,
     nonRetryable: true,
     details: [
       { issues: result.error.issues.map(({ path, message }) => ({ path: path.map(String), message })) },
@@ -241,15 +245,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     const result = clientEventSchema.safeParse(event);
     if (!result.success) {
       log.warn('client event ignored: not a valid client event', { issues: result.error.issues.length });
-      if (rules === 'current')
-        deadLetter(
-          event,
-          null,
-          'invalid-event',
-          result.error.issues
-            .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
-            .join('; '),
-        );
+      if (rules === 'current') deadLetter(event, null, 'invalid-event', issueList(result.error.issues));
       return;
     }
     const received = result.data;

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import {
+  cappedDetail,
   cloudEventsContentType,
   carepathTopics,
   deadLetterHeaders,
@@ -112,7 +113,7 @@ function itemRecords(chunk: OutboxChunk, item: OutboxItem, topics: Topics, limit
             value: JSON.stringify(item.effect),
             headers: {
               [parkedEffectHeaders.reason]: item.reason,
-              [parkedEffectHeaders.detail]: item.detail,
+              [parkedEffectHeaders.detail]: cappedDetail(item.detail),
               [parkedEffectHeaders.stream]: item.stream,
               [parkedEffectHeaders.effectId]: item.effect.effectId,
             },
@@ -128,7 +129,7 @@ function itemRecords(chunk: OutboxChunk, item: OutboxItem, topics: Topics, limit
             value: JSON.stringify(item.event) ?? null,
             headers: {
               [deadLetterHeaders.reason]: item.reason,
-              [deadLetterHeaders.detail]: item.detail,
+              [deadLetterHeaders.detail]: cappedDetail(item.detail),
               [deadLetterHeaders.journey]: episodeWorkflowId(chunk.clientId),
             },
           }),

@@ -50,6 +50,14 @@ export const deadLetterHeaders = {
 /** The longest detail header: a few KB, so a dead letter always fits the broker's record limit. */
 export const deadLetterDetailMaxLength = 2048;
 
+const truncationMarker = '… (truncated)';
+
+/** The detail as a header can carry it: at most deadLetterDetailMaxLength characters, marked when cut. */
+export function cappedDetail(detail: string): string {
+  if (detail.length <= deadLetterDetailMaxLength) return detail;
+  return detail.slice(0, deadLetterDetailMaxLength - truncationMarker.length) + truncationMarker;
+}
+
 /** What a dead letter did not copy from the original record, because it would not fit. */
 export const droppedPartSchema = z.enum(['key', 'value', 'key,value']);
 export type DroppedPart = z.infer<typeof droppedPartSchema>;

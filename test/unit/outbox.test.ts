@@ -12,7 +12,12 @@ import {
 import { outboxMetrics } from '../../activities/kafka/outbox-metrics';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
 import type { Effect } from '../../schemas';
-import { carepathTopics, deadLetterHeaders, parkedEffectHeaders } from '../../schemas/contract';
+import {
+  carepathTopics,
+  deadLetterDetailMaxLength,
+  deadLetterHeaders,
+  parkedEffectHeaders,
+} from '../../schemas/contract';
 import type { OutboxItem } from '../../schemas/outbox';
 import { routeEffects, routeOutbox } from '../../workflows/effect-routing';
 import { batchOf, sampleEffects } from '../contract/samples';
@@ -281,6 +286,33 @@ describe('dead letters', () => {
       /carepath_effects_parked_total\{reason="contract-violation",stream="care-events"\} 1/,
     );
     expect(metrics).toMatch(/carepath_journey_dead_letters_total\{reason="event-id-conflict"\} 2/);
+  });
+
+  test("a journey's dead letter and a parked effect carry a detail capped as the bridge caps it", async () => {
+    const sender = new FakeSender();
+    const detail = 'x'.repeat(deadLetterDetailMaxLength * 3);
+    await kafkaEffectPublisher(sender).sendOutbox(
+      chunk('client-events-dlq', [
+        { kind: 'inbound-dead-letter', eventId: null, event: {}, reason: 'invalid-event', detail },
+      ]),
+    );
+    await kafkaEffectPublisher(sender).sendOutbox(
+      chunk('effects-dlq', [
+        {
+          kind: 'parked',
+          effect: sampleEffects['cohort-assigned'],
+          stream: 'care-events',
+          reason: 'contract-violation',
+          detail,
+        },
+      ]),
+    );
+    for (const record of sender.sent) {
+      const sent = String(record.headers?.[deadLetterHeaders.detail]);
+      expect(sent.length).toBe(deadLetterDetailMaxLength);
+      expect(sent).toMatch(/… \(truncated\)$/);
+    }
+    expect(sender.sent).toHaveLength(2);
   });
 
   test('a dead letter too large to copy keeps its headers and drops its value', async () => {

@@ -1,5 +1,5 @@
 import type { OutboundRecord } from '../../activities/kafka/record-sender';
-import { deadLetterDetailMaxLength, deadLetterHeaders, type DroppedPart } from '../../schemas/contract';
+import { cappedDetail, deadLetterHeaders, type DroppedPart } from '../../schemas/contract';
 import type { DeadLetterVerdict } from './decode';
 
 export interface InboundOrigin {
@@ -15,14 +15,6 @@ function droppedParts(origin: InboundOrigin, keepKey: boolean, keepValue: boolea
   const value = !keepValue && origin.value !== null;
   if (key) return value ? 'key,value' : 'key';
   return value ? 'value' : undefined;
-}
-
-const truncationMarker = '… (truncated)';
-
-/** The detail as a header can carry it: at most deadLetterDetailMaxLength characters, marked when cut. */
-export function cappedDetail(detail: string): string {
-  if (detail.length <= deadLetterDetailMaxLength) return detail;
-  return detail.slice(0, deadLetterDetailMaxLength - truncationMarker.length) + truncationMarker;
 }
 
 // Room for the record's framing (lengths, timestamps, attributes) and the dropped-parts header.
