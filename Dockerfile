@@ -5,4 +5,4 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build
-CMD ["node", "lib/workers/main.js"]
+CMD ["node", "lib/workers/production-entry.js"]

@@ -10,7 +10,7 @@ import {
   RiskLevel,
 } from '../workflows/search-attributes';
 import { ApiProblem } from './problem';
-import { caseloadEntry, type CaseloadEntry, type CaseloadQuery } from './schemas';
+import { caseloadEntry, type CaseloadEntry, type CaseloadQuery } from './route-schemas';
 
 /**
  * The caseload from Temporal visibility, filtered by the journey's search attributes. One row

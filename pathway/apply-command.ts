@@ -2,7 +2,7 @@ import type { CoordinatorCommand, EpisodeState, ProgramDefinition, Proposal } fr
 import { alreadySeen, rememberId } from './dedup';
 import { checkDischarge, discharge } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
-import { enact, perform } from './enact';
+import { applyOrPropose, carryOutAction } from './rule-actions';
 import { ApprovalNotPermitted, EpisodeNotActive, ProposalAlreadyPending, ProposalNotFound } from './errors';
 import { requireProgram } from './guards';
 import { closeProposals } from './proposals';
@@ -79,7 +79,7 @@ export const applyCommand = (
   closeEndedWeeks(draft, now);
   switch (command.type) {
     case 'transition-requested':
-      enact(
+      applyOrPropose(
         draft,
         'coordinator-request',
         { type: 'level-change', from: state.level, to: command.targetLevel },
@@ -89,7 +89,7 @@ export const applyCommand = (
     case 'transition-approved': {
       const proposal = decidableProposal(state, command);
       closeProposals(draft, [proposal], 'approved', proposal.reasonCode, actor);
-      perform(draft, proposal.rule, proposal.action, proposal.reasonCode, actor);
+      carryOutAction(draft, proposal.rule, proposal.action, proposal.reasonCode, actor);
       break;
     }
     case 'transition-rejected':

@@ -6,7 +6,7 @@ import type {
 } from '../schemas';
 import { billAttendance } from './authorizations';
 import type { DecisionDraft } from './draft';
-import { enact } from './enact';
+import { applyOrPropose } from './rule-actions';
 import { oneLevelUp } from './ladder';
 import { levelPlan } from './plan';
 import { clearFlag, raiseFlag } from './risk';
@@ -133,5 +133,5 @@ export const onSessionMissed = (draft: DecisionDraft, event: SessionMissedEvent)
       'missed-sessions',
     );
   else if (action.type === 'discharge')
-    enact(draft, 'missed-sessions-review', { type: 'discharge', kind: action.kind }, 'missed-sessions');
+    applyOrPropose(draft, 'missed-sessions-review', { type: 'discharge', kind: action.kind }, 'missed-sessions');
 };

@@ -3,7 +3,7 @@ import { MilestoneNotInPlan } from './errors';
 import { followsRevision } from './revision';
 import { recordContact } from './attendance';
 import type { DecisionDraft } from './draft';
-import { enact } from './enact';
+import { applyOrPropose } from './rule-actions';
 import { levelPlan, stayMilestoneIds } from './plan';
 import { minimumStayServed, stayIsTypical } from './transitions';
 import { refreshWeekTarget } from './week';
@@ -23,7 +23,7 @@ export const considerStepDown = (draft: DecisionDraft): void => {
   // A typical stay is a review point: a complete plan is proposed or applied before it ends.
   const stayTimerPending = state.timers.some((t) => t.kind === 'minimum-stay-reached');
   if (stayTimerPending && !stayIsTypical(plan) && !minimumStayServed(state, program, draft.at)) return;
-  enact(
+  applyOrPropose(
     draft,
     'milestones-step-down',
     { type: 'level-change', from: state.level, to: plan.stepsDownTo },

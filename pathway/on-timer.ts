@@ -4,7 +4,7 @@ import { armNoContactDeadline, noContactDeadline } from './level-timers';
 import { onAuthorizationReminderDue } from './authorizations';
 import { dischargeOrFlag } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
-import { enact } from './enact';
+import { applyOrPropose } from './rule-actions';
 import { requireProgram } from './guards';
 import { considerStepDown } from './milestones';
 import { levelPlan } from './plan';
@@ -23,7 +23,7 @@ const onNoContactDeadline = (draft: DecisionDraft): void => {
     armNoContactDeadline(draft);
     return;
   }
-  enact(
+  applyOrPropose(
     draft,
     'no-contact-discharge',
     { type: 'discharge', kind: program.noContact.dischargeKind },

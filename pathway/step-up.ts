@@ -1,6 +1,6 @@
 import type { LevelOfCare, PolicyRule, ReasonCode } from '../schemas';
 import type { DecisionDraft } from './draft';
-import { enact } from './enact';
+import { applyOrPropose } from './rule-actions';
 import { offersLevel } from './ladder';
 
 /** Asks for clinical review: a notification plus a review effect for the care team's queue. */
@@ -24,5 +24,5 @@ export const moveToLevel = (
     draft.notify('refer-out-needed');
     return;
   }
-  enact(draft, rule, { type: 'level-change', from: draft.state.level, to: target }, reasonCode);
+  applyOrPropose(draft, rule, { type: 'level-change', from: draft.state.level, to: target }, reasonCode);
 };

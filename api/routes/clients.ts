@@ -10,7 +10,7 @@ import {
   episodeState,
   historyAnswer,
   weeksAnswer,
-} from '../schemas';
+} from '../route-schemas';
 
 export function clientRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(

@@ -14,7 +14,7 @@ import {
   transitionAnswer,
   transitionBody,
   writeHeaders,
-} from '../schemas';
+} from '../route-schemas';
 import { write } from '../write';
 
 /** Coordinators' commands: each is a workflow Update, so the answer is the journey's own outcome. */

@@ -4,7 +4,7 @@ import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { refuseEventInFuture } from '../refusals';
 import { coordinators } from '../roles';
-import { admissionAnswer, admissionBody, admissionParams, writeHeaders } from '../schemas';
+import { admissionAnswer, admissionBody, admissionParams, writeHeaders } from '../route-schemas';
 import { write } from '../write';
 
 export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {

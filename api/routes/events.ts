@@ -13,7 +13,7 @@ import {
   eventQuery,
   outcomeAnswer,
   writeHeaders,
-} from '../schemas';
+} from '../route-schemas';
 import { write } from '../write';
 
 export function eventRoutes(app: ApiApp, ctx: ApiContext): void {

@@ -3,7 +3,7 @@ import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { coordinators } from '../roles';
-import { importAnswer, importBody, writeHeaders } from '../schemas';
+import { importAnswer, importBody, writeHeaders } from '../route-schemas';
 import { write } from '../write';
 
 /** Clients already in care when a provider adopts carepath, one per request. */

@@ -3,7 +3,7 @@ import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
 import type { ApiContext } from '../context';
 import { readers } from '../roles';
-import { healthAnswer } from '../schemas';
+import { healthAnswer } from '../route-schemas';
 
 export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(

@@ -6,7 +6,7 @@ import { bearer, problemAnswers } from '../app';
 import type { ApiContext } from '../context';
 import { ApiProblem } from '../problem';
 import { readers } from '../roles';
-import { programAnswer, programListAnswer, programParams } from '../schemas';
+import { programAnswer, programListAnswer, programParams } from '../route-schemas';
 
 /** What a program list shows of one program: its versions and the latest version's levels. */
 export function summarizeProgram(programs: ProgramRegistry, programId: string) {

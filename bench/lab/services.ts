@@ -6,7 +6,7 @@ import { freePort } from '../../infra/ports';
 import type { Lab } from './lab';
 
 /**
- * A compiled entry point of this project (e.g. `workers/main.js`); benchmarks and drills run the
+ * A compiled entry point of this project (e.g. `workers/production-entry.js`); benchmarks and drills run the
  * real, built code in their child processes.
  */
 export function compiledEntryPoint(relativePath: string): string {
@@ -112,7 +112,7 @@ export async function startServicesProcess(
   return startLabProcess(lab, {
     name: opts.name ?? 'services',
     ...(opts.nodeArgs && { nodeArgs: opts.nodeArgs }),
-    entry: join('workers', 'main.js'),
+    entry: join('workers', 'production-entry.js'),
     readyLine: 'carepath services started',
     env: {
       CAREPATH_MODE: 'local',

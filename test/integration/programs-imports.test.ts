@@ -179,7 +179,7 @@ test('the services do not start on an invalid program file, and name the file, l
   broken.levels.php!.billing.unit = 'week';
   writeFileSync(join(invalid, 'my-program.json'), JSON.stringify(broken, null, 2));
   // The programs load before anything connects, so no Temporal or Kafka is needed to see the refusal.
-  const run = spawnSync(process.execPath, [compiledEntryPoint('workers/main.js')], {
+  const run = spawnSync(process.execPath, [compiledEntryPoint('workers/production-entry.js')], {
     env: { ...process.env, CAREPATH_MODE: 'local', CAREPATH_PROGRAMS_DIR: invalid },
     encoding: 'utf8',
     timeout: 30_000,

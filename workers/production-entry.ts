@@ -1,7 +1,7 @@
 import { loadConfig } from '../config';
 import { loadProgramsDirectory } from '../programs/load';
 import { installTemporalLogging } from './structured-logs';
-import { startServices } from './carepath';
+import { startServices } from './services';
 
 /** carepath's services alone, against Temporal and Kafka that run elsewhere (Docker, production). */
 async function main() {

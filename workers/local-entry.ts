@@ -5,7 +5,7 @@ import { describeStack, ensureLocalStack } from '../infra/local';
 import { isRunning } from '../infra/processes';
 import { stopStack } from '../infra/stack';
 import { carepathTopics } from '../schemas/contract';
-import { startServices } from './carepath';
+import { startServices } from './services';
 
 /**
  * `npm start`: the local stack (installed on first use) plus carepath's services, in the

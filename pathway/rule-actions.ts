@@ -6,7 +6,7 @@ import { addHours } from './time';
 import { changeLevel } from './transitions';
 
 /** Carries out an action now, on behalf of the rule that called for it. */
-export const perform = (
+export const carryOutAction = (
   draft: DecisionDraft,
   rule: PolicyRule,
   action: ProposedAction,
@@ -21,7 +21,7 @@ export const perform = (
  * Applies a rule's action at once or opens a proposal for approval, as the program's policy for
  * that rule says. A proposal already open for the same action is not opened twice.
  */
-export const enact = (
+export const applyOrPropose = (
   draft: DecisionDraft,
   rule: PolicyRule,
   action: ProposedAction,
@@ -30,7 +30,7 @@ export const enact = (
   if (pendingProposalFor(draft, action)) return;
   const policy = draft.program.rulePolicies[rule];
   if (policy.mode === 'apply') {
-    perform(draft, rule, action, reasonCode, draft.actor);
+    carryOutAction(draft, rule, action, reasonCode, draft.actor);
     return;
   }
   // The proposal is named after the effect that opens it, so its id is as deterministic as the effect's.
