@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Effect, LevelOfCare, LevelPlan } from '../schemas';
-import type { OutboxStream } from '../schemas/contract';
+import { outboundStreams, type OutboundStream, type OutboxStream } from '../schemas/contract';
 import type { OutboxItem } from '../schemas/outbox';
+import { publishActivityOf } from '../workflows/effect-routing';
 
 /** The effects of one decision for one topic, with the identifiers every message is keyed and filed by. */
 export interface EffectBatch {
@@ -17,8 +18,8 @@ export interface EffectBatch {
   effects: Effect[];
 }
 
-/** Where effects go: care events, staff notifications and billing, each its own stream. */
-export type EffectStream = 'care-events' | 'staff-notifications' | 'billing-events';
+/** Where effects go: the contract's outbound streams (care events, staff notifications, billing), each its own topic. */
+export type EffectStream = OutboundStream;
 
 /** A bounded run of a journey's outbox items for one stream, in order, with the journey's identifiers. */
 export interface OutboxChunk {
@@ -59,22 +60,27 @@ export interface EffectPublisher {
   sendOutbox(chunk: OutboxChunk): Promise<void>;
 }
 
+/** One publish activity per stream, named by `publishActivityOf`. */
+type StreamPublishActivities = {
+  [S in EffectStream as (typeof publishActivityOf)[S]]: (batch: EffectBatch) => Promise<void>;
+};
+
 /**
  * The only way effects leave a journey workflow. Each activity sends its whole batch in one call;
  * message ids are the effects' deterministic ids, so a retry re-sends the same ids and consumers
  * de-duplicate.
  */
 export function createEffectActivities(publisher: EffectPublisher) {
+  const publishers = Object.fromEntries(
+    outboundStreams.map((stream) => [
+      publishActivityOf[stream],
+      async (batch: EffectBatch): Promise<void> => {
+        await publisher.publish(stream, batch);
+      },
+    ]),
+  ) as StreamPublishActivities;
   return {
-    async publishCareEvents(batch: EffectBatch): Promise<void> {
-      await publisher.publish('care-events', batch);
-    },
-    async notifyStaff(batch: EffectBatch): Promise<void> {
-      await publisher.publish('staff-notifications', batch);
-    },
-    async publishBillingEvents(batch: EffectBatch): Promise<void> {
-      await publisher.publish('billing-events', batch);
-    },
+    ...publishers,
     /** A permanent failure is non-retryable and names the items, for the journey to park them. */
     async sendOutbox(chunk: OutboxChunk): Promise<void> {
       try {

@@ -43,6 +43,10 @@ export function met(figure: Figure): boolean | undefined {
       return figure.carepath <= target.value;
     case 'below':
       return figure.carepath < target.value;
+    default: {
+      const unknown: never = target;
+      throw new Error(`Unknown target: ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
@@ -60,6 +64,10 @@ function targetText(figure: Figure): string {
       return `≤ ${formatNumber(target.value)} ${unit}`;
     case 'below':
       return `< ${formatNumber(target.value)} ${unit}`;
+    default: {
+      const unknown: never = target;
+      throw new Error(`Unknown target: ${JSON.stringify(unknown)}`);
+    }
   }
 }
 

@@ -10,7 +10,6 @@ import {
   outboundEventDefinitions,
   outboundEventSchemas,
   schemaUri,
-  type OutboundStream,
   type TopicRole,
 } from '../schemas/contract';
 
@@ -79,6 +78,19 @@ const channelDescription: Record<TopicRole, string> = {
   'effects-dlq':
     'Effects a journey could never publish (too large for the broker, against the contract), parked ' +
     'with the reason and the stream they were meant for in headers; the journey went on without them.',
+};
+
+/** What carepath does with each topic: it receives client events and sends on every other topic. */
+const operationOf: Record<TopicRole, { id: string; summary: string }> = {
+  'client-events': { id: 'receiveClientEvents', summary: 'Apply client events to journeys.' },
+  'care-events': { id: 'sendCareEvents', summary: 'Publish what happened in journeys.' },
+  'staff-notifications': { id: 'sendStaffNotifications', summary: 'Tell staff roles to act.' },
+  'billing-events': { id: 'sendBillingEvents', summary: 'Publish billable facts.' },
+  'client-events-dlq': {
+    id: 'sendDeadLetters',
+    summary: 'Set aside inbound messages that cannot be applied.',
+  },
+  'effects-dlq': { id: 'sendParkedEffects', summary: 'Park effects that can never be published.' },
 };
 
 const kafkaKey = {
@@ -169,7 +181,6 @@ export function asyncApiDocument(): Record<string, unknown> {
     channel: ref(`#/channels/${channelName[role]}`),
     messages: channelMessages[role].map((name) => ref(`#/channels/${channelName[role]}/messages/${name}`)),
   });
-  const send = (stream: OutboundStream, summary: string) => operation('send', stream, summary);
 
   return {
     asyncapi: '3.0.0',
@@ -185,18 +196,12 @@ export function asyncApiDocument(): Record<string, unknown> {
     },
     defaultContentType: cloudEventsContentType,
     channels,
-    operations: {
-      receiveClientEvents: operation('receive', 'client-events', 'Apply client events to journeys.'),
-      sendCareEvents: send('care-events', 'Publish what happened in journeys.'),
-      sendStaffNotifications: send('staff-notifications', 'Tell staff roles to act.'),
-      sendBillingEvents: send('billing-events', 'Publish billable facts.'),
-      sendDeadLetters: operation(
-        'send',
-        'client-events-dlq',
-        'Set aside inbound messages that cannot be applied.',
-      ),
-      sendParkedEffects: operation('send', 'effects-dlq', 'Park effects that can never be published.'),
-    },
+    operations: Object.fromEntries(
+      (Object.keys(carepathTopics) as TopicRole[]).map((role) => [
+        operationOf[role].id,
+        operation(role === 'client-events' ? 'receive' : 'send', role, operationOf[role].summary),
+      ]),
+    ),
     components: {
       messages,
       schemas: {

@@ -61,6 +61,9 @@ export const validateCommand = (
     case 'discharge':
       checkDischarge(state, program, command.kind);
       return;
+    default:
+      // Fails to compile until a new command is checked above.
+      command satisfies never;
   }
 };
 
@@ -103,6 +106,9 @@ export const applyCommand = (
         actor,
       });
       break;
+    default:
+      // Fails to compile until a new command is applied above.
+      command satisfies never;
   }
   return draft.done();
 };

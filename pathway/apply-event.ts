@@ -47,6 +47,9 @@ const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
         rule: 'discharge-request',
         actor: event.recordedBy,
       });
+    default:
+      // Fails to compile until a new event type is handled above.
+      event satisfies never;
   }
 };
 

@@ -1,26 +1,22 @@
 import type { Effect, EpisodeState, LevelPlan, ProgramDefinition } from '../schemas';
 import type { EffectBatch, EffectStream, OutboxChunk } from '../activities/effects';
-import type { OutboxStream } from '../schemas/contract';
+// From its own module, not the index: each journey evaluates every schema module it imports.
+import { streamOfEffect, type OutboxStream } from '../schemas/contract/topics';
 import type { OutboxItem } from '../schemas/outbox';
 
+/** Which stream an effect is published on (`streamOfEffect`); none for the timers the journey keeps. */
+export const streamOf = (effect: Effect): EffectStream | undefined =>
+  streamOfEffect[effect.type] ?? undefined;
+
 /**
- * Which stream each effect belongs to. Timer effects stay inside the workflow: it arms and cancels
- * its own timers from state.
+ * The activity that published each stream's batches before effects went through the outbox: journeys
+ * recorded then replay with these names, so a name never changes.
  */
-export function streamOf(effect: Effect): EffectStream | undefined {
-  switch (effect.type) {
-    case 'arm-timer':
-    case 'cancel-timer':
-      return undefined;
-    case 'staff-notification':
-    case 'follow-up-task':
-      return 'staff-notifications';
-    case 'billing':
-      return 'billing-events';
-    default:
-      return 'care-events';
-  }
-}
+export const publishActivityOf = {
+  'care-events': 'publishCareEvents',
+  'staff-notifications': 'notifyStaff',
+  'billing-events': 'publishBillingEvents',
+} as const satisfies Record<EffectStream, string>;
 
 /** Appends to one list per key, in order: linear in the number of values. */
 function groupInOrder<K, V>(values: readonly V[], keyOf: (value: V) => K | undefined): Map<K, V[]> {

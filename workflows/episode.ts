@@ -16,7 +16,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
-import type { EffectActivities } from '../activities/effects';
+import type { EffectActivities, EffectStream } from '../activities/effects';
 import {
   admit,
   applyCommand,
@@ -69,7 +69,7 @@ import {
   stateQuery,
   weeksQuery,
 } from './definitions';
-import { batchSummary, effectBatch, programBilling, routeEffects } from './effect-routing';
+import { batchSummary, effectBatch, programBilling, publishActivityOf, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
 import { Outbox, outboxSettingsOf, outboxWorkflow, outboxWorkflowId } from './outbox';
 import type { z } from 'zod';
@@ -96,14 +96,10 @@ const localActivityOptions: LocalActivityOptions = {
 };
 const activities = proxyActivities<EffectActivities>(activityOptions);
 const localActivities = proxyLocalActivities<EffectActivities>(localActivityOptions);
-const streams = (proxy: typeof activities | typeof localActivities) =>
-  ({
-    'care-events': proxy.publishCareEvents,
-    'staff-notifications': proxy.notifyStaff,
-    'billing-events': proxy.publishBillingEvents,
-  }) as const;
-const send = streams(activities);
-const sendLocally = streams(localActivities);
+const publishers = (proxy: typeof activities | typeof localActivities) => (stream: EffectStream) =>
+  proxy[publishActivityOf[stream]];
+const send = publishers(activities);
+const sendLocally = publishers(localActivities);
 /** Histories recorded before effects became local activities replay with the activities they had. */
 const localEffectsPatch = 'effects-as-local-activities';
 /** Episodes admitted before it keep care-rule revision 1 (see `pathway/revision.ts`). */
@@ -363,10 +359,10 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
       [...routeEffects(effects)].map(([stream, streamEffects]) => {
         const summary = batchSummary(stream, streamEffects);
         return local
-          ? sendLocally[stream].executeWithOptions({ ...localActivityOptions, summary }, [
+          ? sendLocally(stream).executeWithOptions({ ...localActivityOptions, summary }, [
               batch(streamEffects),
             ])
-          : send[stream].executeWithOptions({ ...activityOptions, summary }, [batch(streamEffects)]);
+          : send(stream).executeWithOptions({ ...activityOptions, summary }, [batch(streamEffects)]);
       }),
     );
   };

@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { EffectActivities, OutboxChunk, Unsendable } from '../activities/effects';
 import type { Effect } from '../schemas';
-import type { OutboundStream, OutboxStream } from '../schemas/contract';
+import { isOutboundStream } from '../schemas/contract/topics';
 import type { OutboxItem, UnsentOutbox } from '../schemas/outbox';
 import { outboxSettingsDefaults } from '../schemas/engine-defaults';
 import type { JourneySettings } from '../schemas/journey';
@@ -44,9 +44,6 @@ export const outboxSettingsOf = (settings: Partial<OutboxSettings>): OutboxSetti
 
 /** Who the outbox sends for, and the billing codes of the program version its episode runs under. */
 export type OutboxIdentity = Omit<OutboxChunk, 'stream' | 'items'>;
-
-const isOutbound = (stream: OutboxStream): stream is OutboundStream =>
-  stream !== 'client-events-dlq' && stream !== 'effects-dlq';
 
 /** The items a send reported as never sendable, when that is why it failed. */
 function unsendableOf(error: unknown): Unsendable[] | undefined {
@@ -168,7 +165,7 @@ export class Outbox {
     for (const [index, { reason, detail }] of byIndex) {
       const item = chunk.items[index];
       if (!item) continue;
-      if (item.kind === 'effect' && isOutbound(chunk.stream)) {
+      if (item.kind === 'effect' && isOutboundStream(chunk.stream)) {
         parked.push({ kind: 'parked', effect: item.effect, stream: chunk.stream, reason, detail });
         log.warn('effect parked on the outbound dead-letter topic', {
           episodeId: chunk.episodeId,

@@ -4,6 +4,7 @@ import {
   cloudEventsContentType,
   carepathTopics,
   deadLetterHeaders,
+  isOutboundStream,
   parkedEffectHeaders,
   type Topics,
 } from '../../schemas/contract';
@@ -68,7 +69,7 @@ type Built = { records: OutboundRecord[] } | { unsendable: Omit<Unsendable, 'ind
 function itemRecords(chunk: OutboxChunk, item: OutboxItem, topics: Topics, limits: SendLimits): Built {
   switch (item.kind) {
     case 'effect': {
-      if (chunk.stream === 'client-events-dlq' || chunk.stream === 'effects-dlq')
+      if (!isOutboundStream(chunk.stream))
         return {
           unsendable: {
             reason: 'no-event-definition',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { carepathTopics, deadLetterHeaders } from '../../schemas/contract';
+import { carepathTopics, deadLetterHeaders, outboundStreams } from '../../schemas/contract';
 
 /** One outbound CloudEvent as a downstream service reads it. */
 export interface OutboundEvent {
@@ -35,11 +35,7 @@ function refusedEventId(value: Buffer | null): string {
   }
 }
 
-const outboundTopics = [
-  carepathTopics['care-events'],
-  carepathTopics['staff-notifications'],
-  carepathTopics['billing-events'],
-];
+const outboundTopics = outboundStreams.map((stream) => carepathTopics[stream]);
 
 /**
  * An independent consumer of carepath's outbound and dead-letter topics, in a group of its own, that

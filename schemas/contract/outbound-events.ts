@@ -17,13 +17,17 @@ import {
   staffNotificationEffectSchema,
   weeklyHoursBelowTargetEffectSchema,
   weeklyHoursCorrectedEffectSchema,
-  type EffectType,
 } from '../effects';
 import { levelOfCareSchema } from '../levels';
 import { levelPlanSchema } from '../program';
 import { isoInstantSchema } from '../time';
 import { outboundEnvelopeSchema, type Confidentiality } from './envelope';
-import type { OutboundStream } from './topics';
+import {
+  confidentialityOfStream,
+  streamOfEffect,
+  type OutboundStream,
+  type PublishedEffectType,
+} from './topics';
 
 /**
  * The data of every outbound event, built from the effect schemas: the effect's fields without its
@@ -50,108 +54,104 @@ export interface OutboundEventDefinition {
 const define = <D extends z.ZodObject>(type: string, stream: OutboundStream, summary: string, data: D) => ({
   type,
   stream,
-  confidentiality: (stream === 'billing-events' ? '42cfr2-payment' : '42cfr2-clinical') as Confidentiality,
+  confidentiality: confidentialityOfStream[stream] as Confidentiality,
   summary,
   data,
 });
 
-/** Effects the workflow keeps to itself: it arms and cancels its own timers. */
-export type InternalEffectType = 'arm-timer' | 'cancel-timer';
-export type PublishedEffectType = Exclude<EffectType, InternalEffectType>;
+type EffectEvent = Pick<OutboundEventDefinition, 'type' | 'summary' | 'data'>;
+const published = (type: string, summary: string, data: z.ZodObject): EffectEvent => ({
+  type,
+  summary,
+  data,
+});
 
-/** The event each published effect becomes on the stream the workflow routes it to. */
-export const eventOfEffect = {
-  'level-changed': define(
+/** The event of each published effect; its stream is the one `streamOfEffect` routes the effect to. */
+const effectEvents = {
+  'level-changed': published(
     'org.carepath.care-level.changed.v1',
-    'care-events',
     'The level of care changed (step up, step down or a coordinator’s transfer), with the coded reason.',
     levelChangedEffectSchema.omit(identity).extend(episode),
   ),
-  'proposal-opened': define(
+  'proposal-opened': published(
     'org.carepath.proposal.opened.v1',
-    'care-events',
     'A change (level or discharge) awaits a coordinator’s approval.',
     proposalOpenedEffectSchema.omit(identity).extend(episode),
   ),
-  'proposal-decided': define(
+  'proposal-decided': published(
     'org.carepath.proposal.decided.v1',
-    'care-events',
     'A pending proposal was approved, rejected or superseded.',
     proposalDecidedEffectSchema.omit(identity).extend(episode),
   ),
-  'episode-started': define(
+  'episode-started': published(
     'org.carepath.episode.started.v1',
-    'care-events',
     'A client was admitted: a new episode of care began at the given level.',
     episodeStartedEffectSchema.omit(identity).extend(episode),
   ),
-  'episode-ended': define(
+  'episode-ended': published(
     'org.carepath.episode.ended.v1',
-    'care-events',
     'The episode of care ended with a discharge of the given kind.',
     episodeEndedEffectSchema.omit(identity).extend(episode),
   ),
-  'weekly-hours-below-target': define(
+  'weekly-hours-below-target': published(
     'org.carepath.weekly-hours.below-target.v1',
-    'care-events',
     'A week ended with fewer hours attended than the level’s target (`belowFloor`: below its minimum); `weekCount` weeks ended with nothing recorded are reported once.',
     weeklyHoursBelowTargetEffectSchema.omit(identity).extend(episode),
   ),
-  'weekly-hours-corrected': define(
+  'weekly-hours-corrected': published(
     'org.carepath.weekly-hours.corrected.v1',
-    'care-events',
     'Attendance recorded late changed a week already reviewed: its corrected hours, sessions and flags.',
     weeklyHoursCorrectedEffectSchema.omit(identity).extend(episode),
   ),
-  'authorization-expiring': define(
+  'authorization-expiring': published(
     'org.carepath.authorization.expiring.v1',
-    'care-events',
     'A payer authorization is running out of units or nearing its end date: time for utilisation review.',
     authorizationExpiringEffectSchema.omit(identity).extend(episode),
   ),
-  'measurement-past-threshold': define(
+  'measurement-past-threshold': published(
     'org.carepath.measurement.past-threshold.v1',
-    'care-events',
     'A standardised score (PHQ-9, GAD-7, BAM) reached the program’s threshold.',
     measurementPastThresholdEffectSchema.omit(identity).extend(episode),
   ),
-  'clinical-review-requested': define(
+  'clinical-review-requested': published(
     'org.carepath.clinical-review.requested.v1',
-    'care-events',
     'The rules call for a clinical review of the client’s level of care.',
     clinicalReviewRequestedEffectSchema.omit(identity).extend(episode),
   ),
-  'sobriety-date-reset': define(
+  'sobriety-date-reset': published(
     'org.carepath.sobriety-date.reset.v1',
-    'care-events',
     'The client’s sobriety date was reset.',
     sobrietyDateResetEffectSchema.omit(identity).extend(episode),
   ),
-  'cohort-assigned': define(
+  'cohort-assigned': published(
     'org.carepath.cohort.assigned.v1',
-    'care-events',
     'The client was placed in a cohort group.',
     cohortAssignedEffectSchema.omit(identity).extend(episode),
   ),
-  'staff-notification': define(
+  'staff-notification': published(
     'org.carepath.staff-notification.raised.v1',
-    'staff-notifications',
     'Someone in a role should act: a code and a severity; the notification service looks details up in the EHR.',
     staffNotificationEffectSchema.omit(identity).extend(episode),
   ),
-  'follow-up-task': define(
+  'follow-up-task': published(
     'org.carepath.follow-up-task.created.v1',
-    'staff-notifications',
     'A follow-up task for a role, due at a time (e.g. after a no-show).',
     followUpTaskEffectSchema.omit(identity).extend(episode),
   ),
-  billing: define(
+  billing: published(
     'org.carepath.service-day.attended.v1',
-    'billing-events',
     'A billable service at a level: day, codes, units and the authorization it draws on.',
     billingEffectSchema.omit(identity).extend(episode),
   ),
-} satisfies Record<PublishedEffectType, OutboundEventDefinition>;
+} satisfies Record<PublishedEffectType, EffectEvent>;
+
+/** The event each published effect becomes on the stream the journey routes it to. */
+export const eventOfEffect = Object.fromEntries(
+  Object.entries(effectEvents).map(([effectType, { type, summary, data }]) => [
+    effectType,
+    define(type, streamOfEffect[effectType as PublishedEffectType], summary, data),
+  ]),
+) as Record<PublishedEffectType, OutboundEventDefinition>;
 
 /**
  * A level change as billing sees it: the codes and unit of the new level from the program's level

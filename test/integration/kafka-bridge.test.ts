@@ -1,6 +1,11 @@
 import type { Producer } from 'kafkajs';
 import { getProgram } from '../../programs';
-import { deadLetterDetailMaxLength, deadLetterHeaders, type Topics } from '../../schemas/contract';
+import {
+  deadLetterDetailMaxLength,
+  deadLetterHeaders,
+  outboundStreams,
+  type Topics,
+} from '../../schemas/contract';
 import type { RunningBridge } from '../../workers/bridge';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
@@ -35,12 +40,7 @@ beforeAll(async () => {
   bridge = await services.startBridge();
   producer = kafka.producer();
   await producer.connect();
-  tap = await Tap.start(kafka, [
-    topics['care-events'],
-    topics['staff-notifications'],
-    topics['billing-events'],
-    topics['client-events-dlq'],
-  ]);
+  tap = await Tap.start(kafka, [...outboundTopics(), topics['client-events-dlq']]);
 });
 
 afterAll(async () => {
@@ -51,7 +51,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const outboundTopics = () => [topics['care-events'], topics['staff-notifications'], topics['billing-events']];
+const outboundTopics = () => outboundStreams.map((stream) => topics[stream]);
 const outboundOf = (clientId: string) => outboundTopics().flatMap((topic) => tap.of(topic, clientId));
 // Publishing is at least once: a send repeated after a retry (a local activity whose workflow task
 // was refused) repeats its (source, id), which consumers de-duplicate on. An event applied twice would

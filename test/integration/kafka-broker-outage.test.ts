@@ -12,6 +12,7 @@ import { effectRecords, recordBytes } from '../../activities/kafka/effect-publis
 import {
   eventSource,
   carepathTopics,
+  outboundStreams,
   parkedEffectHeaders,
   type OutboundStream,
 } from '../../schemas/contract';
@@ -64,11 +65,7 @@ const expectedEvents = (effects: Effect[]) =>
     return pairs.map(([s, id]) => `${eventSource(s)} ${id}`);
   });
 
-const outboundTopics = [
-  carepathTopics['care-events'],
-  carepathTopics['staff-notifications'],
-  carepathTopics['billing-events'],
-];
+const outboundTopics = outboundStreams.map((stream) => carepathTopics[stream]);
 /** The (source, id) pairs a tap has read on the outbound topics, for one client. */
 const deliveredTo = (tap: Tap, clientId: string) =>
   new Set(
