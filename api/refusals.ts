@@ -3,15 +3,29 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { EpisodeAlreadyOpen, NoOpenEpisode, RequestRefused, UnknownClient } from '../client/errors';
+import {
+  EpisodeAlreadyOpen,
+  NoOpenEpisode,
+  RequestRefused,
+  UnknownClient,
+  type JourneyRefusal,
+} from '../client/errors';
 import { AdmissionRefused, ImportRefused } from '../pathway/errors';
 import { UnknownProgram, UnknownProgramVersion } from '../programs/registry';
 import { eventInFutureDetail, occurredInFuture } from '../client/event-time';
 import type { ApiContext } from './context';
 import { ApiProblem } from './problem';
 
-/** How a refusal from the care rules (a workflow Update's failure type) answers over HTTP. */
-const refusalStatus: Readonly<Record<string, { status: number; slug: string; title: string }>> = {
+interface RefusalProblem {
+  status: number;
+  slug: string;
+  title: string;
+}
+
+/** How each refusal of a journey (the care rules', or invalid input) answers over HTTP. */
+const refusalProblems: Readonly<Record<JourneyRefusal, RefusalProblem>> = {
+  AdmissionRefused: { status: 422, slug: 'admission-refused', title: 'Admission refused' },
+  ImportRefused: { status: 422, slug: 'import-refused', title: 'Import refused' },
   TransitionRefused: { status: 409, slug: 'transition-refused', title: 'Transition refused' },
   ProposalAlreadyPending: {
     status: 409,
@@ -44,6 +58,15 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
   },
   EventIdConflict: { status: 409, slug: 'event-id-conflict', title: 'Event id already used' },
 };
+
+/** A refusal type no release of this API knows (e.g. from a newer journey): still the caller's to resolve. */
+const unknownRefusal: RefusalProblem = { status: 409, slug: 'request-refused', title: 'Request refused' };
+
+const problemOfRefusal = (type: string): RefusalProblem =>
+  Object.hasOwn(refusalProblems, type) ? refusalProblems[type as JourneyRefusal] : unknownRefusal;
+
+const problem = (known: RefusalProblem, detail: string, extensions: Record<string, unknown>) =>
+  new ApiProblem(known.status, known.slug, known.title, detail, extensions);
 
 /** The workflow's InvalidInput issues carry no location; over HTTP they are about the body. */
 function refusalExtensions(refusal: RequestRefused): Record<string, unknown> {
@@ -84,13 +107,13 @@ export async function problemFromJourneyError(
       clientId: error.clientId,
     });
   if (error instanceof AdmissionRefused)
-    return new ApiProblem(422, 'admission-refused', 'Admission refused', error.message, {
+    return problem(refusalProblems.AdmissionRefused, error.message, {
       reason: error.reason,
       referTo: error.referTo,
       accepted: error.accepted,
     });
   if (error instanceof ImportRefused)
-    return new ApiProblem(422, 'import-refused', 'Import refused', error.message, { reason: error.reason });
+    return problem(refusalProblems.ImportRefused, error.message, { reason: error.reason });
   if (error instanceof UnknownProgram)
     return new ApiProblem(422, 'unknown-program', 'Unknown program', error.message, {
       knownProgramIds: error.knownProgramIds,
@@ -99,14 +122,8 @@ export async function problemFromJourneyError(
     return new ApiProblem(422, 'unknown-program-version', 'Unknown program version', error.message, {
       knownVersions: error.knownVersions,
     });
-  if (error instanceof RequestRefused) {
-    const known = refusalStatus[error.type] ?? {
-      status: 409,
-      slug: 'request-refused',
-      title: 'Request refused',
-    };
-    return new ApiProblem(known.status, known.slug, known.title, error.message, refusalExtensions(error));
-  }
+  if (error instanceof RequestRefused)
+    return problem(problemOfRefusal(error.type), error.message, refusalExtensions(error));
   if (
     error instanceof ServiceError ||
     error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||

@@ -1,3 +1,5 @@
+import type { PathwayRefusal } from '../pathway/errors';
+
 /** What a coordinator's request to a journey can fail with, each saying what to do next. */
 
 export class JourneyError extends Error {
@@ -27,12 +29,16 @@ export class UnknownClient extends JourneyError {
   }
 }
 
+/** Every failure type a journey refuses a request with: the care rules' refusals, and invalid input. */
+export type JourneyRefusal = PathwayRefusal | 'InvalidInput';
+
 /**
  * The care rules or the input refused a request (e.g. TransitionRefused with its allowed targets,
  * InvalidInput with zod issues). `type` is the refusal's name; `details` its data.
  */
 export class RequestRefused extends JourneyError {
   constructor(
+    /** A JourneyRefusal; a string as received, since a journey of another release may send another. */
     readonly type: string,
     message: string,
     readonly details: Record<string, unknown>,

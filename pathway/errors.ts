@@ -224,3 +224,27 @@ export class ProgramVersionRefused extends PathwayError {
     );
   }
 }
+
+/**
+ * Every refusal the care rules raise, by the name it carries (and a journey answers with as its
+ * failure type): the one list callers map refusals from, so a new one fails to compile there.
+ */
+export const pathwayRefusals = {
+  AdmissionRefused,
+  TransitionRefused,
+  PrescriptionOutOfRange,
+  MilestoneNotInPlan,
+  ProposalAlreadyPending,
+  ProposalNotFound,
+  ApprovalNotPermitted,
+  DischargeRefused,
+  EpisodeNotActive,
+  ProgramMismatch,
+  LevelNotInProgram,
+  LateEventRefused,
+  EventBeforeAdmission,
+  EventIdConflict,
+  ImportRefused,
+  ProgramVersionRefused,
+} as const;
+export type PathwayRefusal = keyof typeof pathwayRefusals;

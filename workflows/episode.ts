@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import type { EffectActivities, EffectStream } from '../activities/effects';
+import type { JourneyRefusal } from '../client/errors';
 import {
   admit,
   applyCommand,
@@ -149,7 +150,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw ApplicationFailure.create({
-    type: 'InvalidInput',
+    type: 'InvalidInput' satisfies JourneyRefusal,
     message: `Not a valid ${what}: ${issueList(result.error.issues)}`,
     nonRetryable: true,
     details: [
