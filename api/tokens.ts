@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { identifierSchema, staffRoleSchema, type StaffActor } from '../schemas';
+import { issueList } from '../schemas/issues';
 import { apiRoleSchema, defaultStaffRole, type ApiRole } from './roles';
 
 /**
@@ -65,11 +66,7 @@ export async function readTokensFile(file: string): Promise<TokensFile> {
     throw new TokensFileError(file, 'it is not JSON');
   }
   const parsed = tokensFileSchema.safeParse(json);
-  if (!parsed.success)
-    throw new TokensFileError(
-      file,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
-    );
+  if (!parsed.success) throw new TokensFileError(file, issueList(parsed.error.issues));
   return parsed.data;
 }
 

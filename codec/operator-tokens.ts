@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { generateToken, hashToken } from '../api/tokens';
 import type { CarepathConfig } from '../config';
 import { identifierSchema } from '../schemas';
+import { issueList } from '../schemas/issues';
 
 /**
  * Operators' bearer tokens for the codec server, stored as sha256 hashes like the API's. Kept
@@ -52,11 +53,7 @@ async function readOperatorTokens(file: string): Promise<OperatorTokensFile> {
     throw new OperatorTokensError(file, (error as NodeJS.ErrnoException).code ?? 'it is not JSON');
   }
   const parsed = operatorTokensFileSchema.safeParse(json);
-  if (!parsed.success)
-    throw new OperatorTokensError(
-      file,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
-    );
+  if (!parsed.success) throw new OperatorTokensError(file, issueList(parsed.error.issues));
   return parsed.data;
 }
 

@@ -1,3 +1,4 @@
+import { issuePath } from '../schemas/issues';
 import { programDefinitionSchema, type ProgramDefinition } from '../schemas/program';
 import { jsonValueLines, lineOf } from './json-lines';
 
@@ -9,7 +10,7 @@ export interface ProgramIssue {
 }
 
 const describeIssue = (file: string, issue: ProgramIssue) =>
-  `${file}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`;
+  `${file}${issue.line === undefined ? '' : `:${issue.line}`}: ${issuePath(issue.path)}: ${issue.message}`;
 
 /** A program file that is not a valid program definition; names the file and each problem to fix. */
 export class ProgramDefinitionError extends Error {

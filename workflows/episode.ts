@@ -56,6 +56,7 @@ import {
   transitionRequestedCommandSchema,
 } from '../schemas/commands';
 import { clientEventSchema } from '../schemas/events';
+import { issueList } from '../schemas/issues';
 import { clinicClockDefaults } from '../schemas/time';
 import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
 import {
@@ -140,10 +141,6 @@ function refusal(error: unknown): unknown {
     details: [details],
   });
 }
-
-/** Zod issues in one line: each path and what is wrong there. */
-const issueList = (issues: readonly z.core.$ZodIssue[]): string =>
-  issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 
 /** Parses a message with its schema; an invalid one is refused with the zod issues as details. */
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

@@ -8,6 +8,7 @@ import {
   parkedEffectHeaders,
   type Topics,
 } from '../../schemas/contract';
+import { issuePath } from '../../schemas/issues';
 import type { OutboxItem } from '../../schemas/outbox';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { cloudEventsOf, NoBillingCodes, NoEventForEffect } from '../cloud-events';
@@ -89,7 +90,7 @@ function itemRecords(chunk: OutboxChunk, item: OutboxItem, topics: Topics, limit
             unsendable: {
               reason: 'contract-violation',
               detail: `Effect ${item.effect.effectId} fails its event schema at ${error.issues
-                .map((i) => i.path.map(String).join('.') || '(root)')
+                .map((i) => issuePath(i.path))
                 .join(', ')}: fix the rule or the contract, then republish it.`,
             },
           };

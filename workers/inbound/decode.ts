@@ -1,5 +1,6 @@
 import type { ClientEvent } from '../../schemas';
 import { inboundClientEventSchema, type DeadLetterReason } from '../../schemas/contract';
+import { issueList } from '../../schemas/issues';
 
 export interface DeadLetterVerdict {
   kind: 'dead-letter';
@@ -16,7 +17,7 @@ const deadLetter = (reason: DeadLetterReason, detail: string): DeadLetterVerdict
   detail,
 });
 
-// A message can fail on every element of a long array; the first few problems say what to fix.
+/** How many of a message's problems a dead letter lists. */
 const listedIssues = 20;
 
 /** Reads one inbound record: a client event to apply, or why it cannot be applied. */
@@ -38,14 +39,7 @@ export function decodeInbound(
     return deadLetter('invalid-json', 'The value is not JSON: send a CloudEvent in structured JSON mode.');
   }
   const parsed = inboundClientEventSchema.safeParse(json);
-  if (!parsed.success) {
-    const { issues } = parsed.error;
-    const listed = issues
-      .slice(0, listedIssues)
-      .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-    if (issues.length > listedIssues) listed.push(`and ${issues.length - listedIssues} more`);
-    return deadLetter('invalid-event', listed.join('; '));
-  }
+  if (!parsed.success) return deadLetter('invalid-event', issueList(parsed.error.issues, listedIssues));
   const key = record.key?.toString('utf8') ?? null;
   if (key !== parsed.data.subject)
     return deadLetter(
