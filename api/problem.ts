@@ -10,7 +10,6 @@ export const problemIssueSchema = z.object({
   path: z.array(z.string()),
   message: z.string(),
 });
-export type ProblemIssue = z.infer<typeof problemIssueSchema>;
 
 export const problemSchema = z
   .looseObject({

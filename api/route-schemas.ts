@@ -60,7 +60,6 @@ export const admissionBody = z
     recommendedLevel: boundedAdmittedEventSchema.shape.recommendedLevel,
   })
   .meta({ id: 'Admission' });
-export type AdmissionBody = z.infer<typeof admissionBody>;
 
 /** Every event but the admission, which has its own route (coordinators only). */
 const recordableEvents = boundedClientEventSchema.options.filter(
@@ -82,7 +81,6 @@ export const eventBodySchema = z
     },
   )
   .meta({ id: 'ClientEventBody' });
-export type EventBody = Record<string, unknown> & { eventId?: string; occurredAt?: string; type: string };
 
 export const eventQuery = z.object({
   wait: z

@@ -44,7 +44,5 @@ export const programs: Readonly<Record<string, ProgramDefinition>> = Object.from
   shippedPrograms.programIds().map((programId) => [programId, shippedPrograms.latest(programId)]),
 );
 
-export const defaultProgramId = 'default';
-
 /** The latest shipped version of a program (UnknownProgram if none such). */
 export const getProgram = (programId: string): ProgramDefinition => shippedPrograms.latest(programId);

@@ -64,7 +64,6 @@ export const policyRuleSchema = ruleIdSchema.exclude([
 export type PolicyRule = z.infer<typeof policyRuleSchema>;
 
 export const severitySchema = z.enum(['info', 'warning', 'urgent']);
-export type Severity = z.infer<typeof severitySchema>;
 
 /** What staff are told about; each program maps every code to a recipient role and severity (or to nobody). */
 export const notificationCodeSchema = z.enum([
@@ -112,7 +111,6 @@ export const riskLevelSchema = z.enum(['low', 'medium', 'high']);
 export type RiskLevel = z.infer<typeof riskLevelSchema>;
 
 export const genderSchema = z.enum(['female', 'male', 'nonbinary', 'unspecified']);
-export type Gender = z.infer<typeof genderSchema>;
 
 /** Standardised instruments for measurement-based care. */
 export const instrumentSchema = z.enum(['PHQ-9', 'GAD-7', 'BAM']);
@@ -143,7 +141,6 @@ export const standAloneIndicationSchema = z.enum([
   'mild-or-moderate-situational',
   'obligations-rule-out-residential',
 ]);
-export type StandAloneIndication = z.infer<typeof standAloneIndicationSchema>;
 
 /** Identifier of a milestone, cohort, session, test or authorization: a code, never text about the client. */
 export const codeSchema = z

@@ -180,7 +180,6 @@ export type RelapseReportedEvent = z.infer<typeof relapseReportedEventSchema>;
 export type MeasurementRecordedEvent = z.infer<typeof measurementRecordedEventSchema>;
 export type WeeklyHoursPrescribedEvent = z.infer<typeof weeklyHoursPrescribedEventSchema>;
 export type AuthorizationUpdatedEvent = z.infer<typeof authorizationUpdatedEventSchema>;
-export type DischargeRequestedEvent = z.infer<typeof dischargeRequestedEventSchema>;
 
 /** The intake as clients may send it: no more stand-alone indications than there are. */
 const boundedIntakeSchema = intakeSchema.safeExtend({

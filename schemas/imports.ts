@@ -19,7 +19,6 @@ export const importedAuthorizationSchema = authorizationSchema
     message: 'expected remaining units <= units authorized',
   })
   .refine((a) => a.startDate <= a.endDate, { path: ['endDate'], message: 'expected endDate >= startDate' });
-export type ImportedAuthorization = z.infer<typeof importedAuthorizationSchema>;
 
 /** The fields of an imported client; the API takes them without `importedBy`, which the token gives. */
 export const importedClientFieldsSchema = z.object({

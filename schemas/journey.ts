@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { coordinatorCommandSchema } from './commands';
 import { effectSchema } from './effects';
 import { episodeStateSchema } from './episode';
 import { admittedEventSchema } from './events';
@@ -53,9 +52,6 @@ export const episodeWorkflowInputSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type EpisodeWorkflowInput = z.infer<typeof episodeWorkflowInputSchema>;
-
-/** A coordinator's command as an Update's argument. */
-export const commandUpdateSchema = coordinatorCommandSchema;
 
 /** What an Update answers: the episode after the command, and the effects it caused. */
 export const commandOutcomeSchema = z.object({

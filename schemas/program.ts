@@ -29,7 +29,6 @@ const positiveInt = z.number().int().positive();
 const ageRange = z.object({ min: z.number().int().min(0), max: z.number().int().min(0).nullable() });
 
 export const notifySchema = z.object({ recipientRole: staffRoleSchema, severity: severitySchema });
-export type Notify = z.infer<typeof notifySchema>;
 
 export const weeklyHoursSchema = z
   .object({
@@ -46,7 +45,6 @@ export const weeklyHoursSchema = z
     (w) => !w.adolescent || w.adolescent.floor <= w.adolescent.target,
     'expected adolescent floor <= target',
   );
-export type WeeklyHours = z.infer<typeof weeklyHoursSchema>;
 
 export const milestoneSchema = z.object({
   milestoneId: codeSchema,
@@ -98,7 +96,6 @@ export const rulePolicySchema = z.discriminatedUnion('mode', [
     escalateTo: staffRoleSchema,
   }),
 ]);
-export type RulePolicy = z.infer<typeof rulePolicySchema>;
 
 export const admissionCriteriaSchema = z.object({
   entryLevels: z.array(levelOfCareSchema).min(1),
@@ -130,7 +127,6 @@ export const admissionCriteriaSchema = z.object({
    */
   maxBackdateDays: z.number().int().min(0).default(defaultMaxBackdateDays),
 });
-export type AdmissionCriteria = z.infer<typeof admissionCriteriaSchema>;
 
 export const cohortSchema = z.object({
   cohortId: codeSchema,

@@ -77,7 +77,6 @@ export const deadLetterHeadersSchema = z.object({
     description: 'Which of the original key and value were too large to copy (they are null here).',
   }),
 });
-export type DeadLetterHeaders = z.infer<typeof deadLetterHeadersSchema>;
 
 /**
  * Why a journey parked an effect in `carepath.effects.dlq.v1` instead of publishing it: nothing a
@@ -93,7 +92,6 @@ export const parkedEffectReasonSchema = z.enum([
   /** The broker refused the record itself (e.g. invalid record), not for being away. */
   'broker-refused',
 ]);
-export type ParkedEffectReason = z.infer<typeof parkedEffectReasonSchema>;
 
 export const parkedEffectHeaders = {
   reason: deadLetterHeaders.reason,

@@ -51,4 +51,3 @@ export const inboundEventSchemas: ReadonlyMap<string, InboundEnvelopeSchema> = n
 );
 
 export const inboundClientEventSchema = z.discriminatedUnion('type', [first, ...rest]);
-export type InboundClientEvent = z.infer<typeof inboundClientEventSchema>;
