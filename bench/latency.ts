@@ -92,7 +92,7 @@ async function bareRun(rig: Rig, opts: BenchOptions, prefix: string, progress: P
   return { probes, cpu: cpu.stop() };
 }
 
-/** Issue 8, benchmark 2: inbound no-show to staff notification read, against signal → activity → record read. */
+/** Inbound no-show to staff notification read, against signal → activity → record read. */
 export async function latencyBenchmark(
   rig: Rig,
   opts: BenchOptions,

@@ -235,7 +235,7 @@ async function simulateBare(
 }
 
 /**
- * Issue 8, benchmark 4: a 12-month journey (by default milestone-tapered IOP: 180 days of IOP, 28 of
+ * A 12-month journey (by default milestone-tapered IOP: 180 days of IOP, 28 of
  * outpatient, 180 of aftercare) simulated on the time-skipping server, its history counted and replayed.
  */
 export async function longJourneyBenchmark(

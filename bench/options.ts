@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { programs } from '../programs';
 
-/** The four benchmarks of issue 8, in the order they run. */
+/** The benchmarks, in the order they run. */
 export const benchmarkNames = ['throughput', 'latency', 'scale', 'long'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 

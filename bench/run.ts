@@ -22,7 +22,7 @@ const onRig: Record<Exclude<BenchmarkName, 'long'>, typeof throughputBenchmark> 
   scale: scaleBenchmark,
 };
 
-/** `npm run bench [-- options]`: the benchmarks of issue 8, each against a baseline from the same run. */
+/** `npm run bench [-- options]`: the benchmarks, each against a baseline from the same run. */
 async function main(cleanup: Cleanup): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -110,7 +110,7 @@ async function hold(rig: Rig, side: Side, journeys: number, concurrency: number,
   }
 }
 
-/** Issue 8, benchmark 3: journeys admitted through Kafka and held open, against bare workflows started directly. */
+/** Journeys admitted through Kafka and held open, against bare workflows started directly. */
 export async function scaleBenchmark(
   rig: Rig,
   opts: BenchOptions,

@@ -136,7 +136,7 @@ const perThousand = (run: { events: number; cpu: Record<string, { cpuSeconds: nu
 const scripted = (prefix: string, count: number, events: number) =>
   Array.from({ length: count }, (_, i) => throughputClient(`${prefix}-${i + 1}`, 'default', events));
 
-/** Issue 8, benchmark 1: inbound events through Kafka, journeys and back to Kafka, against bare signals. */
+/** Inbound events through Kafka, journeys and back to Kafka, against bare signals. */
 export async function throughputBenchmark(
   rig: Rig,
   opts: BenchOptions,

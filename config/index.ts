@@ -33,8 +33,8 @@ export const environmentSchema = z.object({
   TEMPORAL_NAMESPACE: identifier('default').default('default'),
   TEMPORAL_TASK_QUEUE: identifier('carepath-journeys').default('carepath-journeys'),
   TEMPORAL_UI_PORT: port.default(8233),
-  // Bounds the journeys the worker holds in memory (about 0.4 MB each since zod is shared, measured by
-  // `npm run bench`, scale); the SDK's default sizes the cache by heap limit, not by a memory budget.
+  // Bounds the journeys the worker holds in memory (`npm run bench`, scale, reports a journey's share);
+  // the SDK's default sizes the cache by heap limit, not by a memory budget.
   // Journeys beyond it are replayed when they next wake.
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce
     .number({ message: 'expected a whole number of journeys (2-100000)' })

@@ -3,7 +3,7 @@ import { outageUnderLoad, type LabServer, type OutageOptions } from './load';
 import type { DrillResult } from './report';
 
 /**
- * Drill 3: the Kafka broker stopped under load and restarted. The feed waits, the bridge and the
+ * The Kafka broker stopped under load and restarted. The feed waits, the bridge and the
  * effect activities retry; nothing may be lost or applied twice.
  */
 export function kafkaOutageDrill(harness: Harness, opts: OutageOptions): Promise<DrillResult> {

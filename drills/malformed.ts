@@ -186,6 +186,6 @@ export async function mixedInDrill(
   });
 }
 
-/** Drill 5: malformed and invalid inbound messages mixed at random into valid traffic. */
+/** Malformed and invalid inbound messages mixed at random into valid traffic. */
 export const malformedDrill = (harness: Harness, opts: MalformedOptions): Promise<DrillResult> =>
   mixedInDrill(harness, 'malformed', badKinds, opts);

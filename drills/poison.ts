@@ -115,7 +115,7 @@ export interface PoisonOptions extends MalformedOptions {
 }
 
 /**
- * Drill 6: one message of each poison kind (or more, round robin) mixed at random into valid traffic,
+ * One message of each poison kind (or more, round robin) mixed at random into valid traffic,
  * optionally with the Kafka broker down for `kafkaDownSeconds` in the middle of it: the journeys
  * keep their unsent effects and dead letters in their outboxes, continue as new after so many failed
  * rounds, and publish everything once the broker is back.

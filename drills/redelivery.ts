@@ -12,7 +12,7 @@ export interface RedeliveryOptions extends TrafficOptions {
 }
 
 /**
- * Drill 1: every inbound event delivered twice, and a share of them reordered within their
+ * Every inbound event delivered twice, and a share of them reordered within their
  * client's stream. Each event must be applied once, in the order its first copy arrived.
  */
 export async function redeliveryDrill(harness: Harness, opts: RedeliveryOptions): Promise<DrillResult> {

@@ -3,7 +3,7 @@ import { outageUnderLoad, type OutageOptions } from './load';
 import type { DrillResult } from './report';
 
 /**
- * Drill 4: the Temporal dev server stopped mid-run and restarted on its SQLite file. The bridge
+ * The Temporal dev server stopped mid-run and restarted on its SQLite file. The bridge
  * keeps messages uncommitted until Temporal accepts them; the worker reconnects and resumes.
  */
 export function temporalRestartDrill(harness: Harness, opts: OutageOptions): Promise<DrillResult> {

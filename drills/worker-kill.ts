@@ -14,7 +14,7 @@ export interface WorkerKillOptions extends TrafficOptions {
 const restartSecondsEstimate = 20;
 
 /**
- * Drill 2: carepath's services process (journey worker, bridge, API) SIGKILLed every few seconds
+ * carepath's services process (journey worker, bridge, API) SIGKILLed every few seconds
  * while events arrive, and restarted each time. Temporal retries the workflow and activity tasks the
  * dead worker held; the bridge re-reads what it had not committed.
  */

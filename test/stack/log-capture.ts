@@ -4,8 +4,8 @@ import { format } from 'node:util';
 
 /**
  * Every line the integration tests' processes log is also appended to one file per run, so that
- * global teardown can check the whole suite's logs for clinical data (issue 7: logs carry
- * identifiers and codes only).
+ * global teardown can check the whole suite's logs for clinical data (logs carry identifiers and
+ * codes only).
  */
 export const capturedLogFile = (dataDir: string): string => join(dataDir, 'captured-logs.txt');
 
