@@ -3,7 +3,7 @@ import { SyntheticClient } from '../bench/lab/inbound';
 import { admit, applyEvent, PathwayError } from '../pathway';
 import { getProgram } from '../programs';
 import type { ClientEvent, Effect, EpisodeState } from '../schemas';
-import { eventSource, type OutboundStream } from '../schemas/contract';
+import { billingLevelChanged, eventSource, type OutboundStream } from '../schemas/contract';
 import { streamOf } from '../workflows/effect-routing';
 
 /** A reproducible random source (mulberry32), so a failing drill can be run again with its seed. */
@@ -99,7 +99,8 @@ export function publishedKeys(effects: readonly Effect[]): string[] {
   return effects.flatMap((effect) => {
     const stream = streamOf(effect);
     if (!stream) return [];
-    const streams: OutboundStream[] = effect.type === 'level-changed' ? [stream, 'billing-events'] : [stream];
+    const streams: OutboundStream[] =
+      effect.type === 'level-changed' ? [stream, billingLevelChanged.stream] : [stream];
     return streams.map((s) => `${eventSource(s)} ${effect.effectId}`);
   });
 }

@@ -17,6 +17,7 @@ import {
   type OutboundStream,
 } from '../../schemas/contract';
 import type { Effect } from '../../schemas';
+import { publishedKeys } from '../../drills/scenario';
 import { streamOf } from '../../workflows/effect-routing';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
@@ -56,14 +57,7 @@ afterAll(async () => {
 });
 
 /** The (source, id) pairs the effects become: a level change is a care and a billing event. */
-const expectedEvents = (effects: Effect[]) =>
-  effects.flatMap((effect) => {
-    const stream = streamOf(effect);
-    if (!stream) return [];
-    const pairs: [OutboundStream, string][] = [[stream, effect.effectId]];
-    if (effect.type === 'level-changed') pairs.push(['billing-events', effect.effectId]);
-    return pairs.map(([s, id]) => `${eventSource(s)} ${id}`);
-  });
+const expectedEvents = publishedKeys;
 
 const outboundTopics = outboundStreams.map((stream) => carepathTopics[stream]);
 /** The (source, id) pairs a tap has read on the outbound topics, for one client. */
