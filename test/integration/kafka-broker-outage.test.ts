@@ -9,13 +9,7 @@ import { stopServer, type ServerProcess } from '../../infra/processes';
 import { admit } from '../../pathway';
 import { getProgram } from '../../programs';
 import { effectRecords, recordBytes } from '../../activities/kafka/effect-publisher';
-import {
-  eventSource,
-  carepathTopics,
-  outboundStreams,
-  parkedEffectHeaders,
-  type OutboundStream,
-} from '../../schemas/contract';
+import { carepathTopics, outboundStreams, parkedEffectHeaders } from '../../schemas/contract';
 import type { Effect } from '../../schemas';
 import { publishedKeys } from '../../drills/scenario';
 import { streamOf } from '../../workflows/effect-routing';
@@ -55,9 +49,6 @@ afterAll(async () => {
   await stopServer(proc);
   rmSync(broker.dir, { recursive: true, force: true });
 });
-
-/** The (source, id) pairs the effects become: a level change is a care and a billing event. */
-const expectedEvents = publishedKeys;
 
 const outboundTopics = outboundStreams.map((stream) => carepathTopics[stream]);
 /** The (source, id) pairs a tap has read on the outbound topics, for one client. */
@@ -99,7 +90,7 @@ test('broker stopped while effects are pending → after restart every expected 
     await startBroker();
     const tap = await Tap.start(kafka, outboundTopics);
     try {
-      const expected = expectedEvents([...admitted, ...before.effects, ...during]);
+      const expected = publishedKeys([...admitted, ...before.effects, ...during]);
       expect(expected.length).toBeGreaterThan(4);
       const delivered = () => deliveredTo(tap, client.clientId);
       await tap.waitFor(
@@ -170,7 +161,7 @@ test('a long broker outage → the journey continues as new carrying its unsent 
     await startBroker();
     const tap = await Tap.start(kafka, outboundTopics);
     try {
-      const expected = expectedEvents([...admitted, ...during, ...state.effects]);
+      const expected = publishedKeys([...admitted, ...during, ...state.effects]);
       const delivered = () => deliveredTo(tap, client.clientId);
       await tap.waitFor(
         'every expected event',
@@ -241,7 +232,7 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
         .of(carepathTopics['effects-dlq'], client.clientId)
         .map((r) => r.headers[parkedEffectHeaders.effectId]);
     const sent = () => deliveredTo(tap, client.clientId);
-    const sendable = expectedEvents(effects.filter((e) => largest(e) <= limit));
+    const sendable = publishedKeys(effects.filter((e) => largest(e) <= limit));
     await tap.waitFor(
       'parked and sent effects',
       () =>
@@ -291,7 +282,7 @@ test('a discharge while the broker is down → the episode closes, readmission s
     await startBroker();
     const tap = await Tap.start(kafka, outboundTopics);
     try {
-      const ended = expectedEvents(discharged.effects);
+      const ended = publishedKeys(discharged.effects);
       expect(ended.length).toBeGreaterThan(0);
       const delivered = () => deliveredTo(tap, client.clientId);
       await tap.waitFor(
