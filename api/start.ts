@@ -8,7 +8,7 @@ import type { BridgeView } from './context';
 import type { ProgramRegistry } from '../programs/registry';
 import { ensureDevelopmentToken } from './development-token';
 import { Health } from './health';
-import { IdempotencyStore } from './idempotency';
+import { IdempotencyStore, MemoryAnswerStore } from './idempotency';
 import { ApiMetrics } from './metrics';
 import { buildApi } from './server';
 import { readTokensFile, TokenRegistry } from './tokens';
@@ -68,7 +68,7 @@ export async function startApi(
       temporal,
       namespace: config.temporal.namespace,
       health,
-      idempotency: new IdempotencyStore(),
+      idempotency: new IdempotencyStore({ store: new MemoryAnswerStore(config.api.idempotencyMaxBytes) }),
       metrics: new ApiMetrics(),
       now: () => new Date().toISOString(),
       maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
