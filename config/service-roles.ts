@@ -36,6 +36,8 @@ export function roleFromArguments(args: readonly string[], fallback: RoleChoice)
   if (named === undefined) return fallback;
   const parsed = roleChoiceSchema.safeParse(named);
   if (!parsed.success)
-    throw new RoleArgumentError(`--role ${JSON.stringify(named)}: ${parsed.error.issues[0]?.message}; ${usage}`);
+    throw new RoleArgumentError(
+      `--role ${JSON.stringify(named)}: ${parsed.error.issues[0]?.message}; ${usage}`,
+    );
   return parsed.data;
 }

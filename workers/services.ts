@@ -196,7 +196,9 @@ export async function startServices<R extends ServiceRole>(
     readiness.track('codec', () => codec.server.listening);
     started.codec = { url: codec.url };
   }
-  const health = runs('api') ? undefined : await startHealthListener({ ...config.health, readiness, registry });
+  const health = runs('api')
+    ? undefined
+    : await startHealthListener({ ...config.health, readiness, registry });
 
   const drain = async () => {
     readiness.stop();

@@ -56,7 +56,10 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (_request, reply) => {
       // An API built without a process around it (tests) serves as soon as it answers.
-      const report = ctx.readiness?.report() ?? { status: 'ready' as const, roles: { api: 'ready' as const } };
+      const report = ctx.readiness?.report() ?? {
+        status: 'ready' as const,
+        roles: { api: 'ready' as const },
+      };
       return reply.code(report.status === 'ready' ? 200 : 503).send(report);
     },
   );

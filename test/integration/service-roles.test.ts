@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { inboundRecord, SyntheticClient } from '../../bench/lab/inbound';
-import { startLabProcess, type LabProcess } from '../../bench/lab/services';
+import { compiledEntryPoint, startLabProcess, type LabProcess } from '../../bench/lab/services';
 import { serviceRoles, type ServiceRole } from '../../config/service-roles';
 import { freePort } from '../../infra/ports';
 import { carepathTopics } from '../../schemas/contract';
@@ -37,11 +38,18 @@ interface RoleProcess {
   child: LabProcess;
   /** Where its /livez and /readyz answer: the API's port for the API, the health listener's otherwise. */
   url: string;
+  /** Its listeners' ports, as its environment gives them. */
+  ports: { CAREPATH_API_PORT: string; CAREPATH_CODEC_PORT: string; CAREPATH_HEALTH_PORT: string };
 }
 const processes = new Map<ServiceRole, RoleProcess>();
 
 async function startRole(role: ServiceRole): Promise<RoleProcess> {
   const [apiPort, codecPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const ports = {
+    CAREPATH_API_PORT: String(apiPort),
+    CAREPATH_CODEC_PORT: String(codecPort),
+    CAREPATH_HEALTH_PORT: String(healthPort),
+  };
   const child = await startLabProcess(
     { dataDir, temporalAddress: stack.temporal.address, brokers: stack.kafka.brokers },
     {
@@ -49,15 +57,10 @@ async function startRole(role: ServiceRole): Promise<RoleProcess> {
       entry: join('workers', 'production-entry.js'),
       args: ['--role', role],
       readyLine: 'carepath services started',
-      env: {
-        ...sharedEnv,
-        CAREPATH_API_PORT: String(apiPort),
-        CAREPATH_CODEC_PORT: String(codecPort),
-        CAREPATH_HEALTH_PORT: String(healthPort),
-      },
+      env: { ...sharedEnv, ...ports },
     },
   );
-  return { child, url: `http://127.0.0.1:${role === 'api' ? apiPort : healthPort}` };
+  return { child, url: `http://127.0.0.1:${role === 'api' ? apiPort : healthPort}`, ports };
 }
 
 const get = async (url: string, headers: Record<string, string> = {}) => {
@@ -113,6 +116,27 @@ test('the worker loads the bundle the build made, and each process without the A
   const bridge = await get(`${roleProcess('bridge').url}/metrics`);
   expect(bridge.text).toContain('carepath_bridge_dead_letters_total');
   expect(bridge.text).not.toContain('carepath_effects_parked_total');
+});
+
+test("the image's health check finds each role's listener, also for a role given on the command line only", () => {
+  const healthcheck = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [compiledEntryPoint('workers/healthcheck.js')], {
+      env: { ...process.env, ...sharedEnv, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  for (const role of serviceRoles) {
+    const { ports } = roleProcess(role);
+    const asCarepathRole = healthcheck({ ...ports, CAREPATH_ROLE: role });
+    expect({ role, status: asCarepathRole.status, out: asCarepathRole.stdout }).toMatchObject({
+      role,
+      status: 0,
+      out: expect.stringContaining('/readyz: 200'),
+    });
+    // As `--role X` would leave it: CAREPATH_ROLE unset (all), so the API's port is asked first.
+    expect(healthcheck(ports).status).toBe(0);
+  }
+  expect(healthcheck({ CAREPATH_HEALTH_PORT: '1', CAREPATH_API_PORT: '1' }).status).toBe(1);
 });
 
 test('an admission produced to Kafka goes through the bridge process to the worker process and shows in the API process', async () => {
