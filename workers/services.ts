@@ -181,7 +181,7 @@ export async function startServices<R extends ServiceRole>(
       monitor,
     );
     closers.push(close);
-    readiness.track('bridge', () => true);
+    readiness.track('bridge', () => bridge.inGroup());
     started.bridge = bridge;
   }
   if (runs('api')) {
