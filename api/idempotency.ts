@@ -76,7 +76,10 @@ export class MemoryAnswerStore implements AnswerStore {
 
   async get(id: string): Promise<RememberedAnswer | undefined> {
     this.evictExpired();
-    return this.kept.get(id)?.remembered;
+    const entry = this.kept.get(id);
+    if (entry === undefined || entry.expiresAt > this.now()) return entry?.remembered;
+    this.forget(id, entry);
+    return undefined;
   }
 
   async put(id: string, remembered: RememberedAnswer, ttlMs: number): Promise<void> {
@@ -97,7 +100,7 @@ export class MemoryAnswerStore implements AnswerStore {
     this.total -= entry.bytes;
   }
 
-  // Entries are kept in insertion order with one time to live, so the expired ones come first.
+  // Entries are kept in insertion order, so with one time to live (the API's) the expired come first.
   private evictExpired(): void {
     const now = this.now();
     for (const [id, entry] of this.kept) {

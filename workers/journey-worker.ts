@@ -4,7 +4,7 @@ import { createEffectActivities, type EffectPublisher } from '../activities/effe
 import { logLine } from './log';
 import { journeyBundleOptions, prebuiltJourneyBundle } from './workflow-bundle';
 
-/** The bundle `npm run build` made, else the workflows bundled now (10 to 30 s). */
+/** The bundle `npm run build` made, else the workflows bundled now, which delays the start. */
 function journeyWorkflows(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   const prebuilt = prebuiltJourneyBundle();
   if (prebuilt) return { workflowBundle: prebuilt };

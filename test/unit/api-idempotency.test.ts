@@ -136,6 +136,17 @@ describe('MemoryAnswerStore', () => {
     expect(await store.get('a')).toBeDefined();
   });
 
+  test('an answer with a shorter time to live than older ones still expires on time', async () => {
+    let now = 0;
+    const store = new MemoryAnswerStore(1 << 20, () => now);
+    await store.put('long', remembered('a'), 1000);
+    await store.put('short', remembered('b'), 10);
+    now = 20;
+    expect(await store.get('short')).toBeUndefined();
+    expect(await store.get('long')).toEqual(remembered('a'));
+    expect(store.bytes).toBe(weight('long', 'a'));
+  });
+
   test('the first answer under an id is kept; forgotten answers give their bytes back', async () => {
     let now = 0;
     const store = new MemoryAnswerStore(1 << 20, () => now);
