@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { Journeys } from '../client/journeys';
+import type { ReadinessAnswer } from '../schemas/readiness';
 import type { Health } from './health';
 import type { IdempotencyStore } from './idempotency';
 import type { ApiMetrics } from './metrics';
@@ -25,4 +26,6 @@ export interface ApiContext {
   maxEventClockSkewSeconds: number;
   /** The bridge of this process, when it runs one. */
   bridge?: BridgeView;
+  /** The readiness of every role of this process (workers/readiness.ts); without it, the API's alone. */
+  readiness?: { report(): ReadinessAnswer };
 }

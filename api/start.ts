@@ -4,11 +4,11 @@ import type { DataConverter } from '@temporalio/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Journeys } from '../client/journeys';
 import type { CarepathConfig } from '../config';
-import type { BridgeView } from './context';
+import type { ApiContext, BridgeView } from './context';
 import type { ProgramRegistry } from '../programs/registry';
 import { ensureDevelopmentToken } from './development-token';
 import { Health } from './health';
-import { IdempotencyStore } from './idempotency';
+import { IdempotencyStore, MemoryAnswerStore } from './idempotency';
 import { ApiMetrics } from './metrics';
 import { buildApi } from './server';
 import { readTokensFile, TokenRegistry } from './tokens';
@@ -37,13 +37,15 @@ async function apiTokens(
 /**
  * The coordinator API on the configured address, over the configured Temporal and Kafka, with the
  * services' payload data converter and programs (the key ring and program files are read once, by the
- * caller); `bridge` is the inbound bridge of the same process, whose health and metrics the API reports.
+ * caller); `bridge` is the inbound bridge of the same process, whose health and metrics the API reports,
+ * and `readiness` that of every role of the process, for /readyz.
  */
 export async function startApi(
   config: CarepathConfig,
   dataConverter: DataConverter,
   programs: ProgramRegistry,
   bridge?: BridgeView,
+  readiness?: ApiContext['readiness'],
 ): Promise<RunningApi> {
   const { tokens, developmentToken } = await apiTokens(config);
   const connection = await Connection.connect({ address: config.temporal.address });
@@ -68,11 +70,12 @@ export async function startApi(
       temporal,
       namespace: config.temporal.namespace,
       health,
-      idempotency: new IdempotencyStore(),
+      idempotency: new IdempotencyStore({ store: new MemoryAnswerStore(config.api.idempotencyMaxBytes) }),
       metrics: new ApiMetrics(),
       now: () => new Date().toISOString(),
       maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
       ...(bridge && { bridge }),
+      ...(readiness && { readiness }),
     },
     tokens,
   );

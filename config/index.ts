@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { shippedProgramsDir } from '../programs/load';
+import { roleChoiceSchema, type RoleChoice } from './service-roles';
 
 /**
  * carepath's whole runtime configuration, read from environment variables.
@@ -25,10 +26,24 @@ const identifier = (example: string) =>
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `expected letters, digits, '.', '_' or '-', e.g. ${example}`);
 
+/** Memory for remembered idempotent answers when nothing else is configured. */
+export const defaultIdempotencyMaxBytes = 64 * 1024 * 1024;
+
 export const environmentSchema = z.object({
   CAREPATH_MODE: z
     .enum(['local', 'production'], { message: "expected 'local' or 'production'" })
     .default('local'),
+  CAREPATH_ROLE: roleChoiceSchema.default('all'),
+  CAREPATH_HEALTH_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
+  CAREPATH_HEALTH_PORT: port.default(8235),
+  // How long a stopping process answers not-ready before it drains, so load balancers and
+  // orchestrators stop sending it work first; set it to their readiness probe period.
+  CAREPATH_DRAIN_DELAY_SECONDS: z.coerce
+    .number({ message: 'expected a whole number of seconds (0-300)' })
+    .int('expected a whole number of seconds (0-300)')
+    .min(0, 'expected a whole number of seconds (0-300)')
+    .max(300, 'expected a whole number of seconds (0-300)')
+    .default(0),
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: identifier('default').default('default'),
   TEMPORAL_TASK_QUEUE: identifier('carepath-journeys').default('carepath-journeys'),
@@ -83,6 +98,13 @@ export const environmentSchema = z.object({
     .default(60),
   CAREPATH_API_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_API_PORT: port.default(3000),
+  // Remembered idempotent answers, measured as their JSON; the oldest go first beyond it.
+  CAREPATH_IDEMPOTENCY_MAX_BYTES: z.coerce
+    .number({ message: 'expected a size in bytes (65536-1073741824)' })
+    .int('expected a size in bytes (65536-1073741824)')
+    .min(65536, 'expected a size in bytes (65536-1073741824)')
+    .max(1073741824, 'expected a size in bytes (65536-1073741824)')
+    .default(defaultIdempotencyMaxBytes),
   CAREPATH_API_TOKENS_FILE: z
     .string()
     .min(1, 'expected the path of a JSON file of hashed API tokens')
@@ -136,6 +158,12 @@ export const configVariables = Object.keys(environmentSchema.shape) as (keyof z.
 
 export interface CarepathConfig {
   mode: 'local' | 'production';
+  /** The roles this process runs unless its command line names one (config/service-roles.ts). */
+  role: RoleChoice;
+  /** The liveness and readiness listener of a process without the API (the API answers them itself). */
+  health: { host: string; port: number };
+  /** Seconds a stopping process reports not-ready before it drains. */
+  drainDelaySeconds: number;
   temporal: {
     address: string;
     namespace: string;
@@ -172,6 +200,8 @@ export interface CarepathConfig {
      * unset in local mode, the API keeps its own file with a development token in the data dir.
      */
     tokensFile?: string;
+    /** Bytes of remembered idempotent answers this API process keeps. */
+    idempotencyMaxBytes: number;
   };
   /** Where the keys that encrypt Temporal payloads come from (codec/key-ring.ts reads them). */
   payloadKeys: {
@@ -260,6 +290,9 @@ export function loadConfig(
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
   return {
     mode: e.CAREPATH_MODE,
+    role: e.CAREPATH_ROLE,
+    health: { host: e.CAREPATH_HEALTH_HOST, port: e.CAREPATH_HEALTH_PORT },
+    drainDelaySeconds: e.CAREPATH_DRAIN_DELAY_SECONDS,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -283,6 +316,7 @@ export function loadConfig(
     api: {
       host: e.CAREPATH_API_HOST,
       port: e.CAREPATH_API_PORT,
+      idempotencyMaxBytes: e.CAREPATH_IDEMPOTENCY_MAX_BYTES,
       ...(e.CAREPATH_API_TOKENS_FILE !== undefined && { tokensFile: absolute(e.CAREPATH_API_TOKENS_FILE) }),
     },
     payloadKeys: {

@@ -28,6 +28,8 @@ export interface BridgeOptions {
 }
 
 export interface RunningBridge {
+  /** In its consumer group: joined, and neither crashed for good nor stopped (for /readyz). */
+  inGroup(): boolean;
   /** Finishes (or abandons, uncommitted) the message in hand, commits nothing more and leaves the group. */
   stop(): Promise<void>;
 }
@@ -49,6 +51,11 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const { monitor } = opts;
   const stopping = new AbortController();
   const consumer: Consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
+  let inGroup = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (inGroup = true));
+  // kafkajs rejoins after a crash it restarts from; one it does not leaves the process without a consumer.
+  consumer.on(consumer.events.CRASH, ({ payload }) => (inGroup &&= payload.restart));
+  consumer.on(consumer.events.STOP, () => (inGroup = false));
   await consumer.connect();
   await consumer.subscribe({ topic: opts.topics['client-events'], fromBeginning: true });
 
@@ -182,6 +189,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   });
 
   return {
+    inGroup: () => inGroup,
     async stop() {
       stopping.abort();
       await consumer.disconnect();

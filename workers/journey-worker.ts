@@ -1,9 +1,14 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createEffectActivities, type EffectPublisher } from '../activities/effects';
-import { journeyBundleOptions } from './workflow-bundle';
+import { logLine } from './log';
+import { journeyBundleOptions, prebuiltJourneyBundle } from './workflow-bundle';
 
-function bundledAtStart(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
+/** The bundle `npm run build` made, else the workflows bundled now, which delays the start. */
+function journeyWorkflows(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+  const prebuilt = prebuiltJourneyBundle();
+  if (prebuilt) return { workflowBundle: prebuilt };
+  logLine('warn', 'journey worker: no current prebuilt workflow bundle (npm run build); bundling at start');
   const { workflowsPath, preloadModules } = journeyBundleOptions();
   return { workflowsPath, bundlerOptions: { preloadModules } };
 }
@@ -16,7 +21,7 @@ export function createJourneyWorker(opts: {
   publisher: EffectPublisher;
   /** carepath's encrypting converter (codec/data-converter.ts): histories hold no clinical values in clear. */
   dataConverter: DataConverter;
-  /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
+  /** A bundle made elsewhere (tests share one); otherwise the build's, or the workflows bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Journeys kept in memory (TEMPORAL_MAX_CACHED_WORKFLOWS); the SDK's default when unset. */
   maxCachedWorkflows?: number;
@@ -27,7 +32,7 @@ export function createJourneyWorker(opts: {
     taskQueue: opts.taskQueue,
     dataConverter: opts.dataConverter,
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : bundledAtStart()),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : journeyWorkflows()),
     activities: createEffectActivities(opts.publisher),
   });
 }

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { serviceRoles } from '../config/service-roles';
 import { loadProgramsDirectory } from '../programs/load';
 import { installTemporalLogging } from './structured-logs';
 import { describeStack, ensureLocalStack } from '../infra/local';
@@ -16,7 +17,8 @@ async function main() {
   const config = loadConfig();
   // Before the stack and services start: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
-  installTemporalLogging();
+  // No SDK shutdown signals: the services report not-ready before the worker drains.
+  installTemporalLogging('INFO', []);
   if (config.mode !== 'local') {
     throw new Error(
       'npm start runs the local development stack, but CAREPATH_MODE is not local. ' +
@@ -25,13 +27,13 @@ async function main() {
   }
   const progress = (message: string) => console.log(`carepath: ${message}`);
   const { stack, startedHere } = await ensureLocalStack(config, progress);
-  const services = await startServices(config, programs);
+  const services = await startServices(config, programs, serviceRoles);
   console.log(
     `\ncarepath is running.\n${describeStack(stack, config)}\n` +
       `journey worker     task queue ${config.temporal.taskQueue}\n` +
       `inbound bridge     ${carepathTopics['client-events']} (group ${config.kafka.consumerGroup})\n` +
       `coordinator API    ${services.api.url}  (docs ${services.api.url}/docs)\n` +
-      `codec server       ${services.codecUrl}  (the Web UI decodes payloads through it)\n` +
+      `codec server       ${services.codec.url}  (the Web UI decodes payloads through it)\n` +
       (services.api.developmentToken
         ? `development token  ${services.api.developmentToken}  (export CAREPATH_TOKEN=<it> for the CLI)\n`
         : '') +
@@ -53,7 +55,7 @@ async function main() {
   if (outcome !== 'stopping') {
     process.exitCode = 1;
     console.error(`carepath: ${outcome}`);
-    services.worker.shutdown();
+    void services.stop().catch(() => undefined);
   }
   await services.done;
   if (startedHere) {

@@ -27,6 +27,10 @@ const operationalFields = new Set([
   'sdkComponent',
   'workflowType',
   'activityType',
+  'role',
+  'apiUrl',
+  'codecUrl',
+  'healthUrl',
 ]);
 /** A code or identifier: one token of letters, digits and separators, never free text. */
 const codeShaped = /^[A-Za-z0-9][A-Za-z0-9._:/@…-]{0,199}$/;

@@ -1,26 +1,32 @@
 import { loadConfig } from '../config';
+import { roleFromArguments, rolesOf } from '../config/service-roles';
 import { loadProgramsDirectory } from '../programs/load';
+import { logLine } from './log';
 import { installTemporalLogging } from './structured-logs';
 import { startServices } from './services';
 
-/** carepath's services alone, against Temporal and Kafka that run elsewhere (Docker, production). */
+/**
+ * carepath's services alone, against Temporal and Kafka that run elsewhere (Docker, production):
+ * `--role worker|bridge|api|codec|all` (else CAREPATH_ROLE, default `all`), so each role can be
+ * deployed, scaled and restarted on its own.
+ */
 async function main() {
   const config = loadConfig();
-  // Before the stack and services start: an invalid program file stops start-up with each problem.
+  const role = roleFromArguments(process.argv.slice(2), config.role);
+  // Before anything connects: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
-  installTemporalLogging();
-  const services = await startServices(config, programs);
-  console.log(
-    JSON.stringify({
-      level: 'info',
-      message: 'carepath services started',
-      temporal: config.temporal.address,
-      taskQueue: config.temporal.taskQueue,
-      kafka: config.kafka.brokers,
-      api: services.api.url,
-    }),
-  );
+  // No SDK shutdown signals: the services report not-ready before the worker drains.
+  installTemporalLogging('INFO', []);
+  const services = await startServices(config, programs, rolesOf(role));
+  logLine('info', 'carepath services started', {
+    role,
+    taskQueue: config.temporal.taskQueue,
+    ...('api' in services && { apiUrl: services.api.url }),
+    ...('codec' in services && { codecUrl: services.codec.url }),
+    ...(services.healthUrl && { healthUrl: services.healthUrl }),
+  });
   await services.done;
+  logLine('info', 'carepath services stopped', { role });
 }
 
 main().catch((error: unknown) => {

@@ -1,47 +1,61 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataConverter } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { kafkaEffectPublisher } from '../activities/kafka/effect-publisher';
 import { outboxMetrics } from '../activities/kafka/outbox-metrics';
 import { idempotentProducer, kafkajsSender } from '../activities/kafka/kafkajs-sender';
+import type { RecordSender } from '../activities/kafka/record-sender';
 import { startApi, type RunningApi } from '../api/start';
 import { Journeys } from '../client/journeys';
 import { carepathDataConverter } from '../codec/data-converter';
-import { loadKeyRing } from '../codec/key-ring';
+import { loadKeyRing, type KeyRing } from '../codec/key-ring';
 import { loadOperatorTokens } from '../codec/operator-tokens';
 import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
+import type { ServiceRole } from '../config/service-roles';
 import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
-import { startBridge } from './bridge';
+import { startBridge, type RunningBridge } from './bridge';
+import { startHealthListener } from './health-listener';
 import { BridgeMonitor } from './inbound/monitor';
-import { kafkaLogCreator } from './structured-logs';
 import { createJourneyWorker } from './journey-worker';
+import { logLine } from './log';
+import { Readiness } from './readiness';
+import { kafkaLogCreator } from './structured-logs';
 import { ensureTopics } from './topics';
 
-/** carepath's long-running services against the configured Temporal and Kafka. */
-export interface RunningServices {
+/** What each role runs once started. */
+export interface RoleServices {
+  /** The journey worker: workflows and the local activities their effects leave through. */
   worker: Worker;
-  /** Where the Temporal UI and CLI decode payloads, for operators. */
-  codecUrl: string;
+  /** The inbound bridge: the consumer group on the client-events topic. */
+  bridge: RunningBridge;
   /** The coordinator API: its address and, in local mode, the development token to print. */
   api: RunningApi;
-  /** Resolves when every service has stopped (after a shutdown signal or a fatal error). */
-  done: Promise<void>;
+  /** Where the Temporal UI and CLI decode payloads, for operators. */
+  codec: { url: string };
 }
 
-/**
- * Starts the services with the programs the caller loaded (programs/load.ts, from
- * CAREPATH_PROGRAMS_DIR) before anything else, so an invalid program file stops start-up at once.
- */
-export async function startServices(
-  config: CarepathConfig,
-  programs: ProgramRegistry,
-): Promise<RunningServices> {
-  // Keys first: a missing or malformed key stops start-up before anything connects.
-  const ring = loadKeyRing(config);
-  const dataConverter = carepathDataConverter(ring);
-  const { tokens: operators } = await loadOperatorTokens(config);
+/** The services of the roles `R` against the configured Temporal and Kafka. */
+export type RunningServices<R extends ServiceRole> = Pick<RoleServices, R> & {
+  readiness: Readiness;
+  /** Where a process without the API answers /livez, /readyz and /metrics. */
+  healthUrl?: string;
+  /**
+   * Reports not-ready, waits CAREPATH_DRAIN_DELAY_SECONDS, then drains every role: the worker
+   * finishes its tasks, the bridge leaves its group without committing a message Temporal has not
+   * accepted, the API and codec server close. SIGINT and SIGTERM call it; calling it again is harmless.
+   */
+  stop(): Promise<void>;
+  /** Resolves when every service has stopped; rejects when the worker failed (after the rest stopped). */
+  done: Promise<void>;
+};
+
+/** Kafka for the roles that publish (the worker's effects, the bridge's dead letters). */
+async function kafkaProducing(config: CarepathConfig) {
   const kafka = new Kafka({
     clientId: config.kafka.clientId,
     brokers: config.kafka.brokers,
@@ -53,30 +67,41 @@ export async function startServices(
   await ensureTopics(admin, carepathTopics, config.kafka.topicPartitions).finally(() => admin.disconnect());
   const producer = idempotentProducer(kafka);
   await producer.connect();
-  const sender = kafkajsSender(producer);
+  return { kafka, sender: kafkajsSender(producer), close: () => producer.disconnect() };
+}
+
+async function startWorkerRole(
+  config: CarepathConfig,
+  dataConverter: DataConverter,
+  sender: RecordSender,
+  registry: Registry,
+) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const monitor = new BridgeMonitor({
-    stallMs: config.inbound.bridgeStallSeconds * 1000,
-    lag: {
-      admin: kafka.admin(),
-      topic: carepathTopics['client-events'],
-      groupId: config.kafka.consumerGroup,
-    },
-  });
   const worker = await createJourneyWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    // Parked effects and journeys' dead letters are counted beside the bridge's on /metrics.
-    publisher: kafkaEffectPublisher(sender, carepathTopics, undefined, outboxMetrics(monitor.registry)),
+    // Parked effects and journeys' dead letters are counted on the process's /metrics.
+    publisher: kafkaEffectPublisher(sender, carepathTopics, undefined, outboxMetrics(registry)),
     dataConverter,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  return { worker, close: () => connection.close() };
+}
+
+async function startBridgeRole(
+  config: CarepathConfig,
+  dataConverter: DataConverter,
+  programs: ProgramRegistry,
+  kafka: Kafka,
+  sender: RecordSender,
+  monitor: BridgeMonitor,
+) {
+  const connection = await Connection.connect({ address: config.temporal.address });
   const bridge = await startBridge({
     kafka,
     journeys: new Journeys(
-      new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }),
+      new Client({ connection, namespace: config.temporal.namespace, dataConverter }),
       config.temporal.taskQueue,
       programs,
     ),
@@ -88,29 +113,137 @@ export async function startServices(
     maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
     monitor,
   });
-  const api = await startApi(config, dataConverter, programs, monitor);
-  const codec = await startCodecServer({
+  return { bridge, close: () => connection.close() };
+}
+
+async function startCodecRole(config: CarepathConfig, ring: KeyRing) {
+  const { tokens: operators } = await loadOperatorTokens(config);
+  return startCodecServer({
     ring,
     operators,
     corsOrigins: config.codec.corsOrigins,
     host: config.codec.host,
     port: config.codec.port,
   });
-  let bridgeStopped: Promise<void> | undefined;
-  const stopBridge = () => (bridgeStopped ??= bridge.stop());
-  // A failure to stop surfaces through `done`, which awaits the same promise.
-  const stopOnSignal = () => void stopBridge().catch(() => undefined);
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
-  // The worker stops on SIGINT/SIGTERM (Temporal's runtime handles them), letting running tasks finish;
-  // the bridge leaves its group without committing a message Temporal has not accepted.
-  const done = worker.run().finally(async () => {
-    await api.close();
-    await stopBridge();
-    await codec.close();
-    await producer.disconnect();
-    await clientConnection.close();
-    await connection.close();
-  });
-  return { worker, api, codecUrl: codec.url, done };
+}
+
+/**
+ * Starts the given roles, each composed of only what it needs, with the programs the caller loaded
+ * (programs/load.ts, from CAREPATH_PROGRAMS_DIR) before anything else, so an invalid program file
+ * stops start-up at once. The caller installs Temporal's runtime without its own shutdown signals
+ * (structured-logs.ts), so that readiness flips before the worker drains.
+ */
+export async function startServices<R extends ServiceRole>(
+  config: CarepathConfig,
+  programs: ProgramRegistry,
+  roles: readonly R[],
+): Promise<RunningServices<R>> {
+  const runs = (role: ServiceRole) => (roles as readonly ServiceRole[]).includes(role);
+  const readiness = new Readiness(roles);
+  // Keys first: a missing or malformed key stops start-up before anything connects.
+  const ring = loadKeyRing(config);
+  const dataConverter = carepathDataConverter(ring);
+  /** Closed in reverse order once every role has drained. */
+  const closers: (() => Promise<void>)[] = [];
+  const started: Partial<RoleServices> = {};
+
+  const producing = runs('worker') || runs('bridge') ? await kafkaProducing(config) : undefined;
+  if (producing) closers.push(producing.close);
+  const monitor =
+    producing && runs('bridge')
+      ? new BridgeMonitor({
+          stallMs: config.inbound.bridgeStallSeconds * 1000,
+          lag: {
+            admin: producing.kafka.admin(),
+            topic: carepathTopics['client-events'],
+            groupId: config.kafka.consumerGroup,
+          },
+        })
+      : undefined;
+  // One registry per process: the bridge's counters, and the worker's beside them when both run.
+  const registry = monitor?.registry ?? new Registry();
+
+  let workerRun: Promise<void> | undefined;
+  if (producing && runs('worker')) {
+    const { worker, close } = await startWorkerRole(config, dataConverter, producing.sender, registry);
+    closers.push(close);
+    workerRun = worker.run();
+    readiness.track('worker', () => worker.getState() === 'RUNNING');
+    started.worker = worker;
+  }
+  if (producing && monitor) {
+    const { bridge, close } = await startBridgeRole(
+      config,
+      dataConverter,
+      programs,
+      producing.kafka,
+      producing.sender,
+      monitor,
+    );
+    closers.push(close);
+    readiness.track('bridge', () => bridge.inGroup());
+    started.bridge = bridge;
+  }
+  if (runs('api')) {
+    const bridgeView = monitor && { health: () => monitor.health(), registry };
+    started.api = await startApi(config, dataConverter, programs, bridgeView, readiness);
+    readiness.track('api', () => true);
+  }
+  let closeCodec: (() => Promise<void>) | undefined;
+  if (runs('codec')) {
+    const codec = await startCodecRole(config, ring);
+    closeCodec = codec.close;
+    readiness.track('codec', () => codec.server.listening);
+    started.codec = { url: codec.url };
+  }
+  const health = runs('api')
+    ? undefined
+    : await startHealthListener({ ...config.health, readiness, registry });
+
+  const drain = async () => {
+    readiness.stop();
+    logLine('info', 'carepath: stopping; reporting not ready, then draining', {
+      ms: config.drainDelaySeconds * 1000,
+    });
+    await sleep(config.drainDelaySeconds * 1000);
+    if (started.worker?.getState() === 'RUNNING') started.worker.shutdown();
+    const drained = await Promise.allSettled([
+      // A failed worker is reported through `done`.
+      workerRun?.catch(() => undefined),
+      started.bridge?.stop(),
+      started.api?.close(),
+      closeCodec?.(),
+    ]);
+    for (const close of closers.reverse()) await close();
+    await health?.close();
+    const failed = drained.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  let stopRequested!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve)).then(drain);
+  const stop = () => {
+    stopRequested();
+    return stopped;
+  };
+  // A second signal of the same kind ends the process at once (Node's default), for an operator who will not wait.
+  const onSignal = () => void stop().catch(() => undefined);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // A worker that ends by itself (a fatal error) stops the rest of the process with it.
+  const workerEnded = workerRun?.then(
+    () => stop(),
+    async (error: unknown) => {
+      await stop().catch(() => undefined);
+      throw error;
+    },
+  );
+  const done = Promise.all([stopped, workerEnded]).then(() => undefined);
+  // The cast joins the roles' parts started above (each exactly when `roles` names it) to `R`.
+  return {
+    ...(started as Pick<RoleServices, R>),
+    readiness,
+    ...(health && { healthUrl: health.url }),
+    stop,
+    done,
+  };
 }

@@ -24,9 +24,17 @@ const temporalLevels: Partial<Record<LogEntry['level'], Level>> = {
   ERROR: 'error',
 };
 
-/** Must run before any Temporal worker or connection is created in the process. */
-export function installTemporalLogging(minimum: 'INFO' | 'WARN' = 'INFO'): void {
+/**
+ * Must run before any Temporal worker or connection is created in the process. `shutdownSignals`
+ * are those on which the SDK shuts workers down itself (its default: SIGINT, SIGTERM, SIGQUIT,
+ * SIGUSR2); carepath's services pass none, as they report not-ready before their worker drains.
+ */
+export function installTemporalLogging(
+  minimum: 'INFO' | 'WARN' = 'INFO',
+  shutdownSignals?: NodeJS.Signals[],
+): void {
   Runtime.install({
+    ...(shutdownSignals && { shutdownSignals }),
     logger: new DefaultLogger(minimum, (entry) => {
       const level = temporalLevels[entry.level];
       if (level) logLine(level, entry.message, { logger: 'temporal', ...scalars(entry.meta) });

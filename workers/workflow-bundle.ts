@@ -1,3 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * How journey workflows are bundled. With the SDK's reusable V8 context every journey evaluates its
  * own copy of each module it imports, and zod's own modules were most of a journey's heap
@@ -10,4 +13,22 @@ export function journeyBundleOptions(workflowsPath = require.resolve('../workflo
     workflowsPath,
     preloadModules: [require.resolve('../workflows/shared-zod')],
   };
+}
+
+/**
+ * Where `npm run build` writes the bundle (workers/bundle-workflows.ts): `lib/journey-workflows.bundle.js`,
+ * beside the compiled code it was made from. Running from sources (ts-jest) there is none.
+ */
+export const journeyBundlePath = (): string => join(__dirname, '..', 'journey-workflows.bundle.js');
+
+/**
+ * The bundle made at build time, so a worker starts in seconds instead of bundling; undefined when
+ * there is none or it is older than the compiled workflows (a `tsc` run without the bundling step),
+ * since a stale bundle would run other code than the one deployed.
+ */
+export function prebuiltJourneyBundle(): { codePath: string } | undefined {
+  const codePath = journeyBundlePath();
+  if (!existsSync(codePath)) return undefined;
+  const compiledWorkflows = require.resolve('../workflows');
+  return statSync(codePath).mtimeMs >= statSync(compiledWorkflows).mtimeMs ? { codePath } : undefined;
 }

@@ -3,6 +3,7 @@ import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
 import type { ApiContext } from '../context';
 import { readers } from '../roles';
+import { livenessAnswer, readinessAnswer } from '../../schemas/readiness';
 import { healthAnswer } from '../route-schemas';
 
 export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -26,6 +27,40 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
       return reply
         .code(up ? 200 : 503)
         .send({ status: ok ? 'ok' : 'degraded', checks: { ...reachable, ...(bridge && { bridge }) } });
+    },
+  );
+
+  app.get(
+    '/livez',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Liveness: 200 while the process answers; restart it when it does not',
+        tags: ['operations'],
+        response: { 200: livenessAnswer },
+      },
+    },
+    () => ({ status: 'alive' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary:
+          "Readiness of the process's roles: 200 when every one serves, 503 while one starts or after a stop signal",
+        tags: ['operations'],
+        response: { 200: readinessAnswer, 503: readinessAnswer },
+      },
+    },
+    async (_request, reply) => {
+      // An API built without a process around it (tests) serves as soon as it answers.
+      const report = ctx.readiness?.report() ?? {
+        status: 'ready' as const,
+        roles: { api: 'ready' as const },
+      };
+      return reply.code(report.status === 'ready' ? 200 : 503).send(report);
     },
   );
 

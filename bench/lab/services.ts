@@ -39,7 +39,7 @@ export type ServicesProcess = LabProcess;
  * (TEMPORAL_ADDRESS, KAFKA_BROKERS, then `env`), and resolves once its log contains `readyLine`.
  */
 export async function startLabProcess(
-  lab: Lab,
+  lab: Pick<Lab, 'dataDir' | 'temporalAddress' | 'brokers'>,
   opts: {
     name: string;
     entry: string;
@@ -47,21 +47,27 @@ export async function startLabProcess(
     env?: Record<string, string>;
     /** Node.js options before the entry point, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
     nodeArgs?: string[];
+    /** Arguments after the entry point, e.g. `--role worker`. */
+    args?: string[];
   },
 ): Promise<LabProcess> {
   const logFile = join(lab.dataDir, 'logs', `${opts.name}.log`);
   const log = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [...(opts.nodeArgs ?? []), compiledEntryPoint(opts.entry)], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: lab.temporalAddress,
-        KAFKA_BROKERS: lab.brokers.join(','),
-        ...opts.env,
+    child = spawn(
+      process.execPath,
+      [...(opts.nodeArgs ?? []), compiledEntryPoint(opts.entry), ...(opts.args ?? [])],
+      {
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: lab.temporalAddress,
+          KAFKA_BROKERS: lab.brokers.join(','),
+          ...opts.env,
+        },
+        stdio: ['ignore', log, log],
       },
-      stdio: ['ignore', log, log],
-    });
+    );
   } finally {
     closeSync(log);
   }

@@ -226,13 +226,23 @@ describe('open routes', () => {
     });
   });
 
+  test('GET /livez and GET /readyz need no token, for probes', async () => {
+    expect(await api.call('GET', '/livez')).toMatchObject({ status: 200, body: { status: 'alive' } });
+    expect(await api.call('GET', '/readyz')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', roles: { api: 'ready' } },
+    });
+  });
+
   test('GET /openapi.json describes every /v1 route with bearer auth', async () => {
     const answer = await api.call('GET', '/openapi.json');
     expect(answer.status).toBe(200);
     expect(answer.body.openapi).toMatch(/^3\./);
     expect(Object.keys(answer.body.paths).sort()).toEqual([
       '/healthz',
+      '/livez',
       '/metrics',
+      '/readyz',
       '/v1/clients',
       '/v1/clients/{clientId}',
       '/v1/clients/{clientId}/discharge',

@@ -6,6 +6,9 @@ describe('loadConfig', () => {
     const config = loadConfig({ HOME: '/home/coordinator' }, '/repo');
     expect(config).toEqual({
       mode: 'local',
+      role: 'all',
+      health: { host: '127.0.0.1', port: 8235 },
+      drainDelaySeconds: 0,
       temporal: {
         address: '127.0.0.1:7233',
         namespace: 'default',
@@ -23,7 +26,7 @@ describe('loadConfig', () => {
         maxRecordBytes: 1048576,
       },
       inbound: { maxEventClockSkewSeconds: 300, bridgeStallSeconds: 60 },
-      api: { host: '127.0.0.1', port: 3000 },
+      api: { host: '127.0.0.1', port: 3000, idempotencyMaxBytes: 64 * 1024 * 1024 },
       payloadKeys: {},
       codec: {
         host: '127.0.0.1',
@@ -65,6 +68,17 @@ describe('loadConfig', () => {
     ['TEMPORAL_MAX_CACHED_WORKFLOWS', '1', /TEMPORAL_MAX_CACHED_WORKFLOWS="1": expected a whole number/],
     ['CAREPATH_MODE', 'staging', /CAREPATH_MODE="staging": expected 'local' or 'production'/],
     ['TEMPORAL_TASK_QUEUE', 'has space', /TEMPORAL_TASK_QUEUE="has space": expected letters, digits/],
+    ['CAREPATH_HEALTH_PORT', '0', /CAREPATH_HEALTH_PORT="0": expected a TCP port number/],
+    [
+      'CAREPATH_DRAIN_DELAY_SECONDS',
+      '1h',
+      /CAREPATH_DRAIN_DELAY_SECONDS="1h": expected a whole number of seconds/,
+    ],
+    [
+      'CAREPATH_IDEMPOTENCY_MAX_BYTES',
+      '1024',
+      /CAREPATH_IDEMPOTENCY_MAX_BYTES="1024": expected a size in bytes \(65536-1073741824\)/,
+    ],
     [
       'CAREPATH_MAX_CLOCK_SKEW_SECONDS',
       '-5',
