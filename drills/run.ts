@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startLab, type Lab } from '../bench/lab/lab';
 import { drillNames, drills, type DrillName, type DrillSizes } from './catalog';
@@ -59,7 +59,7 @@ export function parseOptions(argv: string[]): { names: DrillName[]; sizes: Drill
         name,
         { type: name === 'help' ? 'boolean' : 'string' },
       ]),
-    ) as Record<string, { type: 'string' | 'boolean' }>,
+    ),
   });
   if (values.help) return 'help';
   const parsed = optionsSchema.safeParse(values);
@@ -93,7 +93,7 @@ class UsageError extends Error {
 function describeError(error: unknown): string {
   const messages: string[] = [];
   for (let e: unknown = error; e !== undefined && messages.length < 4; e = (e as { cause?: unknown }).cause)
-    messages.push(e instanceof Error ? e.message : String(e));
+    messages.push(e instanceof Error ? e.message : typeof e === 'string' ? e : inspect(e));
   return messages.join(': ');
 }
 
