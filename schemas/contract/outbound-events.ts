@@ -47,13 +47,10 @@ export interface OutboundEventDefinition {
   data: z.ZodObject;
 }
 
-const define = <D extends z.ZodObject>(type: string, stream: OutboundStream, summary: string, data: D) => ({
-  type,
-  stream,
-  confidentiality: (stream === 'billing-events' ? '42cfr2-payment' : '42cfr2-clinical') as Confidentiality,
-  summary,
-  data,
-});
+const define = <D extends z.ZodObject>(type: string, stream: OutboundStream, summary: string, data: D) => {
+  const confidentiality: Confidentiality = stream === 'billing-events' ? '42cfr2-payment' : '42cfr2-clinical';
+  return { type, stream, confidentiality, summary, data };
+};
 
 /** Effects the workflow keeps to itself: it arms and cancels its own timers. */
 export type InternalEffectType = 'arm-timer' | 'cancel-timer';

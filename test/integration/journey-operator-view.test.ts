@@ -117,7 +117,7 @@ describe('the operator view of journeys on the dev server', () => {
       hours: 3,
     });
     const handle = dev.client.workflow.getHandle(episodeWorkflowId(clientId));
-    const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     const details = metadata.currentDetails ?? '';
     const state = outcome.state;
     expect(details).toContain(`**Level of care** iop since ${state.levelSince}`);
@@ -140,7 +140,7 @@ describe('the operator view of journeys on the dev server', () => {
     expect(after.typedSearchAttributes.get(LevelSince)?.toISOString()).toBe(
       (await journeys.state(clientId)).levelSince,
     );
-    const updated = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    const updated = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(updated.currentDetails).toContain('**Level of care** php since');
   });
 
