@@ -150,6 +150,7 @@ async function main(): Promise<number> {
     drillLog('warn', 'interrupted: stopping the services and the lab', { signal });
     // While the lab is still starting there is nothing to stop yet: main stops it once it is up.
     if (!lab) return;
+    // Fire and forget from the signal handler: the process exits once the closing settles, either way.
     void (harness?.close(0) ?? Promise.resolve()).then(() => lab?.close()).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
