@@ -1,9 +1,11 @@
 import type { Effect } from '../schemas';
 import {
   billingLevelChanged,
+  dataSchemaId,
   eventOfEffect,
   eventSource,
   outboundEventSchemas,
+  schemaUri,
   type OutboundEventDefinition,
   type OutboundStream,
   type PublishedEffectType,
@@ -50,7 +52,7 @@ function cloudEvent(
     subject: batch.clientId,
     time: effect.at,
     datacontenttype: 'application/json',
-    dataschema: schema.shape.dataschema.value,
+    dataschema: schemaUri(dataSchemaId(definition.type)),
     confidentiality: definition.confidentiality,
     data: { ...data, episodeId: batch.episodeId, programId: batch.programId },
   }) as OutboundCloudEvent['event'];

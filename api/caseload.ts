@@ -66,7 +66,7 @@ export async function listCaseload(
   });
   const clients = response.executions.flatMap((execution) => {
     const fields = execution.searchAttributes?.indexedFields ?? {};
-    const value = (name: string) => {
+    const value = (name: string): unknown => {
       const payload = fields[name];
       const decoded = payload ? defaultPayloadConverter.fromPayload<unknown>(payload) : undefined;
       return Array.isArray(decoded) ? decoded[0] : decoded;

@@ -89,13 +89,13 @@ class SimulatedJourney implements HappyPathJourney {
   }
 
   async recordAt(occurredAt: string, body: ClientEventBody): Promise<void> {
-    const event = {
+    const event: ClientEvent = {
       ...body,
       eventId: `${this.clientId}-e${++this.sequence}`,
       clientId: this.clientId,
       occurredAt,
       recordedBy: counsellor,
-    } as ClientEvent;
+    };
     await this.advanceTo(occurredAt);
     this.steps.push({ kind: 'input', at: occurredAt, payload: event });
     await this.journeys.recordEventAndWait(event);

@@ -64,6 +64,7 @@ const cleanup = new Cleanup();
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     progress(`${signal}: stopping the lab's servers and the workers…`);
+    // Fire and forget from the signal handler: the process exits once the cleanup settles, either way.
     void cleanup.run(progress).finally(() => process.exit(130));
   });
 

@@ -1,4 +1,17 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
+import type {
+  admissionAnswer,
+  caseloadAnswer,
+  episodeState,
+  eventAccepted,
+  historyAnswer,
+  outcomeAnswer,
+  programAnswer,
+  programListAnswer,
+  transitionAnswer,
+  weeksAnswer,
+} from '../api/route-schemas';
 import { callApi, type ApiTarget } from './api-client';
 import { eventFields, UsageError } from './event-fields';
 import { importColumns, importFile, renderImportReport } from './import';
@@ -45,9 +58,8 @@ const idempotencyHelp = [
   'repeat a write safely: the API returns the first answer',
 ] as const;
 
-// The API's answers are validated there; the CLI only renders them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Answer = any;
+// The API validates its answers against the routes' schemas; the CLI reads them as those types.
+type Answer<S extends z.ZodType> = z.output<S>;
 
 export const commands: Readonly<Record<string, Command>> = {
   admit: {
@@ -106,7 +118,7 @@ export const commands: Readonly<Record<string, Command>> = {
           },
         },
       });
-      const a = body as Answer;
+      const a = body as Answer<typeof admissionAnswer>;
       return {
         body,
         text: `Admitted ${a.clientId} to ${a.programId} at ${a.level} (workflow ${a.workflowId}).`,
@@ -135,10 +147,11 @@ export const commands: Readonly<Record<string, Command>> = {
           body: { type, ...eventFields(type, pairs) },
         },
       );
-      const a = body as Answer;
       return {
         body,
-        text: wait ? renderOutcome(`Recorded ${type}.`, a) : `Recorded ${type} as ${a.eventId}.`,
+        text: wait
+          ? renderOutcome(`Recorded ${type}.`, body as Answer<typeof outcomeAnswer>)
+          : `Recorded ${type} as ${(body as Answer<typeof eventAccepted>).eventId}.`,
       };
     },
   },
@@ -159,7 +172,7 @@ export const commands: Readonly<Record<string, Command>> = {
         ...write(values),
         body: { targetLevel, reasonCode: required(values, 'reason'), ...override },
       });
-      const a = body as Answer;
+      const a = body as Answer<typeof transitionAnswer>;
       const headline = a.proposal
         ? `Proposal ${a.proposal.proposalId} opened: ${targetLevel} awaits approval by ${a.proposal.approverRole}.`
         : `${clientId} is now at ${a.state.level}.`;
@@ -178,7 +191,7 @@ export const commands: Readonly<Record<string, Command>> = {
         ...write(values),
         body: {},
       });
-      return { body, text: renderOutcome(`Approved ${proposalId}.`, body as Answer) };
+      return { body, text: renderOutcome(`Approved ${proposalId}.`, body as Answer<typeof outcomeAnswer>) };
     },
   },
 
@@ -193,7 +206,7 @@ export const commands: Readonly<Record<string, Command>> = {
         ...write(values),
         body: { reasonCode: required(values, 'reason') },
       });
-      return { body, text: renderOutcome(`Rejected ${proposalId}.`, body as Answer) };
+      return { body, text: renderOutcome(`Rejected ${proposalId}.`, body as Answer<typeof outcomeAnswer>) };
     },
   },
 
@@ -212,7 +225,7 @@ export const commands: Readonly<Record<string, Command>> = {
         ...write(values),
         body: { kind: required(values, 'kind'), reasonCode: required(values, 'reason') },
       });
-      return { body, text: renderOutcome(`Discharged ${clientId}.`, body as Answer) };
+      return { body, text: renderOutcome(`Discharged ${clientId}.`, body as Answer<typeof outcomeAnswer>) };
     },
   },
 
@@ -224,7 +237,7 @@ export const commands: Readonly<Record<string, Command>> = {
     optionHelp: [],
     async run(target, [clientId = '']) {
       const { body } = await callApi(target, 'GET', path(clientId));
-      return { body, text: renderState(body as Answer) };
+      return { body, text: renderState(body as Answer<typeof episodeState>) };
     },
   },
 
@@ -236,7 +249,7 @@ export const commands: Readonly<Record<string, Command>> = {
     optionHelp: [],
     async run(target, [clientId = '']) {
       const { body } = await callApi(target, 'GET', path(clientId, 'history'));
-      return { body, text: renderHistory(body as Answer) };
+      return { body, text: renderHistory(body as Answer<typeof historyAnswer>) };
     },
   },
 
@@ -248,7 +261,7 @@ export const commands: Readonly<Record<string, Command>> = {
     optionHelp: [],
     async run(target, [clientId = '']) {
       const { body } = await callApi(target, 'GET', path(clientId, 'weeks'));
-      return { body, text: renderWeeks(body as Answer) };
+      return { body, text: renderWeeks(body as Answer<typeof weeksAnswer>) };
     },
   },
 
@@ -286,7 +299,7 @@ export const commands: Readonly<Record<string, Command>> = {
         if (value) query.set(parameter, value);
       }
       const { body } = await callApi(target, 'GET', `/v1/clients?${query.toString()}`);
-      return { body, text: renderCaseload(body as Answer) };
+      return { body, text: renderCaseload(body as Answer<typeof caseloadAnswer>) };
     },
   },
 
@@ -298,7 +311,7 @@ export const commands: Readonly<Record<string, Command>> = {
     optionHelp: [],
     async run(target) {
       const { body } = await callApi(target, 'GET', '/v1/programs');
-      return { body, text: renderPrograms(body as Answer) };
+      return { body, text: renderPrograms(body as Answer<typeof programListAnswer>) };
     },
   },
 
@@ -310,7 +323,7 @@ export const commands: Readonly<Record<string, Command>> = {
     optionHelp: [],
     async run(target, [programId = '']) {
       const { body } = await callApi(target, 'GET', `/v1/programs/${encodeURIComponent(programId)}`);
-      return { body, text: renderProgram(body as Answer) };
+      return { body, text: renderProgram(body as Answer<typeof programAnswer>) };
     },
   },
 
@@ -354,14 +367,15 @@ export const commands: Readonly<Record<string, Command>> = {
           ...(version !== undefined && { version: Number(version) }),
         },
       });
-      const change = (body as Answer).state.programVersionChanges?.at(-1);
+      const answer = body as Answer<typeof outcomeAnswer>;
+      const change = answer.state.programVersionChanges?.at(-1);
       return {
         body,
         text: renderOutcome(
           change
             ? `${clientId} now follows version ${change.toVersion} (was ${change.fromVersion}).`
             : `${clientId} unchanged.`,
-          body as Answer,
+          answer,
         ),
       };
     },

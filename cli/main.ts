@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ApiRefused, ApiUnreachable, type Problem } from './api-client';
-import { commands, type Values } from './commands';
+import { commands } from './commands';
 import { UsageError } from './event-fields';
 import { createTokenEntry } from './token';
 import { CsvError } from './csv';
@@ -179,10 +179,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (positionals.length < needed || (!takesRest && positionals.length > needed))
       throw new UsageError(`expected: carepath ${command.usage}`);
     const target = {
-      url: (values.api as string | undefined) ?? io.env.CAREPATH_API_URL ?? defaultApiUrl,
-      token: (values.token as string | undefined) ?? io.env.CAREPATH_TOKEN,
+      url: values.api ?? io.env.CAREPATH_API_URL ?? defaultApiUrl,
+      token: values.token ?? io.env.CAREPATH_TOKEN,
     };
-    const answer = await command.run(target, positionals, values as Values, io.err);
+    const answer = await command.run(target, positionals, values, io.err);
     io.out(values.json ? JSON.stringify(answer.body, null, 2) : answer.text);
     return answer.refused ? exitCode.refused : exitCode.ok;
   } catch (error) {

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startLab, type Lab } from '../bench/lab/lab';
 import { drillNames, drills, type DrillName, type DrillSizes } from './catalog';
@@ -59,7 +59,7 @@ export function parseOptions(argv: string[]): { names: DrillName[]; sizes: Drill
         name,
         { type: name === 'help' ? 'boolean' : 'string' },
       ]),
-    ) as Record<string, { type: 'string' | 'boolean' }>,
+    ),
   });
   if (values.help) return 'help';
   const parsed = optionsSchema.safeParse(values);
@@ -93,7 +93,7 @@ class UsageError extends Error {
 function describeError(error: unknown): string {
   const messages: string[] = [];
   for (let e: unknown = error; e !== undefined && messages.length < 4; e = (e as { cause?: unknown }).cause)
-    messages.push(e instanceof Error ? e.message : String(e));
+    messages.push(e instanceof Error ? e.message : typeof e === 'string' ? e : inspect(e));
   return messages.join(': ');
 }
 
@@ -150,6 +150,7 @@ async function main(): Promise<number> {
     drillLog('warn', 'interrupted: stopping the services and the lab', { signal });
     // While the lab is still starting there is nothing to stop yet: main stops it once it is up.
     if (!lab) return;
+    // Fire and forget from the signal handler: the process exits once the closing settles, either way.
     void (harness?.close(0) ?? Promise.resolve()).then(() => lab?.close()).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);

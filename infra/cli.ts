@@ -63,4 +63,5 @@ async function run() {
   }
 }
 
+// run() never rejects: it reports a failure as the exit code.
 void run();

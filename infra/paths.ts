@@ -6,7 +6,11 @@ export function repoRoot(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'carepath') return dir;
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'carepath'
+    )
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`No carepath package.json above ${__dirname}`);
     dir = parent;

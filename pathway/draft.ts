@@ -47,7 +47,7 @@ export class DecisionDraft {
   emit(body: EffectBody): void {
     const effectId = this.nextEffectId();
     this.update({ effectSequence: this.state.effectSequence + 1 });
-    this.emitted.push({ ...body, effectId, at: this.at } as Effect);
+    this.emitted.push({ ...body, effectId, at: this.at });
   }
 
   /** Notifies whoever the program names for this code; a code mapped to null notifies nobody. */

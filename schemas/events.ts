@@ -200,7 +200,7 @@ function bounded<S extends z.ZodObject>(schema: S): S {
     .map(([name]) => [name, inboundIdentifierSchema] as const);
   const intake = 'intake' in schema.shape ? [['intake', boundedIntakeSchema] as const] : [];
   // Same fields and output type, with stricter checks (and the schema's own refinements kept).
-  return schema.safeExtend(Object.fromEntries([...ids, ...intake])) as unknown as S;
+  return schema.safeExtend(Object.fromEntries<z.ZodType>([...ids, ...intake])) as unknown as S;
 }
 
 export const boundedAdmittedEventSchema = bounded(admittedEventSchema);

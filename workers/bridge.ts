@@ -178,9 +178,10 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
 
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+    eachMessage: async (payload) => {
+      const { topic, partition, message } = payload;
       try {
-        await handle(topic, partition, message, heartbeat);
+        await handle(topic, partition, message, () => payload.heartbeat());
       } catch (error) {
         monitor.finished(partition);
         if (!(error instanceof BridgeStopping)) throw error;

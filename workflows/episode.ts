@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  isCancellation,
   log,
   ParentClosePolicy,
   patched,
@@ -46,6 +47,7 @@ import type {
   Effect,
   EpisodeState,
   ProgramDefinition,
+  ProgramVersionChangeCommand,
   Timer,
 } from '../schemas';
 // From their own modules, not the index: each journey evaluates every schema module it imports.
@@ -336,7 +338,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
       }
     },
     {
-      validator: (command) => {
+      validator: (command: ProgramVersionChangeCommand) => {
         try {
           checkProgramVersionChange(state, command, program);
         } catch (error) {
@@ -371,10 +373,15 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   let woke = false;
   const wakeUp = (timer: Timer) => {
     wakeUps.add(timer.fireAt);
-    void sleep(Date.parse(timer.fireAt) - Date.now(), { summary: `${timer.kind} due ${timer.fireAt}` }).then(
+    sleep(Date.parse(timer.fireAt) - Date.now(), { summary: `${timer.kind} due ${timer.fireAt}` }).then(
       () => {
         wakeUps.delete(timer.fireAt);
         woke = true;
+      },
+      // A wake-up fails only when the workflow is cancelled, which the main loop's wait reports too;
+      // left unhandled, the rejection would fail every workflow task and the cancellation never end.
+      (error: unknown) => {
+        if (!isCancellation(error)) throw error;
       },
     );
   };

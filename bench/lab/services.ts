@@ -77,6 +77,7 @@ export async function startLabProcess(
     child.once('exit', (code, signal) => done(signal ?? `exit ${String(code)}`)),
   );
   let gone: string | undefined;
+  // `exited` never rejects; the start-up loop below polls `gone`.
   void exited.then((how) => (gone = how));
   const deadline = Date.now() + 120_000;
   while (!readFileSync(logFile, 'utf8').includes(opts.readyLine)) {

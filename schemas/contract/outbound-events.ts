@@ -51,13 +51,10 @@ export interface OutboundEventDefinition {
   data: z.ZodObject;
 }
 
-const define = <D extends z.ZodObject>(type: string, stream: OutboundStream, summary: string, data: D) => ({
-  type,
-  stream,
-  confidentiality: confidentialityOfStream[stream] as Confidentiality,
-  summary,
-  data,
-});
+const define = <D extends z.ZodObject>(type: string, stream: OutboundStream, summary: string, data: D) => {
+  const confidentiality: Confidentiality = confidentialityOfStream[stream];
+  return { type, stream, confidentiality, summary, data };
+};
 
 type EffectEvent = Pick<OutboundEventDefinition, 'type' | 'summary' | 'data'>;
 const published = (type: string, summary: string, data: z.ZodObject): EffectEvent => ({

@@ -229,13 +229,13 @@ export class WorkflowJourney implements HappyPathJourney {
 
   /** Records an event body at `occurredAt`, as the counsellor (the happy path's way in). */
   async recordAt(occurredAt: string, body: ClientEventBody): Promise<void> {
-    const event = {
+    const event: ClientEvent = {
       ...body,
       eventId: `${this.clientId}-event-${++this.sequence}`,
       clientId: this.clientId,
       occurredAt,
       recordedBy: counsellor,
-    } as ClientEvent;
+    };
     await this.record(event);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
+import { CancelledFailure, type Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { Journeys } from '../../client/journeys';
 import { getProgram, shippedPrograms } from '../../programs';
@@ -117,7 +117,7 @@ describe('the operator view of journeys on the dev server', () => {
       hours: 3,
     });
     const handle = dev.client.workflow.getHandle(episodeWorkflowId(clientId));
-    const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     const details = metadata.currentDetails ?? '';
     const state = outcome.state;
     expect(details).toContain(`**Level of care** iop since ${state.levelSince}`);
@@ -140,7 +140,20 @@ describe('the operator view of journeys on the dev server', () => {
     expect(after.typedSearchAttributes.get(LevelSince)?.toISOString()).toBe(
       (await journeys.state(clientId)).levelSince,
     );
-    const updated = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    const updated = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(updated.currentDetails).toContain('**Level of care** php since');
   });
+
+  test('an operator who cancels a journey in the Temporal UI sees it end as cancelled', async () => {
+    const clientId = `client-${randomUUID()}`;
+    await admit(clientId, 'step-down-iop', 'iop');
+    const handle = dev.client.workflow.getHandle(episodeWorkflowId(clientId));
+    const timerStarted = async () =>
+      (await handle.fetchHistory()).events?.some((event) => event.timerStartedEventAttributes) ?? false;
+    while (!(await timerStarted())) await sleep(200);
+    await handle.cancel();
+    // The journey waits on its next review's timer: that timer's cancellation must not fail the task.
+    await expect(handle.result()).rejects.toMatchObject({ cause: expect.any(CancelledFailure) });
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+  }, 30000);
 });

@@ -26,7 +26,7 @@ function payloadsOf(value: unknown, kind: PayloadKind = 'data'): { payload: Payl
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return [];
   const record = value as Record<string, unknown>;
   if (record.data instanceof Uint8Array && typeof record.metadata === 'object')
-    return [{ payload: record as Payload, kind }];
+    return [{ payload: record, kind }];
   // A marker's `patch-data` and a local activity's `data` are the SDK's; its `result` is ours.
   const sdkOwned = typeof record.markerName === 'string' ? ['patch-data', 'data'] : [];
   return Object.entries(record).flatMap(([key, child]) =>
@@ -177,7 +177,7 @@ describe('journey payloads on the dev server', () => {
 
     const codec = new EncryptionCodec(keys);
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
-    const [input] = await codec.decode(started as Payload[]);
+    const [input] = await codec.decode(started);
     expect(input && defaultPayloadConverter.fromPayload(input)).toMatchObject({ admission: admitted });
     const decoded = await codec.decode(encrypted);
     const clear = decoded.map((p) => text(p.data)).join('\n');

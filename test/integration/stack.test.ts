@@ -76,15 +76,17 @@ describe('the test stack', () => {
     const consumer = kafka.consumer({ groupId: `stack-test-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    const received = await new Promise<{ key: string; value: string; kind: string }>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message }) =>
-          resolve({
-            key: message.key?.toString() ?? '',
-            value: message.value?.toString() ?? '',
-            kind: message.headers?.kind?.toString() ?? '',
-          }),
-      });
+    const received = await new Promise<{ key: string; value: string; kind: string }>((resolve, reject) => {
+      consumer
+        .run({
+          eachMessage: async ({ message }) =>
+            resolve({
+              key: message.key?.toString() ?? '',
+              value: message.value?.toString() ?? '',
+              kind: message.headers?.kind?.toString() ?? '',
+            }),
+        })
+        .catch(reject);
     });
     await consumer.disconnect();
     expect(received).toEqual({ key: 'client-1', value: '{"hello":"broker"}', kind: 'probe' });

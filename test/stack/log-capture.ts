@@ -19,10 +19,10 @@ export function teeLogsInto(file: string): void {
   }
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    stream.write = (chunk: unknown, ...rest: unknown[]) => {
       appendFileSync(file, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array));
       return write(chunk, ...rest);
-    }) as typeof stream.write;
+    };
   }
 }
 

@@ -106,7 +106,7 @@ const bodyArbitrary = (program: ProgramDefinition): fc.Arbitrary<Body> => {
         reasonCode: fc.constant('client-request' as const),
       }),
     },
-  ) as fc.Arbitrary<Body>;
+  );
 };
 
 /** Events with increasing occurredAt (gaps of an hour to two weeks, so timers fire in between). */
