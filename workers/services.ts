@@ -192,7 +192,7 @@ export async function startServices<R extends ServiceRole>(
   let closeCodec: (() => Promise<void>) | undefined;
   if (runs('codec')) {
     const codec = await startCodecRole(config, ring);
-    closeCodec = codec.close;
+    closeCodec = () => codec.close();
     readiness.track('codec', () => codec.server.listening);
     started.codec = { url: codec.url };
   }
