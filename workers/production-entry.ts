@@ -1,4 +1,6 @@
 import { loadConfig } from '../config';
+import { describeKafkaConnection } from '../config/kafka-connection';
+import { describeTemporalConnection } from '../config/temporal-connection';
 import { loadProgramsDirectory } from '../programs/load';
 import { installTemporalLogging } from './structured-logs';
 import { startServices } from './services';
@@ -15,9 +17,13 @@ async function main() {
       level: 'info',
       message: 'carepath services started',
       temporal: config.temporal.address,
+      // What protects each connection, never a credential.
+      temporalConnection: describeTemporalConnection(config.temporal.connection),
       taskQueue: config.temporal.taskQueue,
       kafka: config.kafka.brokers,
+      kafkaConnection: describeKafkaConnection(config.kafka.connection),
       api: services.api.url,
+      codec: services.codecUrl,
     }),
   );
   await services.done;

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { kafkaClient } from '../activities/kafka/connection';
 import { kafkaEffectPublisher } from '../activities/kafka/effect-publisher';
 import { outboxMetrics } from '../activities/kafka/outbox-metrics';
 import { idempotentProducer, kafkajsSender } from '../activities/kafka/kafkajs-sender';
@@ -11,6 +12,7 @@ import { loadKeyRing } from '../codec/key-ring';
 import { loadOperatorTokens } from '../codec/operator-tokens';
 import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
+import { temporalConnectOptions } from '../config/temporal-connection';
 import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
@@ -42,9 +44,8 @@ export async function startServices(
   const ring = loadKeyRing(config);
   const dataConverter = carepathDataConverter(ring);
   const { tokens: operators } = await loadOperatorTokens(config);
-  const kafka = new Kafka({
+  const kafka = kafkaClient(config.kafka, {
     clientId: config.kafka.clientId,
-    brokers: config.kafka.brokers,
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator,
   });
@@ -54,7 +55,7 @@ export async function startServices(
   const producer = idempotentProducer(kafka);
   await producer.connect();
   const sender = kafkajsSender(producer);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectOptions(config.temporal));
   const monitor = new BridgeMonitor({
     stallMs: config.inbound.bridgeStallSeconds * 1000,
     lag: {
@@ -72,7 +73,7 @@ export async function startServices(
     dataConverter,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const clientConnection = await Connection.connect(temporalConnectOptions(config.temporal));
   const bridge = await startBridge({
     kafka,
     journeys: new Journeys(
@@ -95,6 +96,7 @@ export async function startServices(
     corsOrigins: config.codec.corsOrigins,
     host: config.codec.host,
     port: config.codec.port,
+    ...(config.codec.tls && { tls: config.codec.tls }),
   });
   let bridgeStopped: Promise<void> | undefined;
   const stopBridge = () => (bridgeStopped ??= bridge.stop());
