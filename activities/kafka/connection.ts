@@ -41,6 +41,8 @@ export function kafkaClient(
   options: Omit<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>,
 ): Kafka {
   return new Kafka({
+    // kafkajs's default (1 s) covers the TLS handshake too, which a remote broker can exceed.
+    ...(kafka.connection.ssl !== false && { connectionTimeout: 5000 }),
     ...options,
     brokers: kafka.brokers,
     ssl: kafkajsSsl(kafka.connection.ssl),

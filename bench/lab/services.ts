@@ -39,7 +39,7 @@ export type ServicesProcess = LabProcess;
  * (TEMPORAL_ADDRESS, KAFKA_BROKERS, then `env`), and resolves once its log contains `readyLine`.
  */
 export async function startLabProcess(
-  lab: Lab,
+  lab: Pick<Lab, 'dataDir' | 'temporalAddress' | 'brokers'>,
   opts: {
     name: string;
     entry: string;
@@ -106,7 +106,7 @@ export async function startLabProcess(
  * their memory. Every start shares the lab's data dir, hence the same payload key and API token.
  */
 export async function startServicesProcess(
-  lab: Lab,
+  lab: Pick<Lab, 'dataDir' | 'temporalAddress' | 'brokers'>,
   opts: { name?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<ServicesProcess> {
   return startLabProcess(lab, {

@@ -1,0 +1,227 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { logLevel, type Producer } from 'kafkajs';
+import { kafkaClient } from '../../activities/kafka/connection';
+import { hashToken, generateToken } from '../../api/tokens';
+import { inboundRecord, SyntheticClient } from '../../bench/lab/inbound';
+import { OutboundTap } from '../../bench/lab/outbound-tap';
+import { compiledEntryPoint, startServicesProcess, type ServicesProcess } from '../../bench/lab/services';
+import { loadConfig } from '../../config';
+import { ensureInstalled } from '../../infra/install';
+import { startKafkaBroker, waitForKafka } from '../../infra/kafka-broker';
+import { freePort } from '../../infra/ports';
+import { stopServer, type ServerProcess } from '../../infra/processes';
+import { carepathTopics } from '../../schemas/contract';
+import { testStack } from '../stack/test-stack';
+import { makeTestCertificates, startTlsFrontend, type TestCertificates } from './tls-harness';
+
+jest.setTimeout(240_000);
+
+/**
+ * `node lib/workers/production-entry.js` configured by environment variables and secret files only,
+ * against a Temporal frontend that requires mTLS and a Kafka listener that requires SASL_SSL (SCRAM),
+ * both started here with real certificates; the API and codec server answer over HTTPS.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'carepath-secure-'));
+const kafkaPassword = randomBytes(18).toString('base64url');
+const temporalApiKey = `tmprl-${randomBytes(18).toString('base64url')}`;
+const apiToken = generateToken();
+const secretFile = (name: string, content: string) => {
+  const path = join(dir, 'secrets', name);
+  writeFileSync(path, content, { mode: 0o600 });
+  return path;
+};
+
+let certificates: TestCertificates;
+let broker: ServerProcess;
+let brokers: string[];
+let frontend: Awaited<ReturnType<typeof startTlsFrontend>>;
+let secureEnv: Record<string, string>;
+
+beforeAll(async () => {
+  mkdirSync(join(dir, 'secrets'), { recursive: true });
+  mkdirSync(join(dir, 'logs'));
+  certificates = makeTestCertificates(join(dir, 'certificates'));
+  const install = await ensureInstalled(loadConfig().cacheDir, () => undefined);
+  const plaintextPort = await freePort();
+  const saslSslPort = await freePort();
+  broker = startKafkaBroker({
+    java: install.java,
+    libs: install.kafkaLibs,
+    dir: join(dir, 'kafka'),
+    port: plaintextPort,
+    controllerPort: await freePort(),
+    logFile: join(dir, 'logs', 'kafka.log'),
+    saslSsl: {
+      port: saslSslPort,
+      keystorePemFile: certificates.serverKeystoreFile,
+      scramUsers: [{ mechanism: 'SCRAM-SHA-512', name: 'carepath', password: kafkaPassword }],
+    },
+  });
+  brokers = [`127.0.0.1:${saslSslPort}`];
+  const [host, port] = testStack().stack.temporal.address.split(':');
+  [frontend] = await Promise.all([
+    startTlsFrontend({
+      certificates,
+      upstream: { host: host ?? '127.0.0.1', port: Number(port) },
+      requireClientCert: true,
+    }),
+    waitForKafka(broker, [`127.0.0.1:${plaintextPort}`]),
+  ]);
+  const run = randomUUID().slice(0, 8);
+  secureEnv = {
+    CAREPATH_MODE: 'production',
+    TEMPORAL_NAMESPACE: 'default',
+    // The run's Temporal is shared with other test files.
+    TEMPORAL_TASK_QUEUE: `carepath-secure-${run}`,
+    KAFKA_CONSUMER_GROUP: `carepath-secure-${run}`,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caFile,
+    TEMPORAL_TLS_SERVER_NAME: 'localhost',
+    TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.clientCertFile,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.clientKeyFile,
+    KAFKA_SSL: 'true',
+    KAFKA_SSL_CA_FILE: certificates.caFile,
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: 'carepath',
+    KAFKA_SASL_PASSWORD_FILE: secretFile('kafka-password', `${kafkaPassword}\n`),
+    CAREPATH_API_TLS_CERT_FILE: certificates.serverCertFile,
+    CAREPATH_API_TLS_KEY_FILE: certificates.serverKeyFile,
+    CAREPATH_CODEC_TLS_CERT_FILE: certificates.serverCertFile,
+    CAREPATH_CODEC_TLS_KEY_FILE: certificates.serverKeyFile,
+    CAREPATH_API_TOKENS_FILE: secretFile(
+      'api-tokens.json',
+      JSON.stringify({
+        tokens: [{ sha256: hashToken(apiToken), staffId: 'staff-secure-1', role: 'coordinator' }],
+      }),
+    ),
+    CAREPATH_OPERATOR_TOKENS_FILE: secretFile(
+      'operator-tokens.json',
+      JSON.stringify({ operators: [{ sha256: hashToken(generateToken()), operatorId: 'ops-secure-1' }] }),
+    ),
+    CAREPATH_PAYLOAD_KEYS_FILE: secretFile('payload-keys', `k1:${randomBytes(32).toString('base64')}\n`),
+  };
+}, 240_000);
+
+afterAll(async () => {
+  await frontend?.close();
+  if (broker) await stopServer(broker);
+  if (!process.env.CAREPATH_KEEP_TEST_DATA) rmSync(dir, { recursive: true, force: true });
+});
+
+/** An HTTPS request that trusts only the test CA. */
+function httpsRequest(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: opts.method ?? 'GET', headers: opts.headers, ca: readFileSync(certificates.caFile) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('secure connections', () => {
+  let services: ServicesProcess | undefined;
+  let producer: Producer | undefined;
+  let tap: OutboundTap | undefined;
+  afterEach(async () => {
+    await tap?.stop();
+    await producer?.disconnect();
+    await services?.stop();
+  });
+
+  test('the services start from variables and secret files against mTLS Temporal and SASL_SSL Kafka, and carry an admission end to end', async () => {
+    services = await startServicesProcess(
+      { dataDir: dir, temporalAddress: frontend.address, brokers },
+      { name: 'secure-services', env: secureEnv },
+    );
+    const log = readFileSync(services.logFile, 'utf8');
+    const started = log.split('\n').find((line) => line.includes('carepath services started')) ?? '';
+    const { api, codec, temporalConnection, kafkaConnection } = JSON.parse(started) as Record<
+      string,
+      unknown
+    >;
+    expect(temporalConnection).toEqual({ tls: 'mtls', apiKey: false });
+    expect(kafkaConnection).toEqual({ ssl: 'tls', sasl: 'scram-sha-512' });
+    expect(api).toMatch(/^https:\/\//);
+    expect(codec).toMatch(/^https:\/\//);
+    // carepath's own certificate opened the connections through the mTLS frontend.
+    expect(frontend.clients).toContain('carepath');
+
+    const health = await httpsRequest(`${String(api)}/healthz`);
+    expect(health.status).toBe(200);
+
+    // The same settings carry the EHR feed's admission in over SASL_SSL and the care events out.
+    const config = loadConfig({ ...secureEnv, KAFKA_BROKERS: brokers.join(',') });
+    const kafka = kafkaClient(config.kafka, { clientId: 'carepath-secure-test', logLevel: logLevel.NOTHING });
+    tap = await OutboundTap.start(kafka);
+    producer = kafka.producer();
+    await producer.connect();
+    const client = new SyntheticClient(`secure-${randomUUID().slice(0, 8)}`, 'default');
+    await producer.send({
+      topic: carepathTopics['client-events'],
+      messages: [inboundRecord(client.admitted())],
+    });
+
+    const deadline = Date.now() + 90_000;
+    let state = { status: 0, body: '' };
+    while (Date.now() < deadline) {
+      state = await httpsRequest(`${String(api)}/v1/clients/${client.clientId}`, {
+        headers: { authorization: `Bearer ${apiToken}` },
+      });
+      if (state.status === 200 && tap.events.some((e) => e.subject === client.clientId)) break;
+      await sleep(500);
+    }
+    expect(state.status).toBe(200);
+    expect(JSON.parse(state.body)).toMatchObject({ clientId: client.clientId, status: 'active' });
+    expect(tap.events.filter((e) => e.subject === client.clientId).length).toBeGreaterThan(0);
+
+    const codecAnswer = await httpsRequest(`${String(codec)}/decode`, { method: 'POST', body: '{}' });
+    expect(codecAnswer.status).toBe(401);
+  });
+
+  test('missing credentials stop the same command with their names, and no secret is printed', () => {
+    const {
+      KAFKA_SASL_PASSWORD_FILE: _password,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: _key,
+      ...incomplete
+    } = secureEnv;
+    const result = spawnSync(process.execPath, [compiledEntryPoint(join('workers', 'production-entry.js'))], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...incomplete,
+        TEMPORAL_ADDRESS: frontend.address,
+        TEMPORAL_API_KEY: temporalApiKey,
+        KAFKA_BROKERS: brokers.join(','),
+        KAFKA_SASL_PASSWORD: '',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status).toBe(1);
+    expect(output).toContain(
+      'KAFKA_SASL_PASSWORD_FILE=(unset): required with KAFKA_SASL_MECHANISM=scram-sha-512',
+    );
+    expect(output).toContain(
+      'TEMPORAL_TLS_CLIENT_KEY_PATH=(unset): required with TEMPORAL_TLS_CLIENT_CERT_PATH',
+    );
+    for (const secret of [kafkaPassword, temporalApiKey, apiToken]) expect(output).not.toContain(secret);
+    expect(output).not.toContain('PRIVATE KEY');
+  });
+});
