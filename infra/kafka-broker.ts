@@ -26,6 +26,10 @@ export interface SaslSslListener {
   keystorePemFile: string;
   /** Created in the cluster's metadata when its storage is formatted (first start only). */
   scramUsers: { mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; name: string; password: string }[];
+  /** SASL/PLAIN users, kept in the broker's config file. */
+  plainUsers?: { name: string; password: string }[];
+  /** OAUTHBEARER with Kafka's unsecured validator: unsigned tokens with `sub` and `exp` pass (tests only). */
+  unsecuredOauthbearer?: boolean;
 }
 
 const scramLogin = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
@@ -46,9 +50,27 @@ function serverProperties(opts: KafkaBrokerOptions) {
       (secure ? ',SASL_SSL:SASL_SSL' : ''),
     ...(secure
       ? [
-          'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
+          'sasl.enabled.mechanisms=' +
+            [
+              'SCRAM-SHA-256',
+              'SCRAM-SHA-512',
+              ...(secure.plainUsers ? ['PLAIN'] : []),
+              ...(secure.unsecuredOauthbearer ? ['OAUTHBEARER'] : []),
+            ].join(','),
           `listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=${scramLogin}`,
           `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${scramLogin}`,
+          ...(secure.plainUsers
+            ? [
+                'listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ' +
+                  secure.plainUsers.map((u) => `user_${u.name}="${u.password}"`).join(' ') +
+                  ';',
+              ]
+            : []),
+          ...(secure.unsecuredOauthbearer
+            ? [
+                'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+              ]
+            : []),
           'listener.name.sasl_ssl.ssl.keystore.type=PEM',
           `listener.name.sasl_ssl.ssl.keystore.location=${secure.keystorePemFile}`,
         ]

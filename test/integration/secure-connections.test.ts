@@ -29,6 +29,7 @@ jest.setTimeout(240_000);
  */
 const dir = mkdtempSync(join(tmpdir(), 'carepath-secure-'));
 const kafkaPassword = randomBytes(18).toString('base64url');
+const plainPassword = randomBytes(18).toString('base64url');
 const temporalApiKey = `tmprl-${randomBytes(18).toString('base64url')}`;
 const apiToken = generateToken();
 const secretFile = (name: string, content: string) => {
@@ -60,7 +61,12 @@ beforeAll(async () => {
     saslSsl: {
       port: saslSslPort,
       keystorePemFile: certificates.serverKeystoreFile,
-      scramUsers: [{ mechanism: 'SCRAM-SHA-512', name: 'carepath', password: kafkaPassword }],
+      scramUsers: [
+        { mechanism: 'SCRAM-SHA-512', name: 'carepath', password: kafkaPassword },
+        { mechanism: 'SCRAM-SHA-256', name: 'carepath', password: kafkaPassword },
+      ],
+      plainUsers: [{ name: 'carepath-plain', password: plainPassword }],
+      unsecuredOauthbearer: true,
     },
   });
   brokers = [`127.0.0.1:${saslSslPort}`];
@@ -193,6 +199,60 @@ describe('secure connections', () => {
 
     const codecAnswer = await httpsRequest(`${String(codec)}/decode`, { method: 'POST', body: '{}' });
     expect(codecAnswer.status).toBe(401);
+  });
+
+  /** Connects an admin client with carepath's settings from `env`; resolves with the brokers it sees. */
+  const brokersSeenWith = async (env: Record<string, string>) => {
+    const config = loadConfig({
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_SSL_CA_FILE: certificates.caFile,
+      ...env,
+    });
+    const admin = kafkaClient(config.kafka, {
+      clientId: 'carepath-secure-test',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
+    await admin.connect();
+    try {
+      return (await admin.describeCluster()).brokers.length;
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  test('every SASL mechanism carepath offers authenticates over SSL; a wrong password is refused', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const part = (claims: object) => Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const token = secretFile(
+      'oauth-token',
+      `${part({ alg: 'none' })}.${part({ sub: 'carepath', iat: now, exp: now + 3600 })}.\n`,
+    );
+    const scram256 = {
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'carepath',
+      KAFKA_SASL_PASSWORD_FILE: secureEnv.KAFKA_SASL_PASSWORD_FILE ?? '',
+    };
+    expect(await brokersSeenWith(scram256)).toBe(1);
+    expect(
+      await brokersSeenWith({
+        KAFKA_SASL_MECHANISM: 'plain',
+        KAFKA_SASL_USERNAME: 'carepath-plain',
+        KAFKA_SASL_PASSWORD: plainPassword,
+      }),
+    ).toBe(1);
+    expect(
+      await brokersSeenWith({
+        KAFKA_SASL_MECHANISM: 'oauthbearer',
+        KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: token,
+      }),
+    ).toBe(1);
+    await expect(
+      brokersSeenWith({
+        ...scram256,
+        KAFKA_SASL_PASSWORD_FILE: secretFile('wrong-password', 'not-the-password\n'),
+      }),
+    ).rejects.toThrow(/SASL .*authentication failed/i);
   });
 
   test('missing credentials stop the same command with their names, and no secret is printed', () => {
