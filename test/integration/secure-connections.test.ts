@@ -5,6 +5,8 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { logLevel, type Producer } from 'kafkajs';
 import { kafkaClient } from '../../activities/kafka/connection';
 import { hashToken, generateToken } from '../../api/tokens';
@@ -12,6 +14,7 @@ import { inboundRecord, SyntheticClient } from '../../bench/lab/inbound';
 import { OutboundTap } from '../../bench/lab/outbound-tap';
 import { compiledEntryPoint, startServicesProcess, type ServicesProcess } from '../../bench/lab/services';
 import { loadConfig } from '../../config';
+import { temporalConnectOptions } from '../../config/temporal-connection';
 import { ensureInstalled } from '../../infra/install';
 import { startKafkaBroker, waitForKafka } from '../../infra/kafka-broker';
 import { freePort } from '../../infra/ports';
@@ -42,6 +45,8 @@ let certificates: TestCertificates;
 let broker: ServerProcess;
 let brokers: string[];
 let frontend: Awaited<ReturnType<typeof startTlsFrontend>>;
+/** The run's plaintext Temporal dev server, behind the TLS frontends. */
+let devServer: { host: string; port: number };
 let secureEnv: Record<string, string>;
 
 beforeAll(async () => {
@@ -71,12 +76,9 @@ beforeAll(async () => {
   });
   brokers = [`127.0.0.1:${saslSslPort}`];
   const [host, port] = testStack().stack.temporal.address.split(':');
+  devServer = { host: host ?? '127.0.0.1', port: Number(port) };
   [frontend] = await Promise.all([
-    startTlsFrontend({
-      certificates,
-      upstream: { host: host ?? '127.0.0.1', port: Number(port) },
-      requireClientCert: true,
-    }),
+    startTlsFrontend({ certificates, upstream: devServer, requireClientCert: true }),
     waitForKafka(broker, [`127.0.0.1:${plaintextPort}`]),
   ]);
   const run = randomUUID().slice(0, 8);
@@ -253,6 +255,37 @@ describe('secure connections', () => {
         KAFKA_SASL_PASSWORD_FILE: secretFile('wrong-password', 'not-the-password\n'),
       }),
     ).rejects.toThrow(/SASL .*authentication failed/i);
+  });
+
+  test('an API key alone turns TLS on toward the frontend; the mTLS frontend refuses a client without carepath’s certificate', async () => {
+    const tlsOnly = await startTlsFrontend({ certificates, upstream: devServer, requireClientCert: false });
+    const serverTls = {
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caFile,
+      TEMPORAL_TLS_SERVER_NAME: 'localhost',
+    };
+    try {
+      const config = loadConfig({
+        ...serverTls,
+        TEMPORAL_ADDRESS: tlsOnly.address,
+        TEMPORAL_API_KEY_FILE: secretFile('temporal-api-key', `${temporalApiKey}\n`),
+      });
+      const client = await Connection.connect(temporalConnectOptions(config.temporal));
+      expect((await client.workflowService.getSystemInfo({})).serverVersion).toMatch(/\d/);
+      await client.close();
+      const worker = await NativeConnection.connect(temporalConnectOptions(config.temporal));
+      await worker.close();
+      expect(tlsOnly.clients.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await tlsOnly.close();
+    }
+    const withoutCertificate = loadConfig({
+      ...serverTls,
+      TEMPORAL_ADDRESS: frontend.address,
+      TEMPORAL_TLS: 'true',
+    });
+    await expect(
+      Connection.connect({ ...temporalConnectOptions(withoutCertificate.temporal), connectTimeout: 5000 }),
+    ).rejects.toThrow();
   });
 
   test('missing credentials stop the same command with their names, and no secret is printed', () => {
