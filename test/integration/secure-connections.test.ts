@@ -283,9 +283,11 @@ describe('secure connections', () => {
       TEMPORAL_ADDRESS: frontend.address,
       TEMPORAL_TLS: 'true',
     });
+    const handshakes = frontend.clients.length;
     await expect(
       Connection.connect({ ...temporalConnectOptions(withoutCertificate.temporal), connectTimeout: 5000 }),
     ).rejects.toThrow();
+    expect(frontend.clients).toHaveLength(handshakes);
   });
 
   test('missing credentials stop the same command with their names, and no secret is printed', () => {
