@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { inspect } from 'node:util';
+import { z } from 'zod';
 
 /** One thing wrong with the configuration: the variable to fix, its value unless secret, and what to do. */
 export interface ConfigProblem {
@@ -67,16 +68,7 @@ export function readNamedFile(
   }
 }
 
-/** A boolean variable in the spellings Temporal's tooling accepts (`true`/`1`, `false`/`0`). */
-export function readBoolean(
-  env: NodeJS.ProcessEnv,
-  variable: string,
-  problems: ConfigProblem[],
-): boolean | undefined {
-  const value = setVariable(env, variable);
-  if (value === undefined) return undefined;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  problems.push({ variable, value, message: "expected 'true' or 'false'" });
-  return undefined;
-}
+/** A true/false variable in the spellings Temporal's tooling accepts. */
+export const booleanVariable = z
+  .enum(['true', '1', 'false', '0'], { message: "expected 'true' or 'false'" })
+  .transform((value) => value === 'true' || value === '1');

@@ -6,12 +6,13 @@ export interface ServeTls {
   key: Secret;
 }
 
-export const serveTlsVariables = [
-  'CAREPATH_API_TLS_CERT_FILE',
-  'CAREPATH_API_TLS_KEY_FILE',
-  'CAREPATH_CODEC_TLS_CERT_FILE',
-  'CAREPATH_CODEC_TLS_KEY_FILE',
-] as const;
+/** The listeners that can serve HTTPS, by their variables' prefix. */
+const listeners = ['CAREPATH_API', 'CAREPATH_CODEC'] as const;
+
+export const serveTlsVariables = listeners.flatMap((prefix) => [
+  `${prefix}_TLS_CERT_FILE`,
+  `${prefix}_TLS_KEY_FILE`,
+]);
 
 /**
  * HTTPS for a listener when both `<prefix>_TLS_CERT_FILE` and `<prefix>_TLS_KEY_FILE` are set (PEM);
@@ -20,7 +21,7 @@ export const serveTlsVariables = [
 export function loadServeTls(
   env: NodeJS.ProcessEnv,
   cwd: string,
-  prefix: 'CAREPATH_API' | 'CAREPATH_CODEC',
+  prefix: (typeof listeners)[number],
 ): { tls?: ServeTls; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const certVariable = `${prefix}_TLS_CERT_FILE`;

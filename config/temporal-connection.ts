@@ -6,7 +6,7 @@ import {
   type ClientConfigProfile,
   type ConfigDataSource,
 } from '@temporalio/envconfig';
-import { readNamedFile, Secret, setVariable, type ConfigProblem } from './secret-files';
+import { booleanVariable, readNamedFile, Secret, setVariable, type ConfigProblem } from './secret-files';
 
 /**
  * How carepath reaches Temporal: the variables and profile file of Temporal's own tooling
@@ -123,6 +123,10 @@ export function loadTemporalConnection(
   defaults: { address: string; namespace: string },
 ): { address: string; namespace: string; settings: TemporalConnectionSettings; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
+  // Temporal's tooling reads any other spelling as false, which would turn TLS off unnoticed.
+  const tlsFlag = setVariable(env, 'TEMPORAL_TLS');
+  if (tlsFlag !== undefined && !booleanVariable.safeParse(tlsFlag).success)
+    problems.push({ variable: 'TEMPORAL_TLS', value: tlsFlag, message: "expected 'true' or 'false'" });
   const profile = loadProfile(env, cwd, problems);
   const keyFromFile = readNamedFile(env, 'TEMPORAL_API_KEY_FILE', cwd, problems, 'the API key');
   if (keyFromFile !== undefined && setVariable(env, 'TEMPORAL_API_KEY') !== undefined)

@@ -70,6 +70,8 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
     expect(
       temporalConnectOptions(loadConfig({ TEMPORAL_API_KEY: apiKey, TEMPORAL_TLS: 'false' }).temporal).tls,
     ).toBe(false);
+    expect(variablesOf(failure({ TEMPORAL_TLS: 'yes' }))).toEqual(['TEMPORAL_TLS']);
+    expect(variablesOf(failure({ KAFKA_SSL: 'on' }))).toEqual(['KAFKA_SSL']);
     expect(temporalConnectOptions(loadConfig({}).temporal)).toEqual({
       address: '127.0.0.1:7233',
       tls: false,
