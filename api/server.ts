@@ -21,6 +21,7 @@ import { importRoutes } from './routes/imports';
 import { operationsRoutes } from './routes/operations';
 import { programRoutes } from './routes/programs';
 import type { TokenRegistry } from './tokens';
+import type { ServeTls } from '../config/serve-tls';
 
 /**
  * Structured request logs with identifiers only: method, path (whose ids are client and proposal
@@ -40,17 +41,19 @@ export const requestLogging: FastifyServerOptions['logger'] = {
   },
 };
 
-/** The coordinator API, ready to listen (or to take injected requests). */
+/** The coordinator API, ready to listen (or to take injected requests); over HTTPS when given `tls`. */
 export async function buildApi(
   ctx: ApiContext,
   tokens: TokenRegistry,
   logger: FastifyServerOptions['logger'] = requestLogging,
+  tls?: ServeTls,
 ): Promise<ApiApp> {
   // Every id that validates must be routable (fastify answers 404 to a longer path parameter), even
   // with each character percent-encoded.
   const app = Fastify({
     logger,
     routerOptions: { maxParamLength: 3 * identifierMaxLength },
+    ...(tls && { https: { cert: tls.cert, key: tls.key.reveal() } }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { kafkaClient } from '../activities/kafka/connection';
 import { Journeys } from '../client/journeys';
 import type { CarepathConfig } from '../config';
+import { temporalConnectOptions } from '../config/temporal-connection';
 import type { ApiContext, BridgeView } from './context';
 import type { ProgramRegistry } from '../programs/registry';
 import { ensureDevelopmentToken } from './development-token';
@@ -48,15 +50,14 @@ export async function startApi(
   readiness?: ApiContext['readiness'],
 ): Promise<RunningApi> {
   const { tokens, developmentToken } = await apiTokens(config);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectOptions(config.temporal));
   const temporal = new Client({
     connection,
     namespace: config.temporal.namespace,
     dataConverter,
   });
-  const kafka = new Kafka({
+  const kafka = kafkaClient(config.kafka, {
     clientId: `${config.kafka.clientId}-api`,
-    brokers: config.kafka.brokers,
     logLevel: logLevel.NOTHING,
     // Health checks answer within seconds rather than wait out kafkajs's retries.
     connectionTimeout: 1000,
@@ -78,11 +79,13 @@ export async function startApi(
       ...(readiness && { readiness }),
     },
     tokens,
+    undefined,
+    config.api.tls,
   );
   await app.listen({ host: config.api.host, port: config.api.port });
   const { address, port } = app.server.address() as AddressInfo;
   return {
-    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    url: `${config.api.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`,
     developmentToken,
     async close() {
       await app.close();

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
+import type { ServeTls } from '../config/serve-tls';
 import { logLine } from '../workers/log';
 import { EncryptionCodec, PayloadDecryptionError } from './encryption-codec';
 import type { KeyRing } from './key-ring';
@@ -75,7 +77,7 @@ export interface CodecServerOptions {
   corsOrigins: readonly string[];
 }
 
-export function codecServer(opts: CodecServerOptions): Server {
+export function codecServer(opts: CodecServerOptions & { tls?: ServeTls }): Server {
   const codec = new EncryptionCodec(opts.ring);
 
   const cors = (request: IncomingMessage, response: ServerResponse) => {
@@ -115,7 +117,7 @@ export function codecServer(opts: CodecServerOptions): Server {
     return { operatorId, payloads: payloads.length };
   };
 
-  return createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const started = Date.now();
     cors(request, response);
     // The route without the operator's token: access logs carry no secrets and no bodies.
@@ -141,12 +143,15 @@ export function codecServer(opts: CodecServerOptions): Server {
         }),
       )
       .catch(() => undefined);
-  });
+  };
+  return opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key.reveal() }, listener)
+    : createServer(listener);
 }
 
 /** Starts the codec server; resolves with its URL once it listens. */
 export async function startCodecServer(
-  opts: CodecServerOptions & { host: string; port: number },
+  opts: CodecServerOptions & { host: string; port: number; tls?: ServeTls },
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = codecServer(opts);
   await new Promise<void>((resolve, reject) => {
@@ -155,7 +160,7 @@ export async function startCodecServer(
   });
   const { address, port } = server.address() as AddressInfo;
   return {
-    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`,
     server,
     close: () =>
       new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),

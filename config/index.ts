@@ -3,6 +3,18 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { shippedProgramsDir } from '../programs/load';
 import { roleChoiceSchema, type RoleChoice } from './service-roles';
+import {
+  kafkaConnectionVariables,
+  loadKafkaConnection,
+  type KafkaConnectionSettings,
+} from './kafka-connection';
+import type { ConfigProblem } from './secret-files';
+import { loadServeTls, serveTlsVariables, type ServeTls } from './serve-tls';
+import {
+  loadTemporalConnection,
+  temporalConnectionVariables,
+  type TemporalConnectionSettings,
+} from './temporal-connection';
 
 /**
  * carepath's whole runtime configuration, read from environment variables.
@@ -44,8 +56,9 @@ export const environmentSchema = z.object({
     .min(0, 'expected a whole number of seconds (0-300)')
     .max(300, 'expected a whole number of seconds (0-300)')
     .default(0),
-  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: identifier('default').default('default'),
+  // No defaults here: a Temporal profile file may set them (config/temporal-connection.ts resolves them).
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: identifier('default').optional(),
   TEMPORAL_TASK_QUEUE: identifier('carepath-journeys').default('carepath-journeys'),
   TEMPORAL_UI_PORT: port.default(8233),
   // Bounds the journeys the worker holds in memory (`npm run bench`, scale, reports a journey's share);
@@ -151,10 +164,16 @@ export const environmentSchema = z.object({
   XDG_CACHE_HOME: z.string().optional(),
 });
 
+const schemaVariables = Object.keys(environmentSchema.shape) as (keyof z.input<typeof environmentSchema>)[];
+
 /** The environment variables carepath reads; docker-compose and docs must agree with this list. */
-export const configVariables = Object.keys(environmentSchema.shape) as (keyof z.input<
-  typeof environmentSchema
->)[];
+export const configVariables: readonly string[] = [
+  ...schemaVariables,
+  // Secure connections (config/*-connection.ts, config/serve-tls.ts): credentials from files or env.
+  ...temporalConnectionVariables,
+  ...kafkaConnectionVariables,
+  ...serveTlsVariables,
+];
 
 export interface CarepathConfig {
   mode: 'local' | 'production';
@@ -171,6 +190,8 @@ export interface CarepathConfig {
     uiPort: number;
     /** Journeys the worker keeps in memory between their events. */
     maxCachedWorkflows: number;
+    /** TLS, mTLS, API key and headers toward the frontend (`address` and `namespace` above are its own). */
+    connection: TemporalConnectionSettings;
   };
   kafka: {
     brokers: string[];
@@ -184,6 +205,8 @@ export interface CarepathConfig {
     maxInboundMessageBytes: number;
     /** The largest record the brokers accept; a dead letter leaves out what would not fit. */
     maxRecordBytes: number;
+    /** SSL and SASL toward the brokers. */
+    connection: KafkaConnectionSettings;
   };
   /** Limits on what the API and the inbound bridge accept. */
   inbound: {
@@ -202,6 +225,8 @@ export interface CarepathConfig {
     tokensFile?: string;
     /** Bytes of remembered idempotent answers this API process keeps. */
     idempotencyMaxBytes: number;
+    /** Serve HTTPS with this certificate; plain HTTP when unset (behind a TLS-terminating proxy). */
+    tls?: ServeTls;
   };
   /** Where the keys that encrypt Temporal payloads come from (codec/key-ring.ts reads them). */
   payloadKeys: {
@@ -220,6 +245,8 @@ export interface CarepathConfig {
     corsOrigins: string[];
     /** Absolute path of the JSON file of hashed operator tokens; in local mode the data dir's when unset. */
     operatorTokensFile?: string;
+    /** Serve HTTPS with this certificate; plain HTTP when unset. */
+    tls?: ServeTls;
   };
   /** Absolute path of the directory of program files the services load at start (programs/load.ts). */
   programsDir: string;
@@ -229,15 +256,18 @@ export interface CarepathConfig {
   cacheDir: string;
 }
 
+/** Variables whose value is a credential: a problem with one never prints it. */
+const secretVariables = new Set(['CAREPATH_PAYLOAD_KEYS']);
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: { variable: string; value: string | undefined; message: string }[]) {
+  constructor(readonly problems: ConfigProblem[]) {
     super(
       'Invalid configuration — fix these environment variables and start again:\n' +
         problems
           .map(
             (p) =>
-              `  ${p.variable}=${p.value === undefined ? '(unset)' : JSON.stringify(p.value)}: ${p.message}`,
+              `  ${p.variable}=${p.value === undefined ? '(unset)' : p.secret ? '(set, not shown)' : JSON.stringify(p.value)}: ${p.message}`,
           )
           .join('\n'),
     );
@@ -249,7 +279,7 @@ export function loadConfig(
   cwd: string = process.cwd(),
 ): CarepathConfig {
   const input = Object.fromEntries(
-    configVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
+    schemaVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
   );
   const parsed = environmentSchema
     .refine((e) => e.CAREPATH_MODE === 'local' || e.CAREPATH_API_TOKENS_FILE !== undefined, {
@@ -278,14 +308,32 @@ export function loadConfig(
         'required outside local mode: the JSON file of hashed operator tokens for the codec server (see README, "Payload encryption keys")',
     })
     .safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const problems: ConfigProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? 'environment');
-        return { variable, value: env[variable], message: issue.message };
-      }),
-    );
-  }
+        return {
+          variable,
+          value: env[variable],
+          message: issue.message,
+          secret: secretVariables.has(variable),
+        };
+      });
+  // Secure connections: read beside the schema so every problem is reported at once.
+  const temporalConnection = loadTemporalConnection(env, cwd, {
+    address: '127.0.0.1:7233',
+    namespace: 'default',
+  });
+  const kafkaConnection = loadKafkaConnection(env, cwd, parsed.data?.CAREPATH_MODE ?? 'production');
+  const apiTls = loadServeTls(env, cwd, 'CAREPATH_API');
+  const codecTls = loadServeTls(env, cwd, 'CAREPATH_CODEC');
+  problems.push(
+    ...temporalConnection.problems,
+    ...kafkaConnection.problems,
+    ...apiTls.problems,
+    ...codecTls.problems,
+  );
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
   return {
@@ -294,11 +342,12 @@ export function loadConfig(
     health: { host: e.CAREPATH_HEALTH_HOST, port: e.CAREPATH_HEALTH_PORT },
     drainDelaySeconds: e.CAREPATH_DRAIN_DELAY_SECONDS,
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      address: temporalConnection.address,
+      namespace: temporalConnection.namespace,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
       maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
+      connection: temporalConnection.settings,
     },
     kafka: {
       brokers: e.KAFKA_BROKERS,
@@ -308,6 +357,7 @@ export function loadConfig(
       topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
       maxInboundMessageBytes: e.KAFKA_MAX_INBOUND_MESSAGE_BYTES,
       maxRecordBytes: e.KAFKA_MAX_RECORD_BYTES,
+      connection: kafkaConnection.settings,
     },
     inbound: {
       maxEventClockSkewSeconds: e.CAREPATH_MAX_CLOCK_SKEW_SECONDS,
@@ -318,6 +368,7 @@ export function loadConfig(
       port: e.CAREPATH_API_PORT,
       idempotencyMaxBytes: e.CAREPATH_IDEMPOTENCY_MAX_BYTES,
       ...(e.CAREPATH_API_TOKENS_FILE !== undefined && { tokensFile: absolute(e.CAREPATH_API_TOKENS_FILE) }),
+      ...(apiTls.tls !== undefined && { tls: apiTls.tls }),
     },
     payloadKeys: {
       ...(e.CAREPATH_PAYLOAD_KEYS !== undefined && { entries: e.CAREPATH_PAYLOAD_KEYS }),
@@ -334,6 +385,7 @@ export function loadConfig(
       ...(e.CAREPATH_OPERATOR_TOKENS_FILE !== undefined && {
         operatorTokensFile: absolute(e.CAREPATH_OPERATOR_TOKENS_FILE),
       }),
+      ...(codecTls.tls !== undefined && { tls: codecTls.tls }),
     },
     programsDir:
       e.CAREPATH_PROGRAMS_DIR === undefined ? shippedProgramsDir() : absolute(e.CAREPATH_PROGRAMS_DIR),

@@ -15,18 +15,66 @@ export interface KafkaBrokerOptions {
   controllerPort: number;
   logFile: string;
   heap?: string;
+  /** A second listener that only authenticated clients reach over TLS; the plaintext one stays for the broker itself. */
+  saslSsl?: SaslSslListener;
 }
+
+/** A SASL_SSL listener with SCRAM users, as a managed Kafka offers. */
+export interface SaslSslListener {
+  port: number;
+  /** PEM file holding the broker's PKCS#8 private key (unencrypted) and its certificate chain. */
+  keystorePemFile: string;
+  /** Created in the cluster's metadata when its storage is formatted (first start only). */
+  scramUsers: { mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; name: string; password: string }[];
+  /** SASL/PLAIN users, kept in the broker's config file. */
+  plainUsers?: { name: string; password: string }[];
+  /** OAUTHBEARER with Kafka's unsecured validator: unsigned tokens with `sub` and `exp` pass (tests only). */
+  unsecuredOauthbearer?: boolean;
+}
+
+const scramLogin = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
 
 /** Single node, combined broker and controller (KRaft), loopback only. */
 function serverProperties(opts: KafkaBrokerOptions) {
+  const secure = opts.saslSsl;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${opts.port},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${opts.port},CONTROLLER://127.0.0.1:${opts.controllerPort}` +
+      (secure ? `,SASL_SSL://127.0.0.1:${secure.port}` : ''),
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port}` +
+      (secure ? `,SASL_SSL://127.0.0.1:${secure.port}` : ''),
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT' +
+      (secure ? ',SASL_SSL:SASL_SSL' : ''),
+    ...(secure
+      ? [
+          'sasl.enabled.mechanisms=' +
+            [
+              'SCRAM-SHA-256',
+              'SCRAM-SHA-512',
+              ...(secure.plainUsers ? ['PLAIN'] : []),
+              ...(secure.unsecuredOauthbearer ? ['OAUTHBEARER'] : []),
+            ].join(','),
+          `listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=${scramLogin}`,
+          `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${scramLogin}`,
+          ...(secure.plainUsers
+            ? [
+                'listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ' +
+                  secure.plainUsers.map((u) => `user_${u.name}="${u.password}"`).join(' ') +
+                  ';',
+              ]
+            : []),
+          ...(secure.unsecuredOauthbearer
+            ? [
+                'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+              ]
+            : []),
+          'listener.name.sasl_ssl.ssl.keystore.type=PEM',
+          `listener.name.sasl_ssl.ssl.keystore.location=${secure.keystorePemFile}`,
+        ]
+      : []),
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${join(opts.dir, 'data')}`,
     'num.partitions=3',
@@ -89,6 +137,10 @@ function prepare(opts: KafkaBrokerOptions) {
     newClusterId(),
     '-c',
     config,
+    ...(opts.saslSsl?.scramUsers.flatMap((user) => [
+      '--add-scram',
+      `${user.mechanism}=[name=${user.name},password=${user.password}]`,
+    ]) ?? []),
   );
   const result = spawnSync(opts.java, args, { encoding: 'utf8' });
   if (result.status !== 0) {

@@ -31,6 +31,10 @@ const operationalFields = new Set([
   'apiUrl',
   'codecUrl',
   'healthUrl',
+  'temporalTls',
+  'temporalApiKey',
+  'kafkaSsl',
+  'kafkaSasl',
 ]);
 /** A code or identifier: one token of letters, digits and separators, never free text. */
 const codeShaped = /^[A-Za-z0-9][A-Za-z0-9._:/@…-]{0,199}$/;

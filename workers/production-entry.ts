@@ -1,5 +1,7 @@
 import { loadConfig } from '../config';
 import { roleFromArguments, rolesOf } from '../config/service-roles';
+import { describeKafkaConnection } from '../config/kafka-connection';
+import { describeTemporalConnection } from '../config/temporal-connection';
 import { loadProgramsDirectory } from '../programs/load';
 import { logLine } from './log';
 import { installTemporalLogging } from './structured-logs';
@@ -18,8 +20,15 @@ async function main() {
   // No SDK shutdown signals: the services report not-ready before the worker drains.
   installTemporalLogging('INFO', []);
   const services = await startServices(config, programs, rolesOf(role));
+  const temporal = describeTemporalConnection(config.temporal.connection);
+  const kafka = describeKafkaConnection(config.kafka.connection);
   logLine('info', 'carepath services started', {
     role,
+    // What protects each connection, never a credential.
+    temporalTls: temporal.tls,
+    temporalApiKey: temporal.apiKey,
+    kafkaSsl: kafka.ssl,
+    kafkaSasl: kafka.sasl,
     taskQueue: config.temporal.taskQueue,
     ...('api' in services && { apiUrl: services.api.url }),
     ...('codec' in services && { codecUrl: services.codec.url }),

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataConverter } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '../activities/kafka/connection';
 import { Registry } from 'prom-client';
 import { kafkaEffectPublisher } from '../activities/kafka/effect-publisher';
 import { outboxMetrics } from '../activities/kafka/outbox-metrics';
@@ -16,6 +17,7 @@ import { loadOperatorTokens } from '../codec/operator-tokens';
 import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
 import type { ServiceRole } from '../config/service-roles';
+import { temporalConnectOptions } from '../config/temporal-connection';
 import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge, type RunningBridge } from './bridge';
@@ -56,9 +58,8 @@ export type RunningServices<R extends ServiceRole> = Pick<RoleServices, R> & {
 
 /** Kafka for the roles that publish (the worker's effects, the bridge's dead letters). */
 async function kafkaProducing(config: CarepathConfig) {
-  const kafka = new Kafka({
+  const kafka = kafkaClient(config.kafka, {
     clientId: config.kafka.clientId,
-    brokers: config.kafka.brokers,
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator,
   });
@@ -76,7 +77,7 @@ async function startWorkerRole(
   sender: RecordSender,
   registry: Registry,
 ) {
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectOptions(config.temporal));
   const worker = await createJourneyWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -97,7 +98,7 @@ async function startBridgeRole(
   sender: RecordSender,
   monitor: BridgeMonitor,
 ) {
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectOptions(config.temporal));
   const bridge = await startBridge({
     kafka,
     journeys: new Journeys(
@@ -124,6 +125,7 @@ async function startCodecRole(config: CarepathConfig, ring: KeyRing) {
     corsOrigins: config.codec.corsOrigins,
     host: config.codec.host,
     port: config.codec.port,
+    ...(config.codec.tls && { tls: config.codec.tls }),
   });
 }
 

@@ -113,7 +113,7 @@ export async function startLabProcess(
  * their memory. Every start shares the lab's data dir, hence the same payload key and API token.
  */
 export async function startServicesProcess(
-  lab: Lab,
+  lab: Pick<Lab, 'dataDir' | 'temporalAddress' | 'brokers'>,
   opts: { name?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<ServicesProcess> {
   return startLabProcess(lab, {

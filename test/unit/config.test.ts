@@ -15,6 +15,7 @@ describe('loadConfig', () => {
         taskQueue: 'carepath-journeys',
         maxCachedWorkflows: 500,
         uiPort: 8233,
+        connection: { tls: false, metadata: {} },
       },
       kafka: {
         brokers: ['127.0.0.1:9092'],
@@ -24,6 +25,7 @@ describe('loadConfig', () => {
         topicPartitions: 6,
         maxInboundMessageBytes: 65536,
         maxRecordBytes: 1048576,
+        connection: { ssl: false },
       },
       inbound: { maxEventClockSkewSeconds: 300, bridgeStallSeconds: 60 },
       api: { host: '127.0.0.1', port: 3000, idempotencyMaxBytes: 64 * 1024 * 1024 },

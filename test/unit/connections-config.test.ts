@@ -1,0 +1,250 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { ConfigError, loadConfig } from '../../config';
+import { describeKafkaConnection } from '../../config/kafka-connection';
+import { describeTemporalConnection, temporalConnectOptions } from '../../config/temporal-connection';
+
+const dir = mkdtempSync(join(tmpdir(), 'carepath-connections-'));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n');
+const cert = file('client.pem', '-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n');
+const keyText = '-----BEGIN PRIVATE KEY-----\nclient-key-material\n-----END PRIVATE KEY-----\n';
+const key = file('client.key', keyText);
+const apiKey = 'tmprl-api-key-0123456789';
+const apiKeyFile = file('temporal-api-key', `${apiKey}\n`);
+const password = 'scram-password-9876';
+const passwordFile = file('kafka-password', `${password}\n`);
+
+/** Every problem the configuration reports, as the message an operator reads. */
+const failure = (env: NodeJS.ProcessEnv): ConfigError => {
+  try {
+    loadConfig(env, dir);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+const variablesOf = (error: ConfigError) => error.problems.map((p) => p.variable).sort();
+
+describe('the Temporal connection (the variables of Temporal’s own tooling)', () => {
+  test('mTLS with the server’s CA and a server name, from files', () => {
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca,
+      TEMPORAL_TLS_CLIENT_CERT_PATH: cert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: key,
+      TEMPORAL_TLS_SERVER_NAME: 'frontend.temporal.internal',
+    });
+    const options = temporalConnectOptions(config.temporal);
+    expect(options.address).toBe('temporal.internal:7233');
+    expect(options.tls).toEqual({
+      serverNameOverride: 'frontend.temporal.internal',
+      serverRootCACertificate: Buffer.from('-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n'),
+      clientCertPair: {
+        crt: Buffer.from('-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n'),
+        key: Buffer.from(keyText),
+      },
+    });
+    expect(describeTemporalConnection(config.temporal.connection)).toEqual({ tls: 'mtls', apiKey: false });
+  });
+
+  test('an API key from a file is sent by the SDK and turns TLS on, as Temporal Cloud needs', () => {
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
+      TEMPORAL_API_KEY_FILE: apiKeyFile,
+    });
+    const options = temporalConnectOptions(config.temporal);
+    expect(options.apiKey).toBe(apiKey);
+    expect(options.tls).toEqual({});
+    expect(describeTemporalConnection(config.temporal.connection)).toEqual({ tls: 'tls', apiKey: true });
+  });
+
+  test('TEMPORAL_TLS=false keeps an API key on a plain connection; nothing set is plain too', () => {
+    expect(
+      temporalConnectOptions(loadConfig({ TEMPORAL_API_KEY: apiKey, TEMPORAL_TLS: 'false' }).temporal).tls,
+    ).toBe(false);
+    expect(variablesOf(failure({ TEMPORAL_TLS: 'yes' }))).toEqual(['TEMPORAL_TLS']);
+    expect(variablesOf(failure({ KAFKA_SSL: 'on' }))).toEqual(['KAFKA_SSL']);
+    expect(temporalConnectOptions(loadConfig({}).temporal)).toEqual({
+      address: '127.0.0.1:7233',
+      tls: false,
+      metadata: {},
+    });
+  });
+
+  test('a profile file chosen by TEMPORAL_PROFILE, with the environment overriding it', () => {
+    const profiles = file(
+      'temporal.toml',
+      [
+        '[profile.default]',
+        'address = "127.0.0.1:7233"',
+        '[profile.prod]',
+        'address = "prod.acct.tmprl.cloud:7233"',
+        'namespace = "prod.acct"',
+        `api_key = "${apiKey}"`,
+        '[profile.prod.grpc_meta]',
+        'x-clinic = "north"',
+        '',
+      ].join('\n'),
+    );
+    const fromFile = loadConfig({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'prod' });
+    expect(fromFile.temporal.address).toBe('prod.acct.tmprl.cloud:7233');
+    expect(fromFile.temporal.namespace).toBe('prod.acct');
+    expect(temporalConnectOptions(fromFile.temporal)).toMatchObject({
+      apiKey,
+      tls: {},
+      metadata: { 'x-clinic': 'north' },
+    });
+    const overridden = loadConfig({
+      TEMPORAL_CONFIG_FILE: profiles,
+      TEMPORAL_PROFILE: 'prod',
+      TEMPORAL_NAMESPACE: 'staging',
+    });
+    expect(overridden.temporal.namespace).toBe('staging');
+    expect(variablesOf(failure({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'nope' }))).toEqual([
+      'TEMPORAL_PROFILE',
+    ]);
+  });
+
+  test('the default profile file is read only when asked for', () => {
+    const home = mkdtempSync(join(tmpdir(), 'carepath-home-'));
+    const configDir = join(home, '.config', 'temporalio');
+    mkdirSync(configDir, { recursive: true });
+    writeFileSync(join(configDir, 'temporal.toml'), '[profile.default]\naddress = "cloud.example:7233"\n');
+    expect(loadConfig({ HOME: home }).temporal.address).toBe('127.0.0.1:7233');
+    expect(loadConfig({ HOME: home, TEMPORAL_PROFILE: 'default' }).temporal.address).toBe(
+      'cloud.example:7233',
+    );
+  });
+
+  test('a client certificate without its key, or an unreadable file, names the variable and no secret', () => {
+    const error = failure({
+      TEMPORAL_TLS_CLIENT_CERT_PATH: cert,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: join(dir, 'missing-ca.pem'),
+      TEMPORAL_API_KEY: apiKey,
+      TEMPORAL_API_KEY_FILE: apiKeyFile,
+    });
+    expect(variablesOf(error)).toEqual([
+      'TEMPORAL_API_KEY_FILE',
+      'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+    ]);
+    expect(error.message).toMatch(
+      /TEMPORAL_TLS_SERVER_CA_CERT_PATH=".*missing-ca\.pem": cannot read the file \(ENOENT\)/,
+    );
+    expect(error.message).toMatch(
+      /TEMPORAL_TLS_CLIENT_KEY_PATH=\(unset\): required with TEMPORAL_TLS_CLIENT_CERT_PATH/,
+    );
+    expect(error.message).not.toContain(apiKey);
+  });
+});
+
+describe('the Kafka connection', () => {
+  test('SASL_SSL with SCRAM-SHA-512, the password from a file and the brokers’ CA', () => {
+    const config = loadConfig({
+      CAREPATH_MODE: 'local',
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: ca,
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'carepath',
+      KAFKA_SASL_PASSWORD_FILE: passwordFile,
+    });
+    const { connection } = config.kafka;
+    expect(connection.ssl).toEqual({ ca: '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n' });
+    expect(connection.sasl).toMatchObject({ mechanism: 'scram-sha-512', username: 'carepath' });
+    expect(connection.sasl?.mechanism !== 'oauthbearer' && connection.sasl?.password.reveal()).toBe(password);
+    expect(describeKafkaConnection(connection)).toEqual({ ssl: 'tls', sasl: 'scram-sha-512' });
+  });
+
+  test('OAUTHBEARER reads its token from a file; a client certificate alone turns SSL on', () => {
+    const token = file('token', 'eyJ.token.sig\n');
+    const config = loadConfig(
+      {
+        KAFKA_SSL_CERT_FILE: cert,
+        KAFKA_SSL_KEY_FILE: key,
+        KAFKA_SASL_MECHANISM: 'oauthbearer',
+        KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: 'token',
+      },
+      dir,
+    );
+    expect(config.kafka.connection.sasl).toEqual({ mechanism: 'oauthbearer', tokenFile: token });
+    expect(describeKafkaConnection(config.kafka.connection)).toEqual({ ssl: 'mtls', sasl: 'oauthbearer' });
+  });
+
+  test('missing credentials are named; a password never appears in the message', () => {
+    expect(variablesOf(failure({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-256' }))).toEqual([
+      'KAFKA_SASL_PASSWORD_FILE',
+      'KAFKA_SASL_USERNAME',
+    ]);
+    expect(variablesOf(failure({ KAFKA_SASL_MECHANISM: 'gssapi' }))).toEqual(['KAFKA_SASL_MECHANISM']);
+    expect(variablesOf(failure({ KAFKA_SASL_USERNAME: 'carepath' }))).toEqual(['KAFKA_SASL_MECHANISM']);
+    expect(variablesOf(failure({ KAFKA_SSL_CERT_FILE: cert }))).toEqual(['KAFKA_SSL_KEY_FILE']);
+    const both = failure({
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'carepath',
+      KAFKA_SASL_PASSWORD: password,
+      KAFKA_SASL_PASSWORD_FILE: passwordFile,
+    });
+    expect(variablesOf(both)).toEqual(['KAFKA_SASL_PASSWORD_FILE']);
+    expect(both.message).not.toContain(password);
+  });
+
+  test('outside local mode, SASL without SSL is refused: the credentials would cross the network in clear', () => {
+    const error = failure({
+      CAREPATH_MODE: 'production',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'carepath',
+      KAFKA_SASL_PASSWORD: password,
+    });
+    expect(variablesOf(error)).toContain('KAFKA_SSL');
+    expect(error.message).not.toContain(password);
+  });
+});
+
+describe('HTTPS for the API and the codec server', () => {
+  test('both files give a certificate; one alone names the other', () => {
+    const config = loadConfig({ CAREPATH_API_TLS_CERT_FILE: cert, CAREPATH_API_TLS_KEY_FILE: key });
+    expect(config.api.tls?.key.reveal()).toBe(keyText);
+    expect(config.codec.tls).toBeUndefined();
+    expect(variablesOf(failure({ CAREPATH_CODEC_TLS_KEY_FILE: key }))).toEqual([
+      'CAREPATH_CODEC_TLS_CERT_FILE',
+    ]);
+  });
+});
+
+test('a configuration with every credential prints none of them', () => {
+  const config = loadConfig({
+    TEMPORAL_API_KEY: apiKey,
+    TEMPORAL_TLS_CLIENT_CERT_PATH: cert,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: key,
+    KAFKA_SSL: 'true',
+    KAFKA_SASL_MECHANISM: 'scram-sha-256',
+    KAFKA_SASL_USERNAME: 'carepath',
+    KAFKA_SASL_PASSWORD_FILE: passwordFile,
+    CAREPATH_API_TLS_CERT_FILE: cert,
+    CAREPATH_API_TLS_KEY_FILE: key,
+  });
+  for (const printed of [
+    JSON.stringify(config),
+    inspect(config, { depth: 10 }),
+    String(config.kafka.connection.sasl),
+  ]) {
+    expect(printed).not.toContain(apiKey);
+    expect(printed).not.toContain(password);
+    expect(printed).not.toContain('client-key-material');
+  }
+});
+
+test('a bad inline payload key is reported without its value', () => {
+  const error = failure({ CAREPATH_PAYLOAD_KEYS: 'k1:not base64!' });
+  expect(error.message).toContain('CAREPATH_PAYLOAD_KEYS=(set, not shown)');
+  expect(error.message).not.toContain('not base64!');
+});
