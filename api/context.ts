@@ -4,6 +4,7 @@ import type { Journeys } from '../client/journeys';
 import type { Health } from './health';
 import type { IdempotencyStore } from './idempotency';
 import type { ApiMetrics } from './metrics';
+import type { SignInCode } from './sign-in';
 
 /** The inbound bridge running beside the API: whether it keeps up, and its metrics. */
 export interface BridgeView {
@@ -25,4 +26,6 @@ export interface ApiContext {
   maxEventClockSkewSeconds: number;
   /** The bridge of this process, when it runs one. */
   bridge?: BridgeView;
+  /** Local mode: the one-time code of the sign-in link `npm start` prints. */
+  signIn?: SignInCode;
 }

@@ -45,6 +45,10 @@ const refusalStatus: Readonly<Record<string, { status: number; slug: string; tit
   EventIdConflict: { status: 409, slug: 'event-id-conflict', title: 'Event id already used' },
 };
 
+/** The status, problem slug and title a refusal of this type (a PathwayError's name) answers with. */
+export const refusalOf = (type: string): { status: number; slug: string; title: string } =>
+  refusalStatus[type] ?? { status: 409, slug: 'request-refused', title: 'Request refused' };
+
 /** The workflow's InvalidInput issues carry no location; over HTTP they are about the body. */
 function refusalExtensions(refusal: RequestRefused): Record<string, unknown> {
   const { issues, ...rest } = refusal.details;
@@ -100,11 +104,7 @@ export async function problemFromJourneyError(
       knownVersions: error.knownVersions,
     });
   if (error instanceof RequestRefused) {
-    const known = refusalStatus[error.type] ?? {
-      status: 409,
-      slug: 'request-refused',
-      title: 'Request refused',
-    };
+    const known = refusalOf(error.type);
     return new ApiProblem(known.status, known.slug, known.title, error.message, refusalExtensions(error));
   }
   if (

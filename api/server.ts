@@ -13,13 +13,17 @@ import type { ApiApp } from './app';
 import { requireTokens } from './authentication';
 import type { ApiContext } from './context';
 import { answerErrorsAsProblems } from './error-answers';
+import { approvalRoutes } from './routes/approvals';
 import { clientRoutes } from './routes/clients';
 import { commandRoutes } from './routes/commands';
 import { episodeRoutes } from './routes/episodes';
+import { groupRoutes } from './routes/groups';
 import { eventRoutes } from './routes/events';
 import { importRoutes } from './routes/imports';
 import { operationsRoutes } from './routes/operations';
 import { programRoutes } from './routes/programs';
+import { sessionRoutes } from './routes/session';
+import { enforceProgramScope } from './scope';
 import type { TokenRegistry } from './tokens';
 
 /**
@@ -71,12 +75,16 @@ export async function buildApi(
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   requireTokens(app, tokens);
+  enforceProgramScope(app, ctx);
   ctx.metrics.instrument(app);
   answerErrorsAsProblems(app, ctx);
   operationsRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   episodeRoutes(app, ctx);
   clientRoutes(app, ctx);
+  approvalRoutes(app, ctx);
   eventRoutes(app, ctx);
+  groupRoutes(app, ctx);
   commandRoutes(app, ctx);
   programRoutes(app, ctx);
   importRoutes(app, ctx);
