@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runCli } from '../../cli/main';
 import { adultIntake } from './journey-driver';
-import { apiOnDevServer, uniqueClientId, type Answer, type StaffName } from './api-harness';
+import { apiOnDevServer, serveApi, uniqueClientId, type Answer, type StaffName } from './api-harness';
 
 /**
  * What the coordinator app reads and writes, on a real server over the run's Temporal dev server:
@@ -81,6 +85,42 @@ describe('session', () => {
     );
     expect((await api.call('POST', '/v1/sign-in', { body: { code: api.signInCode } })).status).toBe(401);
   });
+});
+
+test('a token added or revoked with the CLI counts at once, without restarting the API', async () => {
+  const tokensFile = join(mkdtempSync(join(tmpdir(), 'carepath-tokens-')), 'api-tokens.json');
+  const live = await serveApi({
+    client: api.client,
+    connection: api.connection,
+    journeys: api.journeys,
+    tokensFile,
+  });
+  const cli = async (...argv: string[]) => {
+    const out: string[] = [];
+    const code = await runCli(['token', ...argv, '--file', tokensFile, '--json'], {
+      env: {},
+      out: (text) => out.push(text),
+      err: () => undefined,
+    });
+    expect(code).toBe(0);
+    return JSON.parse(out.join('\n'));
+  };
+  try {
+    const added = await cli('add', '--staff-id', 'staff-new-1', '--role', 'viewer', '--programs', 'default');
+    const session = () => live.call('GET', '/v1/session', { token: added.token as string });
+    expect((await eventually(session, (answer) => answer.status === 200)).body).toEqual({
+      staffId: 'staff-new-1',
+      role: 'viewer',
+      staffRole: 'case-manager',
+      programs: ['default'],
+    });
+    await cli('revoke', '--staff-id', 'staff-new-1');
+    expect((await eventually(session, (answer) => answer.status === 401)).status).toBe(401);
+    // The others' tokens stayed.
+    expect((await live.call('GET', '/v1/session', { as: 'viewer' })).status).toBe(200);
+  } finally {
+    await live.close();
+  }
 });
 
 describe('tokens scoped to programs', () => {

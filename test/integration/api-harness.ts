@@ -10,7 +10,14 @@ import { ApiMetrics } from '../../api/metrics';
 import type { ApiRole } from '../../api/roles';
 import { buildApi } from '../../api/server';
 import { SignInCode } from '../../api/sign-in';
-import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
+import {
+  generateToken,
+  hashToken,
+  TokenRegistry,
+  watchTokensFile,
+  writeTokensFile,
+  type TokenEntry,
+} from '../../api/tokens';
 import { runCli } from '../../cli/main';
 import { Journeys } from '../../client/journeys';
 import { loadConfig } from '../../config';
@@ -53,6 +60,8 @@ export async function serveApi(opts: {
   bridge?: BridgeView;
   /** Offer local mode's one-time sign-in code, granting the coordinator's token. */
   signIn?: boolean;
+  /** Keep the tokens in this file and re-read it on change, as the services do. */
+  tokensFile?: string;
 }) {
   const tokens = Object.fromEntries(Object.keys(staff).map((name) => [name, generateToken()])) as Record<
     StaffName,
@@ -62,6 +71,11 @@ export async function serveApi(opts: {
     const { programs, ...entry } = { programs: undefined, ...staff[name] };
     return { sha256: hashToken(tokens[name]), ...entry, ...(programs && { programs: [...programs] }) };
   });
+  if (opts.tokensFile) await writeTokensFile(opts.tokensFile, { tokens: entries });
+  const registry = new TokenRegistry({ tokens: entries });
+  const watcher = opts.tokensFile
+    ? watchTokensFile(opts.tokensFile, registry, (message) => console.warn(message), 100)
+    : undefined;
   const kafka = new Kafka({
     brokers: testStack().stack.kafka.brokers,
     logLevel: logLevel.NOTHING,
@@ -86,7 +100,7 @@ export async function serveApi(opts: {
       ...(opts.bridge && { bridge: opts.bridge }),
       ...(signIn && { signIn }),
     },
-    new TokenRegistry({ tokens: entries }),
+    registry,
     false,
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -124,6 +138,7 @@ export async function serveApi(opts: {
     signInCode: signIn?.code,
     call,
     async close() {
+      watcher?.close();
       await app.close();
       await health.close();
     },
