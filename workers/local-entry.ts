@@ -36,7 +36,7 @@ async function main() {
         ? `development token  ${services.api.developmentToken}  (export CAREPATH_TOKEN=<it> for the CLI)\n`
         : '') +
       (services.api.signInCode
-        ? `coordinator app  ${services.api.url}/app/#sign-in=${services.api.signInCode}  (signs in once, within 15 minutes)\n`
+        ? `coordinator app  ${services.api.url}/app/#sign-in=${services.api.signInCode}\n`
         : '') +
       `\nPress Ctrl-C to stop.`,
   );

@@ -5,7 +5,7 @@ import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import { caseloadVisibilityQuery, mapBounded, queryConcurrency, scanEpisodes } from '../caseload';
 import type { ApiContext } from '../context';
-import { proposalDeciders, readers } from '../roles';
+import { proposalDeciders, readers, type ApiRole } from '../roles';
 import { approvalsAnswer } from '../route-schemas';
 
 export function approvalRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -58,7 +58,7 @@ export function approvalRoutes(app: ApiApp, ctx: ApiContext): void {
 }
 
 /** Why the caller may not decide: the token's role first, then the care rules' own guard. */
-function notDecidable(role: (typeof readers)[number], check: () => void): string | null {
+function notDecidable(role: ApiRole, check: () => void): string | null {
   if (!proposalDeciders.includes(role))
     return `Your token's role '${role}' may not decide proposals; it needs one of: ${proposalDeciders.join(', ')}.`;
   try {

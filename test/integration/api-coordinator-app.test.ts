@@ -165,6 +165,30 @@ describe('tokens scoped to programs', () => {
       (await api.call('POST', `/v1/clients/${inside}/events`, { as: 'programClinician', body: milestone }))
         .status,
     ).toBe(202);
+    const roster = await api.call('POST', '/v1/groups/attendance', {
+      as: 'programClinician',
+      body: {
+        sessionId: uniqueClientId('group-session'),
+        kind: 'group',
+        occurredAt: new Date().toISOString(),
+        hours: 2,
+        roster: [
+          { clientId: outside, status: 'present' },
+          { clientId: inside, status: 'present' },
+        ],
+      },
+    });
+    expect(roster.body.results).toMatchObject([
+      { clientId: outside, outcome: 'refused', problem: { type: 'urn:carepath:problem:unknown-client' } },
+      { clientId: inside, outcome: 'recorded' },
+    ]);
+    expect(await api.journeys.state(outside)).toEqual(before);
+    const admission = await api.call('POST', `/v1/clients/${uniqueClientId('outside')}/episodes`, {
+      as: 'programCoordinator',
+      body: { programId: 'default', intake: adultIntake(), recommendedLevel: 'iop' },
+    });
+    expect(admission.status).toBe(403);
+    expect(admission.body.type).toBe('urn:carepath:problem:program-not-in-scope');
   });
 });
 
