@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../../cli/main';
 import { adultIntake } from './journey-driver';
-import { apiOnDevServer, serveApi, uniqueClientId, type Answer, type StaffName } from './api-harness';
+import {
+  apiOnDevServer,
+  carepathCli,
+  serveApi,
+  uniqueClientId,
+  type Answer,
+  type StaffName,
+} from './api-harness';
 
 /**
  * What the coordinator app reads and writes, on a real server over the run's Temporal dev server:
@@ -360,6 +367,16 @@ describe('group attendance and the caseload', () => {
         (c) => c.clientId === waiting.clientId,
       )?.pendingApprovals,
     ).toBe(1);
+
+    const cli = await carepathCli(
+      api,
+      ['list', '--program', 'default', '--status', 'active', '--awaiting-approval'],
+      'viewer',
+    );
+    expect(cli.code).toBe(0);
+    expect(cli.out).toMatch(/APPROVALS/);
+    expect(cli.out).toContain(waiting.clientId);
+    expect(cli.out).not.toContain(calm);
 
     const listed: string[] = [];
     let cursor: string | null = null;
