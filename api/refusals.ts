@@ -60,6 +60,16 @@ function refusalExtensions(refusal: RequestRefused): Record<string, unknown> {
   };
 }
 
+/** A write to a client never admitted. */
+export const neverAdmittedToWrite = (clientId: string): ApiProblem =>
+  new ApiProblem(
+    404,
+    'unknown-client',
+    'Unknown client',
+    `No episode was ever recorded for client ${clientId}: admit the client first.`,
+    { clientId },
+  );
+
 /**
  * Turns what the journeys client throws into the HTTP answer that tells the caller what to do.
  * `everAdmitted` tells a client never seen (404) from one whose episode is closed (409).
@@ -76,13 +86,7 @@ export async function problemFromJourneyError(
   if (error instanceof NoOpenEpisode)
     return (await everAdmitted(error.clientId))
       ? new ApiProblem(409, 'no-open-episode', 'No open episode', error.message, { clientId: error.clientId })
-      : new ApiProblem(
-          404,
-          'unknown-client',
-          'Unknown client',
-          `No episode was ever recorded for client ${error.clientId}: admit the client first.`,
-          { clientId: error.clientId },
-        );
+      : neverAdmittedToWrite(error.clientId);
   if (error instanceof EpisodeAlreadyOpen)
     return new ApiProblem(409, 'episode-already-open', 'Episode already open', error.message, {
       clientId: error.clientId,

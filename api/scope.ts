@@ -5,6 +5,7 @@ import { episodeWorkflowId } from '../workflows/definitions';
 import { ProgramId } from '../workflows/search-attributes';
 import type { ApiContext } from './context';
 import { ApiProblem } from './problem';
+import { neverAdmittedToWrite } from './refusals';
 import type { AuthenticatedStaff } from './tokens';
 
 /**
@@ -58,6 +59,8 @@ export function enforceProgramScope(app: FastifyInstance, ctx: ApiContext): void
     const staff = request.staff;
     const clientId = (request.params as { clientId?: unknown } | undefined)?.clientId;
     if (!staff || staff.programs === null || typeof clientId !== 'string') return;
-    if (!(await seesClient(ctx, staff, clientId))) throw new UnknownClient(clientId);
+    // Answered word for word as the route answers a client never admitted: a read or a write.
+    if (!(await seesClient(ctx, staff, clientId)))
+      throw request.method === 'GET' ? new UnknownClient(clientId) : neverAdmittedToWrite(clientId);
   });
 }

@@ -1,3 +1,4 @@
+import { UnknownClient } from '../../client/errors';
 import { boundedClientEventSchema, type ClientEvent } from '../../schemas';
 import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
@@ -63,13 +64,7 @@ export function groupRoutes(app: ApiApp, ctx: ApiContext): void {
             const event: ClientEvent = parsed.data;
             const state = await ctx.journeys.state(clientId);
             // Outside the caller's programs: answered as a client never admitted.
-            if (!seesProgram(staff, state.programId))
-              throw new ApiProblem(
-                404,
-                'unknown-client',
-                'Unknown client',
-                `No episode was ever recorded for client ${clientId}: check the id, or admit the client.`,
-              );
+            if (!seesProgram(staff, state.programId)) throw new UnknownClient(clientId);
             if (state.status === 'active' && state.recentEventIds.includes(eventId))
               return { clientId, outcome: 'duplicate' as const, eventId };
             await ctx.journeys.recordEventAndWait(event);

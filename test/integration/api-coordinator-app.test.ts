@@ -144,6 +144,9 @@ describe('tokens scoped to programs', () => {
       expect((await api.call('GET', `/v1/clients/${inside}${path}`, { as: 'programViewer' })).status).toBe(
         200,
       );
+      const never = uniqueClientId('never-admitted');
+      const unknown = await api.call('GET', `/v1/clients/${never}${path}`, { as: 'programViewer' });
+      expect(answer.body.detail.replace(outside, '<id>')).toBe(unknown.body.detail.replace(never, '<id>'));
     }
     const caseload = await eventually(
       () => api.call('GET', '/v1/clients?status=active&pageSize=100', { as: 'programViewer' }),
@@ -167,6 +170,13 @@ describe('tokens scoped to programs', () => {
     });
     expect(refused.status).toBe(404);
     expect(refused.body.type).toBe('urn:carepath:problem:unknown-client');
+    // Word for word what a client never admitted gets: nothing tells the caller the client exists.
+    const never = uniqueClientId('never-admitted');
+    const unknown = await api.call('POST', `/v1/clients/${never}/events`, {
+      as: 'programClinician',
+      body: milestone,
+    });
+    expect(refused.body.detail.replace(outside, '<id>')).toBe(unknown.body.detail.replace(never, '<id>'));
     expect(await api.journeys.state(outside)).toEqual(before);
     expect(
       (await api.call('POST', `/v1/clients/${inside}/events`, { as: 'programClinician', body: milestone }))
