@@ -179,15 +179,17 @@ const matchesDerived = (filter: CaseloadQuery) => (entry: CaseloadEntry) =>
     entry.pendingApprovals > 0 === (filter.awaitingApproval === 'true')) &&
   (filter.belowFloor === undefined || (entry.week?.belowFloor ?? false) === (filter.belowFloor === 'true'));
 
+const byClient = (a: Row, b: Row) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0);
+
 const comparators: Record<NonNullable<CaseloadQuery['sort']>, (a: Row, b: Row) => number> = {
   levelSince: (a, b) => Date.parse(a.levelSince) - Date.parse(b.levelSince),
-  clientId: () => 0,
+  clientId: byClient,
   risk: (a, b) => riskLevelSchema.options.indexOf(a.riskLevel) - riskLevelSchema.options.indexOf(b.riskLevel),
 };
 
+/** Ordered by the field, ties by client id, so every page of a sorted caseload has a stable place. */
 function sortRows(rows: Row[], sort: NonNullable<CaseloadQuery['sort']>, order: 'asc' | 'desc'): Row[] {
   const sign = order === 'asc' ? 1 : -1;
-  const byClient = (a: Row, b: Row) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0);
   return [...rows].sort((a, b) => sign * (comparators[sort](a, b) || byClient(a, b)));
 }
 
