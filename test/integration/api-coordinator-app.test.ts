@@ -342,6 +342,27 @@ describe('group attendance and the caseload', () => {
     expect(row).toMatchObject({ daysAtLevel: 0, pendingApprovals: 0, week: { hours: 0, belowFloor: true } });
   });
 
+  test('a roster sent again with its Idempotency-Key gets the first answer back', async () => {
+    const clientId = await admit('default', 'group');
+    const request = {
+      as: 'clinician' as const,
+      headers: { 'idempotency-key': uniqueClientId('roster-key') },
+      body: {
+        sessionId: uniqueClientId('group-session'),
+        kind: 'group',
+        occurredAt: new Date().toISOString(),
+        hours: 1.5,
+        roster: [{ clientId, status: 'no-show' }],
+      },
+    };
+    const first = await api.call('POST', '/v1/groups/attendance', request);
+    const again = await api.call('POST', '/v1/groups/attendance', request);
+    expect(first.body.results).toMatchObject([{ clientId, outcome: 'recorded' }]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect((await api.journeys.state(clientId)).attendance.consecutiveUnexcused).toBe(1);
+  });
+
   test('a roster naming a client twice is refused whole', async () => {
     const clientId = await admit('default', 'group');
     const answer = await api.call('POST', '/v1/groups/attendance', {
