@@ -5,6 +5,7 @@ import type { ReadinessAnswer } from '../schemas/readiness';
 import type { Health } from './health';
 import type { IdempotencyStore } from './idempotency';
 import type { ApiMetrics } from './metrics';
+import type { SignInCode } from './sign-in';
 
 /** The inbound bridge running beside the API: whether it keeps up, and its metrics. */
 export interface BridgeView {
@@ -28,4 +29,6 @@ export interface ApiContext {
   bridge?: BridgeView;
   /** The readiness of every role of this process (workers/readiness.ts); without it, the API's alone. */
   readiness?: { report(): ReadinessAnswer };
+  /** Local mode: the one-time code of the sign-in link `npm start` prints. */
+  signIn?: SignInCode;
 }

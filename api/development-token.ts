@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateToken, hashToken, readTokensFile, type TokensFile } from './tokens';
+import { generateToken, hashToken, readTokensFile, writeTokensFile, type TokensFile } from './tokens';
 
 /** The local stack's development identity: a coordinator, so every route can be tried. */
 export const developmentStaffId = 'local-coordinator';
@@ -26,7 +26,7 @@ export async function ensureDevelopmentToken(
     ...file.tokens.filter((entry) => entry.staffId !== developmentStaffId),
     { sha256: hashToken(token), staffId: developmentStaffId, role: 'coordinator' as const },
   ];
-  await writeFile(tokensFile, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
+  await writeTokensFile(tokensFile, { tokens });
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
   return { tokensFile, token };
 }

@@ -62,7 +62,8 @@ const refusalProblems: Readonly<Record<JourneyRefusal, RefusalProblem>> = {
 /** A refusal type no release of this API knows (e.g. from a newer journey): still the caller's to resolve. */
 const unknownRefusal: RefusalProblem = { status: 409, slug: 'request-refused', title: 'Request refused' };
 
-const problemOfRefusal = (type: string): RefusalProblem =>
+/** The status, problem slug and title a refusal of this type (a PathwayError's name) answers with. */
+export const refusalOf = (type: string): RefusalProblem =>
   Object.hasOwn(refusalProblems, type) ? refusalProblems[type as JourneyRefusal] : unknownRefusal;
 
 const problem = (known: RefusalProblem, detail: string, extensions: Record<string, unknown>) =>
@@ -78,6 +79,16 @@ function refusalExtensions(refusal: RequestRefused): Record<string, unknown> {
     issues: (issues as { path: string[]; message: string }[]).map((i) => ({ location: 'body', ...i })),
   };
 }
+
+/** A write to a client never admitted. */
+export const neverAdmittedToWrite = (clientId: string): ApiProblem =>
+  new ApiProblem(
+    404,
+    'unknown-client',
+    'Unknown client',
+    `No episode was ever recorded for client ${clientId}: admit the client first.`,
+    { clientId },
+  );
 
 /**
  * Turns what the journeys client throws into the HTTP answer that tells the caller what to do.
@@ -95,13 +106,7 @@ export async function problemFromJourneyError(
   if (error instanceof NoOpenEpisode)
     return (await everAdmitted(error.clientId))
       ? new ApiProblem(409, 'no-open-episode', 'No open episode', error.message, { clientId: error.clientId })
-      : new ApiProblem(
-          404,
-          'unknown-client',
-          'Unknown client',
-          `No episode was ever recorded for client ${error.clientId}: admit the client first.`,
-          { clientId: error.clientId },
-        );
+      : neverAdmittedToWrite(error.clientId);
   if (error instanceof EpisodeAlreadyOpen)
     return new ApiProblem(409, 'episode-already-open', 'Episode already open', error.message, {
       clientId: error.clientId,
@@ -123,7 +128,7 @@ export async function problemFromJourneyError(
       knownVersions: error.knownVersions,
     });
   if (error instanceof RequestRefused)
-    return problem(problemOfRefusal(error.type), error.message, refusalExtensions(error));
+    return problem(refusalOf(error.type), error.message, refusalExtensions(error));
   if (
     error instanceof ServiceError ||
     error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||

@@ -17,6 +17,8 @@ import {
   proposalSchema,
   reasonCodeSchema,
   riskLevelSchema,
+  sessionAttendedEventSchema,
+  sessionMissedEventSchema,
   transitionRejectedCommandSchema,
   transitionRequestedCommandSchema,
 } from '../schemas';
@@ -152,11 +154,23 @@ export const historyAnswer = z.object({
 
 export const weeksAnswer = weeksViewSchema.meta({ id: 'Weeks' });
 
+const flagQuery = (what: string) =>
+  z.enum(['true', 'false']).optional().describe(`true: only clients ${what}; false: only the others`);
+
+export const caseloadSorts = ['levelSince', 'clientId', 'risk'] as const;
+
 export const caseloadQuery = z.object({
   level: levelOfCareSchema.optional(),
   program: codeSchema.optional(),
   risk: riskLevelSchema.optional(),
   status: episodeStateSchema.shape.status.optional(),
+  awaitingApproval: flagQuery('with a proposal awaiting approval'),
+  belowFloor: flagQuery("whose hours so far this clinic week are below the week's floor"),
+  sort: z
+    .enum(caseloadSorts)
+    .optional()
+    .describe('Order the whole caseload by this field (ties by client id); unsorted pages follow Temporal'),
+  order: z.enum(['asc', 'desc']).default('asc'),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z
     .string()
@@ -165,22 +179,49 @@ export const caseloadQuery = z.object({
 });
 export type CaseloadQuery = z.infer<typeof caseloadQuery>;
 
-export const caseloadEntry = z.object({
-  clientId: identifierSchema,
-  programId: codeSchema,
-  level: levelOfCareSchema,
-  status: episodeStateSchema.shape.status,
-  riskLevel: riskLevelSchema,
-  levelSince: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-});
+export const caseloadWeek = z
+  .object({
+    hours: z.number().min(0).describe('Hours attended so far this clinic week'),
+    target: z.number().min(0),
+    floor: z.number().min(0),
+    belowFloor: z.boolean().describe('hours < floor'),
+  })
+  .meta({ id: 'CaseloadWeek' });
+
+export const caseloadEntry = z
+  .object({
+    clientId: identifierSchema,
+    programId: codeSchema,
+    level: levelOfCareSchema,
+    status: episodeStateSchema.shape.status,
+    riskLevel: riskLevelSchema,
+    levelSince: z.string(),
+    workflowId: z.string(),
+    runId: z.string(),
+    daysAtLevel: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Whole days since levelSince (until discharge for a discharged episode)'),
+    week: caseloadWeek
+      .nullable()
+      .describe("This clinic week in the program's time zone; null at 24-hour levels and after discharge"),
+    pendingApprovals: z.number().int().min(0),
+  })
+  .meta({ id: 'CaseloadEntry' });
 export type CaseloadEntry = z.infer<typeof caseloadEntry>;
 
-export const caseloadAnswer = z.object({
-  clients: z.array(caseloadEntry),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
-});
+export const caseloadAnswer = z
+  .object({
+    clients: z.array(caseloadEntry),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe(
+        'Pass as `cursor` for the next page; null on the last page. With awaitingApproval or belowFloor a page may hold fewer than pageSize clients',
+      ),
+  })
+  .meta({ id: 'Caseload' });
 
 export const healthAnswer = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -247,3 +288,103 @@ export const programVersionBody = z
     reasonCode: reasonCodeSchema,
   })
   .meta({ id: 'ProgramVersionChange' });
+
+export const transitionOptionsAnswer = z
+  .object({
+    clientId: identifierSchema,
+    level: levelOfCareSchema.describe('The level the client is at now'),
+    options: z.array(
+      z.object({
+        level: levelOfCareSchema,
+        allowed: z
+          .boolean()
+          .describe('Whether POST …/transitions to this level, without an override, is accepted now'),
+        refusal: z
+          .object({
+            code: z
+              .string()
+              .describe('The problem slug POST …/transitions answers with, e.g. transition-refused'),
+            reason: z
+              .string()
+              .optional()
+              .describe(
+                'Why the care rules refuse, e.g. minimum-stay-not-served or typical-stay-override-needed',
+              ),
+            message: z.string().describe('The words POST …/transitions answers with'),
+          })
+          .optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'TransitionOptions' });
+
+export const approvalsAnswer = z
+  .object({
+    proposals: z.array(
+      z
+        .object({
+          clientId: identifierSchema,
+          programId: codeSchema,
+          proposalId: identifierSchema,
+          rule: proposalSchema.shape.rule,
+          reasonCode: proposalSchema.shape.reasonCode,
+          action: proposalSchema.shape.action,
+          openedBy: proposalSchema.shape.openedBy,
+          openedAt: proposalSchema.shape.openedAt,
+          deadline: proposalSchema.shape.deadline,
+          escalated: proposalSchema.shape.escalated,
+          approverRole: proposalSchema.shape.approverRole,
+          decidable: z.boolean().describe('Whether you may approve or reject it'),
+          notDecidableReason: z.string().optional().describe('Why not, in words'),
+        })
+        .meta({ id: 'PendingApproval' }),
+    ),
+  })
+  .meta({ id: 'Approvals' });
+
+export const rosterStatuses = ['present', 'excused', 'unexcused', 'no-show'] as const;
+export const maxRosterSize = 100;
+
+export const groupAttendanceBody = z
+  .strictObject({
+    sessionId: inboundIdentifierSchema.describe(
+      'The group session; with each client id it makes the event id',
+    ),
+    kind: sessionMissedEventSchema.shape.kind,
+    occurredAt: boundedAdmittedEventSchema.shape.occurredAt,
+    hours: sessionAttendedEventSchema.shape.hours.describe('Hours each present client attended'),
+    roster: z
+      .array(
+        z.strictObject({
+          clientId: inboundIdentifierSchema,
+          status: z
+            .enum(rosterStatuses)
+            .describe('present: session-attended; otherwise session-missed with this absence'),
+        }),
+      )
+      .min(1)
+      .max(maxRosterSize)
+      .refine(
+        (roster) => new Set(roster.map((r) => r.clientId)).size === roster.length,
+        'a client is listed twice',
+      ),
+  })
+  .meta({ id: 'GroupAttendance' });
+
+export const groupAttendanceAnswer = z
+  .object({
+    results: z.array(
+      z.object({
+        clientId: identifierSchema,
+        outcome: z
+          .enum(['recorded', 'duplicate', 'refused'])
+          .describe('duplicate: this session was already recorded for the client; nothing changed'),
+        eventId: identifierSchema,
+        problem: z
+          .object({ type: z.string(), title: z.string(), detail: z.string() })
+          .optional()
+          .describe('Why the client was refused, as the client events route would answer'),
+      }),
+    ),
+  })
+  .meta({ id: 'GroupAttendanceOutcome' });

@@ -13,27 +13,40 @@ import { Health } from './health';
 import { IdempotencyStore, MemoryAnswerStore } from './idempotency';
 import { ApiMetrics } from './metrics';
 import { buildApi } from './server';
-import { readTokensFile, TokenRegistry } from './tokens';
+import { developmentStaffId } from './development-token';
+import { SignInCode } from './sign-in';
+import { readTokensFile, TokenRegistry, watchTokensFile } from './tokens';
+import { logLine } from '../workers/log';
 
 export interface RunningApi {
   url: string;
   /** The local development token to print; null when the tokens come from CAREPATH_API_TOKENS_FILE. */
   developmentToken: string | null;
+  /** Local mode: this start's one-time code for the coordinator app's sign-in link. */
+  signInCode: string | null;
   close(): Promise<void>;
 }
 
 /** The configured tokens file, or in local mode only, the data dir's file with a development token. */
 async function apiTokens(
   config: CarepathConfig,
-): Promise<{ tokens: TokenRegistry; developmentToken: string | null }> {
+): Promise<{ file: string; tokens: TokenRegistry; developmentToken: string | null }> {
   if (config.api.tokensFile)
-    return { tokens: new TokenRegistry(await readTokensFile(config.api.tokensFile)), developmentToken: null };
+    return {
+      file: config.api.tokensFile,
+      tokens: new TokenRegistry(await readTokensFile(config.api.tokensFile)),
+      developmentToken: null,
+    };
   if (config.mode !== 'local')
     throw new Error(
       'CAREPATH_API_TOKENS_FILE is required outside local mode: no default token exists there.',
     );
   const { tokensFile, token } = await ensureDevelopmentToken(config.dataDir);
-  return { tokens: new TokenRegistry(await readTokensFile(tokensFile)), developmentToken: token };
+  return {
+    file: tokensFile,
+    tokens: new TokenRegistry(await readTokensFile(tokensFile)),
+    developmentToken: token,
+  };
 }
 
 /**
@@ -49,7 +62,11 @@ export async function startApi(
   bridge?: BridgeView,
   readiness?: ApiContext['readiness'],
 ): Promise<RunningApi> {
-  const { tokens, developmentToken } = await apiTokens(config);
+  const { file, tokens, developmentToken } = await apiTokens(config);
+  const watcher = watchTokensFile(file, tokens, (message) => logLine('warn', message));
+  const signIn = developmentToken
+    ? new SignInCode({ token: developmentToken, staffId: developmentStaffId, role: 'coordinator' })
+    : undefined;
   const connection = await Connection.connect(temporalConnectOptions(config.temporal));
   const temporal = new Client({
     connection,
@@ -77,6 +94,7 @@ export async function startApi(
       maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
       ...(bridge && { bridge }),
       ...(readiness && { readiness }),
+      ...(signIn && { signIn }),
     },
     tokens,
     undefined,
@@ -87,7 +105,9 @@ export async function startApi(
   return {
     url: `${config.api.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`,
     developmentToken,
+    signInCode: signIn?.code ?? null,
     async close() {
+      watcher.close();
       await app.close();
       await health.close();
       await connection.close();

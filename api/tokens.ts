@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { unwatchFile, watchFile } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { identifierSchema, staffRoleSchema, type StaffActor } from '../schemas';
+import { codeSchema, identifierSchema, staffRoleSchema, type StaffActor } from '../schemas';
 import { issueList } from '../schemas/issues';
 import { apiRoleSchema, defaultStaffRole, type ApiRole } from './roles';
 
@@ -20,6 +22,8 @@ export const tokenEntrySchema = z.object({
   role: apiRoleSchema,
   /** The clinical role the staff member acts as; defaults by API role (coordinator → care-coordinator). */
   staffRole: staffRoleSchema.optional(),
+  /** The programs whose clients the staff member sees and acts on; absent: every program. */
+  programs: z.array(codeSchema).min(1).max(100).optional(),
 });
 export type TokenEntry = z.infer<typeof tokenEntrySchema>;
 
@@ -37,13 +41,15 @@ export type TokensFile = z.infer<typeof tokensFileSchema>;
 export interface AuthenticatedStaff {
   role: ApiRole;
   actor: StaffActor;
+  /** The program ids whose clients this staff member may see; null: every program. */
+  programs: readonly string[] | null;
 }
 
 export class TokensFileError extends Error {
   override readonly name = 'TokensFileError';
   constructor(
     readonly file: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(
       `API tokens file ${file} cannot be used: ${problem}. ` +
@@ -70,23 +76,65 @@ export async function readTokensFile(file: string): Promise<TokensFile> {
   return parsed.data;
 }
 
-/** Looks a presented bearer token up by its hash. */
+/** The staff member a token file entry names, with the defaults filled in. */
+export const staffOfEntry = (entry: TokenEntry): AuthenticatedStaff => ({
+  role: entry.role,
+  actor: { staffId: entry.staffId, role: entry.staffRole ?? defaultStaffRole[entry.role] },
+  programs: entry.programs ?? null,
+});
+
+/** Looks a presented bearer token up by its hash; `replace` swaps in a re-read tokens file at once. */
 export class TokenRegistry {
-  private readonly byHash: ReadonlyMap<string, AuthenticatedStaff>;
+  private byHash: ReadonlyMap<string, AuthenticatedStaff> = new Map();
 
   constructor(file: TokensFile) {
-    this.byHash = new Map(
-      file.tokens.map((entry) => [
-        entry.sha256,
-        {
-          role: entry.role,
-          actor: { staffId: entry.staffId, role: entry.staffRole ?? defaultStaffRole[entry.role] },
-        },
-      ]),
-    );
+    this.replace(file);
+  }
+
+  replace(file: TokensFile): void {
+    this.byHash = new Map(file.tokens.map((entry) => [entry.sha256, staffOfEntry(entry)]));
   }
 
   authenticate(token: string): AuthenticatedStaff | undefined {
     return this.byHash.get(hashToken(token));
   }
+}
+
+/**
+ * Re-reads the tokens file whenever it changes, so staff added or revoked take effect without a
+ * restart. The file is polled (stat) rather than watched through inotify: an atomic replace (write
+ * and rename) swaps the inode, which a watch on the old one would miss. A file that no longer
+ * validates keeps the previous registry and is reported through `warn`, naming the file and problem.
+ */
+export function watchTokensFile(
+  file: string,
+  registry: TokenRegistry,
+  warn: (message: string) => void,
+  intervalMs = 500,
+): { close(): void } {
+  let reading = Promise.resolve();
+  const reload = () => {
+    reading = reading.then(async () => {
+      try {
+        registry.replace(await readTokensFile(file));
+      } catch (error) {
+        const problem = error instanceof TokensFileError ? error.problem : String(error);
+        warn(
+          `API tokens file ${file} not reloaded (${problem}): the previous tokens stay in force until it is fixed`,
+        );
+      }
+    });
+  };
+  watchFile(file, { interval: intervalMs, persistent: false }, (now, before) => {
+    if (now.mtimeMs !== before.mtimeMs || now.ino !== before.ino || now.size !== before.size) reload();
+  });
+  return { close: () => unwatchFile(file) };
+}
+
+/** Writes the tokens file atomically (a temporary file renamed over it), so a reader never sees half a file. */
+export async function writeTokensFile(file: string, content: TokensFile): Promise<void> {
+  const parsed = tokensFileSchema.parse(content);
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  await writeFile(temporary, `${JSON.stringify(parsed, null, 2)}\n`, { mode: 0o600 });
+  await rename(temporary, file);
 }

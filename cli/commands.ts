@@ -266,14 +266,19 @@ export const commands: Readonly<Record<string, Command>> = {
   },
 
   list: {
-    usage: 'list [--level L] [--program P] [--risk R] [--status S] [--page-size N] [--cursor C]',
-    summary: 'The caseload, filtered',
+    usage:
+      'list [--level L] [--program P] [--risk R] [--status S] [--awaiting-approval] [--below-floor] [--sort F] [--order O] [--page-size N] [--cursor C]',
+    summary: 'The caseload, filtered and sorted',
     positionals: [],
     options: {
       level: { type: 'string' },
       program: { type: 'string' },
       risk: { type: 'string' },
       status: { type: 'string' },
+      'awaiting-approval': { type: 'boolean' },
+      'below-floor': { type: 'boolean' },
+      sort: { type: 'string' },
+      order: { type: 'string' },
       'page-size': { type: 'string' },
       cursor: { type: 'string' },
     },
@@ -282,6 +287,10 @@ export const commands: Readonly<Record<string, Command>> = {
       ['--program P', 'only this program'],
       ['--risk R', 'low, medium or high'],
       ['--status S', 'active or discharged'],
+      ['--awaiting-approval', 'only clients with a proposal awaiting approval'],
+      ['--below-floor', "only clients below this clinic week's floor so far"],
+      ['--sort F', 'levelSince, clientId or risk'],
+      ['--order O', 'asc (default) or desc'],
       ['--page-size N', '1-100 (default 25)'],
       ['--cursor C', 'the next page, as printed under the table'],
     ],
@@ -292,12 +301,16 @@ export const commands: Readonly<Record<string, Command>> = {
         ['program', 'program'],
         ['risk', 'risk'],
         ['status', 'status'],
+        ['sort', 'sort'],
+        ['order', 'order'],
         ['page-size', 'pageSize'],
         ['cursor', 'cursor'],
       ] as const) {
         const value = text(values[option]);
         if (value) query.set(parameter, value);
       }
+      if (values['awaiting-approval'] === true) query.set('awaitingApproval', 'true');
+      if (values['below-floor'] === true) query.set('belowFloor', 'true');
       const { body } = await callApi(target, 'GET', `/v1/clients?${query.toString()}`);
       return { body, text: renderCaseload(body as Answer<typeof caseloadAnswer>) };
     },

@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { ApiRefused, ApiUnreachable, type Problem } from './api-client';
 import { commands } from './commands';
 import { UsageError } from './event-fields';
-import { createTokenEntry } from './token';
+import { addToken, createTokenEntry, listTokens, revokeTokens, tokensFilePath } from './token';
 import { CsvError } from './csv';
+import { TokensFileError } from '../api/tokens';
+import { ConfigError } from '../config';
 import { ProgramDefinitionError } from '../programs/parse';
 import { loadProgramFile } from '../programs/load';
 
@@ -47,7 +49,7 @@ function overview(): string {
     '',
     'Commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
-    `  ${'token'.padEnd(width)}  Make a bearer token and its tokens-file entry (administrators)`,
+    `  ${'token'.padEnd(width)}  Add, list or revoke staff tokens in the tokens file (administrators)`,
     `  ${'program validate'.padEnd(width)}  Check a program file before it goes into the programs directory`,
     '',
     'Options for every command:',
@@ -58,18 +60,111 @@ function overview(): string {
 }
 
 const tokenHelp = [
-  'Usage: carepath token --staff-id <id> --role <coordinator|clinician|viewer> [--staff-role <role>]',
+  'Usage: carepath token add --staff-id <id> --role <coordinator|clinician|viewer> [--staff-role <role>] [--programs a,b]',
+  '       carepath token list',
+  '       carepath token revoke (--staff-id <id> | --sha256 <prefix>)',
+  '       carepath token --staff-id <id> --role <role>   (print a token and its entry, file untouched)',
   '',
-  'Prints a new token once, and the entry to add to the file CAREPATH_API_TOKENS_FILE names',
-  '(it holds the sha256 of the token only).',
+  'Edits the tokens file the API reads (--file, else $CAREPATH_API_TOKENS_FILE, else the local',
+  "data dir's); the running API picks changes up within a second, no restart. The file holds the",
+  'sha256 of each token only: a new token is printed once and stored nowhere.',
   '',
   helpLines([
     ['--staff-id ID', 'the staff member the token identifies'],
     ['--role R', 'coordinator, clinician or viewer'],
     ['--staff-role R', 'clinical role to act as (default: care-coordinator, primary-counsellor)'],
-    ['--json', 'print {token, entry} as JSON'],
+    ['--programs a,b', 'program ids whose clients the token sees (default: every program)'],
+    ['--sha256 PREFIX', 'revoke the token whose hash starts so (see `token list`)'],
+    ['--file PATH', 'the tokens file to edit'],
+    ['--json', 'print the answer as JSON'],
   ]),
 ].join('\n');
+
+/** `carepath token [add|list|revoke]`: needs no running API, only the tokens file. */
+async function tokenCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const sub = args[0] !== undefined && !args[0].startsWith('-') ? args[0] : undefined;
+  const { values } = parseArgs({
+    args: sub ? args.slice(1) : args,
+    options: {
+      'staff-id': { type: 'string' },
+      role: { type: 'string' },
+      'staff-role': { type: 'string' },
+      programs: { type: 'string' },
+      sha256: { type: 'string' },
+      file: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(tokenHelp);
+    return exitCode.ok;
+  }
+  const print = (answer: unknown, text: string) =>
+    io.out(values.json ? JSON.stringify(answer, null, 2) : text);
+  switch (sub) {
+    case undefined: {
+      const created = createTokenEntry(
+        values['staff-id'],
+        values.role,
+        values['staff-role'],
+        values.programs,
+      );
+      print(
+        created,
+        `Token (give it to ${created.entry.staffId}; it is not stored anywhere):\n  ${created.token}\n\n` +
+          `Add this entry to the "tokens" array of the tokens file (or use \`carepath token add\`):\n  ${JSON.stringify(created.entry)}`,
+      );
+      return exitCode.ok;
+    }
+    case 'add': {
+      const file = tokensFilePath(io.env, values.file);
+      const created = await addToken(file, {
+        ...(values['staff-id'] !== undefined && { staffId: values['staff-id'] }),
+        ...(values.role !== undefined && { role: values.role }),
+        ...(values['staff-role'] !== undefined && { staffRole: values['staff-role'] }),
+        ...(values.programs !== undefined && { programs: values.programs }),
+      });
+      print(
+        { ...created, file },
+        `Token (give it to ${created.entry.staffId}; it is not stored anywhere):\n  ${created.token}\n\n` +
+          `Added to ${file}; the running API accepts it within a second.`,
+      );
+      return exitCode.ok;
+    }
+    case 'list': {
+      const file = tokensFilePath(io.env, values.file);
+      const entries = await listTokens(file);
+      print(
+        { file, tokens: entries },
+        entries.length === 0
+          ? `No tokens in ${file}.`
+          : entries
+              .map(
+                (e) =>
+                  `${e.staffId}  ${e.role}${e.staffRole ? ` (${e.staffRole})` : ''}  programs: ${e.programs?.join(', ') ?? 'all'}  sha256 ${e.sha256Prefix}…`,
+              )
+              .join('\n'),
+      );
+      return exitCode.ok;
+    }
+    case 'revoke': {
+      const file = tokensFilePath(io.env, values.file);
+      const revoked = await revokeTokens(file, {
+        ...(values['staff-id'] !== undefined && { staffId: values['staff-id'] }),
+        ...(values.sha256 !== undefined && { sha256Prefix: values.sha256 }),
+      });
+      print(
+        { file, revoked },
+        `Revoked ${revoked.map((r) => `${r.staffId} (sha256 ${r.sha256Prefix}…)`).join(', ')} in ${file}; the running API refuses it within a second.`,
+      );
+      return exitCode.ok;
+    }
+    default:
+      throw new UsageError(`expected token add, token list or token revoke, not token ${sub}`);
+  }
+}
 
 function describeProblem(problem: Problem): string {
   const { type: _t, title, status, detail, instance: _i, issues, requestId: _r, ...extensions } = problem;
@@ -121,31 +216,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return name === undefined ? exitCode.usage : exitCode.ok;
   }
   try {
-    if (name === 'token') {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          'staff-id': { type: 'string' },
-          role: { type: 'string' },
-          'staff-role': { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      });
-      if (values.help) {
-        io.out(tokenHelp);
-        return exitCode.ok;
-      }
-      const created = createTokenEntry(values['staff-id'], values.role, values['staff-role']);
-      io.out(
-        values.json
-          ? JSON.stringify(created, null, 2)
-          : `Token (give it to ${created.entry.staffId}; it is not stored anywhere):\n  ${created.token}\n\n` +
-              `Add this entry to the "tokens" array of the tokens file, then restart the API:\n  ${JSON.stringify(created.entry)}`,
-      );
-      return exitCode.ok;
-    }
+    if (name === 'token') return await tokenCommand(rest, io);
     if (name === 'program validate') return validateProgramFile(rest, io);
     const command = commands[name];
     if (!command)
@@ -195,6 +266,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof ApiUnreachable) {
       io.err(`error: ${error.message}`);
       return exitCode.unavailable;
+    }
+    if (error instanceof TokensFileError || error instanceof ConfigError) {
+      io.err(`error: ${error.message}`);
+      return exitCode.usage;
     }
     if (error instanceof CsvError) {
       io.err(`error: ${error.message}; nothing was imported.`);

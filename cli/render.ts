@@ -119,15 +119,33 @@ interface Caseload {
     status: string;
     riskLevel: string;
     levelSince: string;
+    daysAtLevel: number;
+    week: { hours: number; floor: number; belowFloor: boolean } | null;
+    pendingApprovals: number;
   }[];
   nextCursor: string | null;
 }
 
+/** A week's floor is scaled by the share of the week at the level, so it may have many decimals. */
+const oneDecimal = (hours: number): string => String(Math.round(hours * 10) / 10);
+
 export function renderCaseload(caseload: Caseload): string {
   if (caseload.clients.length === 0) return 'No clients match.';
   const rows = table(
-    ['CLIENT', 'PROGRAM', 'LEVEL', 'SINCE', 'RISK', 'STATUS'],
-    caseload.clients.map((c) => [c.clientId, c.programId, c.level, c.levelSince, c.riskLevel, c.status]),
+    ['CLIENT', 'PROGRAM', 'LEVEL', 'SINCE', 'DAYS', 'WEEK H/FLOOR', 'APPROVALS', 'RISK', 'STATUS'],
+    caseload.clients.map((c) => [
+      c.clientId,
+      c.programId,
+      c.level,
+      c.levelSince,
+      String(c.daysAtLevel),
+      c.week
+        ? `${oneDecimal(c.week.hours)}/${oneDecimal(c.week.floor)}${c.week.belowFloor ? ' below' : ''}`
+        : '-',
+      String(c.pendingApprovals),
+      c.riskLevel,
+      c.status,
+    ]),
   );
   return caseload.nextCursor ? `${rows}\n\nMore: add --cursor ${caseload.nextCursor}` : rows;
 }

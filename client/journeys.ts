@@ -16,6 +16,7 @@ import type {
   ImportedClient,
   LevelHistoryEntry,
   LevelOfCare,
+  ProgramDefinition,
   ProgramVersionChangeCommand,
   WeeksView,
   TransitionApprovedCommand,
@@ -35,6 +36,7 @@ import {
   dischargeUpdate,
   episodeWorkflowId,
   historyQuery,
+  programQuery,
   recordEventUpdate,
   rejectProposalUpdate,
   requestTransitionUpdate,
@@ -81,7 +83,8 @@ export class Journeys {
 
   constructor(
     private readonly client: Client,
-    private readonly taskQueue: string,
+    /** The task queue new episodes start on, whose worker answers their queries. */
+    readonly taskQueue: string,
     /** The programs new admissions are admitted under (the latest version of each). */
     readonly programs: ProgramRegistry,
     settings: Partial<JourneySettings> = {},
@@ -246,6 +249,11 @@ export class Journeys {
   /** The latest episode's recent weeks and current week, in the clinic's time zone. */
   weeks(clientId: string): Promise<WeeksView> {
     return this.query(clientId, weeksQuery);
+  }
+
+  /** The program version the latest episode runs under, which may be older than the loaded files' latest. */
+  program(clientId: string): Promise<ProgramDefinition> {
+    return this.query(clientId, programQuery);
   }
 
   private async update<A>(clientId: string, update: UpdateDefinition<CommandOutcome, [A]>, arg: A) {

@@ -1,15 +1,43 @@
-import type { CoordinatorCommand, EpisodeState, ProgramDefinition, Proposal } from '../schemas';
+import {
+  levelsOfCare,
+  type CoordinatorCommand,
+  type EpisodeState,
+  type LevelOfCare,
+  type ProgramDefinition,
+  type Proposal,
+  type StaffActor,
+} from '../schemas';
 import { alreadySeen, rememberId } from './dedup';
 import { checkDischarge, discharge } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
 import { applyOrPropose, carryOutAction } from './rule-actions';
-import { ApprovalNotPermitted, EpisodeNotActive, ProposalAlreadyPending, ProposalNotFound } from './errors';
+import {
+  ApprovalNotPermitted,
+  EpisodeNotActive,
+  PathwayError,
+  ProposalAlreadyPending,
+  ProposalNotFound,
+} from './errors';
+import { offersLevel } from './ladder';
 import { requireProgram } from './guards';
 import { closeProposals } from './proposals';
 import { checkTransition } from './transitions';
 import { closeEndedWeeks } from './week';
 
 type ProposalDecision = Extract<CoordinatorCommand, { type: 'transition-approved' | 'transition-rejected' }>;
+
+/**
+ * Whether the staff member may decide the proposal: the proposal's approver or escalation role, and
+ * never the one who opened it (four eyes). Throws ApprovalNotPermitted saying why not.
+ */
+export const checkDecider = (proposal: Proposal, decider: StaffActor): void => {
+  const allowedRoles = [proposal.approverRole, proposal.escalateTo];
+  if (!allowedRoles.includes(decider.role))
+    throw new ApprovalNotPermitted(proposal.proposalId, 'role-not-allowed', allowedRoles);
+  // Four eyes: a coordinator's own request is decided by someone else.
+  if (proposal.openedBy.staffId === decider.staffId)
+    throw new ApprovalNotPermitted(proposal.proposalId, 'own-proposal', allowedRoles);
+};
 
 /** The proposal a decision refers to, once the deciding staff member is allowed to decide it. */
 const decidableProposal = (state: EpisodeState, command: ProposalDecision): Proposal => {
@@ -19,14 +47,47 @@ const decidableProposal = (state: EpisodeState, command: ProposalDecision): Prop
       command.proposalId,
       state.pendingProposals.map((p) => p.proposalId),
     );
-  const allowedRoles = [proposal.approverRole, proposal.escalateTo];
-  if (!allowedRoles.includes(command.issuedBy.role))
-    throw new ApprovalNotPermitted(proposal.proposalId, 'role-not-allowed', allowedRoles);
-  // Four eyes: a coordinator's own request is decided by someone else.
-  if (proposal.openedBy.staffId === command.issuedBy.staffId)
-    throw new ApprovalNotPermitted(proposal.proposalId, 'own-proposal', allowedRoles);
+  checkDecider(proposal, command.issuedBy);
   return proposal;
 };
+
+/** A request to move to `target`: allowed by the program's transitions now, and not already awaiting approval. */
+const checkTransitionRequest = (
+  state: EpisodeState,
+  program: ProgramDefinition,
+  target: LevelOfCare,
+  now: string,
+  withOverride: boolean,
+): void => {
+  checkTransition(state, program, target, now, withOverride);
+  const pending = state.pendingProposals.find(
+    (p) => p.action.type === 'level-change' && p.action.to === target,
+  );
+  if (pending) throw new ProposalAlreadyPending(pending.proposalId);
+};
+
+/**
+ * Every other level the program offers, each with whether a transition request (without an
+ * override reason) would be accepted now, or the refusal it would get: the checks of validateCommand.
+ */
+export const transitionOptions = (
+  state: EpisodeState,
+  program: ProgramDefinition,
+  now: string,
+): { level: LevelOfCare; refusal: PathwayError | null }[] =>
+  levelsOfCare
+    .filter((level) => level !== state.level && offersLevel(program, level))
+    .map((level) => {
+      try {
+        requireProgram(state, program);
+        if (state.status === 'discharged') throw new EpisodeNotActive(state.episodeId);
+        checkTransitionRequest(state, program, level, now, false);
+        return { level, refusal: null };
+      } catch (error) {
+        if (error instanceof PathwayError) return { level, refusal: error };
+        throw error;
+      }
+    });
 
 /**
  * Checks a command against the episode and the program without applying it (Temporal Update
@@ -42,14 +103,15 @@ export const validateCommand = (
   if (alreadySeen(state, command.commandId)) return;
   if (state.status === 'discharged') throw new EpisodeNotActive(state.episodeId);
   switch (command.type) {
-    case 'transition-requested': {
-      checkTransition(state, program, command.targetLevel, now, command.overrideReasonCode !== undefined);
-      const pending = state.pendingProposals.find(
-        (p) => p.action.type === 'level-change' && p.action.to === command.targetLevel,
+    case 'transition-requested':
+      checkTransitionRequest(
+        state,
+        program,
+        command.targetLevel,
+        now,
+        command.overrideReasonCode !== undefined,
       );
-      if (pending) throw new ProposalAlreadyPending(pending.proposalId);
       return;
-    }
     case 'transition-approved': {
       const { action } = decidableProposal(state, command);
       if (action.type === 'discharge') checkDischarge(state, program, action.kind);

@@ -1,5 +1,5 @@
 export { admit, checkAdmission, checkBackdate } from './admission';
-export { applyCommand, validateCommand } from './apply-command';
+export { applyCommand, checkDecider, transitionOptions, validateCommand } from './apply-command';
 export { applyEvent, startsNewEpisode, validateEvent, type EventRules } from './apply-event';
 export { checkImport, importedEpisodeId, importEpisode } from './import';
 export type { Decision } from './draft';

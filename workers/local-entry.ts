@@ -37,6 +37,9 @@ async function main() {
       (services.api.developmentToken
         ? `development token  ${services.api.developmentToken}  (export CAREPATH_TOKEN=<it> for the CLI)\n`
         : '') +
+      (services.api.signInCode
+        ? `coordinator app  ${services.api.url}/app/#sign-in=${services.api.signInCode}\n`
+        : '') +
       `\nPress Ctrl-C to stop.`,
   );
 

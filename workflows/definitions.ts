@@ -4,6 +4,7 @@ import type {
   DischargeCommand,
   EpisodeState,
   LevelHistoryEntry,
+  ProgramDefinition,
   ProgramVersionChangeCommand,
   TransitionApprovedCommand,
   TransitionRejectedCommand,
@@ -38,6 +39,8 @@ export const stateQuery = defineQuery<EpisodeState>('state');
 export const historyQuery = defineQuery<LevelHistoryEntry[]>('history');
 /** The recent weeks and the current one, in the clinic's time zone. */
 export const weeksQuery = defineQuery<WeeksView>('weeks');
+/** The program version the episode runs under (as admitted, or as last moved to). */
+export const programQuery = defineQuery<ProgramDefinition>('program');
 
 /** One workflow id per client: at most one open episode, and a readmission is a new run of the same id. */
 export const episodeWorkflowId = (clientId: string): string => `episode-${clientId}`;

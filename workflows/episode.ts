@@ -72,6 +72,7 @@ import {
   requestTransitionUpdate,
   stateQuery,
   weeksQuery,
+  programQuery,
 } from './definitions';
 import { batchSummary, effectBatch, programBilling, publishActivityOf, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
@@ -351,6 +352,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   setHandler(stateQuery, () => state);
   setHandler(historyQuery, () => state.history);
   setHandler(weeksQuery, () => weeksView(state, program));
+  setHandler(programQuery, () => program);
 
   const deliver = async (effects: Effect[]) => {
     const batch = (streamEffects: Effect[]) => effectBatch(state, program, streamEffects);

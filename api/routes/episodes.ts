@@ -5,6 +5,7 @@ import type { ApiContext } from '../context';
 import { refuseEventInFuture } from '../refusals';
 import { coordinators } from '../roles';
 import { admissionAnswer, admissionBody, admissionParams, writeHeaders } from '../route-schemas';
+import { requireProgramInScope } from '../scope';
 import { write } from '../write';
 
 export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -28,6 +29,7 @@ export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
       write(ctx, request, reply, async (newId) => {
         const { clientId } = request.params;
         const { eventId, occurredAt, ...admission } = request.body;
+        requireProgramInScope(staffOf(request), admission.programId);
         const event = {
           type: 'admitted' as const,
           eventId: newId('evt', eventId),

@@ -4,6 +4,8 @@ import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { coordinators } from '../roles';
 import { importAnswer, importBody, writeHeaders } from '../route-schemas';
+import { UnknownClient } from '../../client/errors';
+import { requireProgramInScope, seesClient } from '../scope';
 import { write } from '../write';
 
 /** Clients already in care when a provider adopts carepath, one per request. */
@@ -32,7 +34,12 @@ export function importRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     (request, reply) =>
       write(ctx, request, reply, async () => {
-        const imported = { ...request.body, importedBy: staffOf(request).actor };
+        const staff = staffOf(request);
+        // The client is named in the body here, not the path: the scope hook cannot see it.
+        if (!(await seesClient(ctx, staff, request.body.clientId)))
+          throw new UnknownClient(request.body.clientId);
+        requireProgramInScope(staff, request.body.programId);
+        const imported = { ...request.body, importedBy: staff.actor };
         const done = await ctx.journeys.importClient(imported);
         const headers: Record<string, string> =
           done.outcome === 'imported' ? { location: `/v1/clients/${imported.clientId}` } : {};

@@ -9,7 +9,15 @@ import { IdempotencyStore } from '../../api/idempotency';
 import { ApiMetrics } from '../../api/metrics';
 import type { ApiRole } from '../../api/roles';
 import { buildApi } from '../../api/server';
-import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
+import { SignInCode } from '../../api/sign-in';
+import {
+  generateToken,
+  hashToken,
+  TokenRegistry,
+  watchTokensFile,
+  writeTokensFile,
+  type TokenEntry,
+} from '../../api/tokens';
 import { runCli } from '../../cli/main';
 import { Journeys } from '../../client/journeys';
 import { loadConfig } from '../../config';
@@ -25,7 +33,14 @@ export const staff = {
   clinician: { staffId: 'staff-supervisor-1', role: 'clinician', staffRole: 'clinical-supervisor' },
   counsellor: { staffId: 'staff-counsellor-1', role: 'clinician' },
   viewer: { staffId: 'staff-viewer-1', role: 'viewer' },
-} as const satisfies Record<string, { staffId: string; role: ApiRole; staffRole?: StaffRole }>;
+  /** Scoped to one program: sees and acts on that program's clients only. */
+  programViewer: { staffId: 'staff-viewer-2', role: 'viewer', programs: ['full-continuum'] },
+  programClinician: { staffId: 'staff-clinician-2', role: 'clinician', programs: ['full-continuum'] },
+  programCoordinator: { staffId: 'staff-coordinator-2', role: 'coordinator', programs: ['full-continuum'] },
+} as const satisfies Record<
+  string,
+  { staffId: string; role: ApiRole; staffRole?: StaffRole; programs?: readonly string[] }
+>;
 export type StaffName = keyof typeof staff;
 
 export interface Answer {
@@ -43,15 +58,24 @@ export async function serveApi(opts: {
   journeys: Journeys;
   maxEventClockSkewSeconds?: number;
   bridge?: BridgeView;
+  /** Offer local mode's one-time sign-in code, granting the coordinator's token. */
+  signIn?: boolean;
+  /** Keep the tokens in this file and re-read it on change, as the services do. */
+  tokensFile?: string;
 }) {
   const tokens = Object.fromEntries(Object.keys(staff).map((name) => [name, generateToken()])) as Record<
     StaffName,
     string
   >;
-  const entries: TokenEntry[] = (Object.keys(staff) as StaffName[]).map((name) => ({
-    sha256: hashToken(tokens[name]),
-    ...staff[name],
-  }));
+  const entries: TokenEntry[] = (Object.keys(staff) as StaffName[]).map((name) => {
+    const { programs, ...entry } = { programs: undefined, ...staff[name] };
+    return { sha256: hashToken(tokens[name]), ...entry, ...(programs && { programs: [...programs] }) };
+  });
+  if (opts.tokensFile) await writeTokensFile(opts.tokensFile, { tokens: entries });
+  const registry = new TokenRegistry({ tokens: entries });
+  const watcher = opts.tokensFile
+    ? watchTokensFile(opts.tokensFile, registry, (message) => console.warn(message), 100)
+    : undefined;
   const kafka = new Kafka({
     brokers: testStack().stack.kafka.brokers,
     logLevel: logLevel.NOTHING,
@@ -59,6 +83,9 @@ export async function serveApi(opts: {
   });
   const health = new Health(opts.connection, kafka.admin());
   const metrics = new ApiMetrics();
+  const signIn = opts.signIn
+    ? new SignInCode({ token: tokens.coordinator, ...staff.coordinator })
+    : undefined;
   const app = await buildApi(
     {
       journeys: opts.journeys,
@@ -71,8 +98,9 @@ export async function serveApi(opts: {
       maxEventClockSkewSeconds:
         opts.maxEventClockSkewSeconds ?? loadConfig({}).inbound.maxEventClockSkewSeconds,
       ...(opts.bridge && { bridge: opts.bridge }),
+      ...(signIn && { signIn }),
     },
-    new TokenRegistry({ tokens: entries }),
+    registry,
     false,
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -107,8 +135,10 @@ export async function serveApi(opts: {
   return {
     url,
     tokens,
+    signInCode: signIn?.code,
     call,
     async close() {
+      watcher?.close();
       await app.close();
       await health.close();
     },
@@ -116,12 +146,15 @@ export async function serveApi(opts: {
 }
 
 /** The API on the run's dev server, with a journey worker of its own (caseload, auth, errors). */
-export async function apiOnDevServer(programs: ProgramRegistry = shippedPrograms) {
+export async function apiOnDevServer(
+  programs: ProgramRegistry = shippedPrograms,
+  options: { signIn?: boolean } = {},
+) {
   const dev = await devServer();
   const connection = await Connection.connect({ address: testStack().stack.temporal.address });
   const { worker, running, publisher, taskQueue } = await runJourneyWorker(dev.nativeConnection, 'api');
   const journeys = new Journeys(dev.client, taskQueue, programs);
-  const api = await serveApi({ client: dev.client, connection, journeys });
+  const api = await serveApi({ client: dev.client, connection, journeys, ...options });
   return {
     ...api,
     client: dev.client,

@@ -157,6 +157,43 @@ const routes: Route[] = [
     },
   },
   {
+    name: 'session',
+    method: 'GET',
+    allowed: ['coordinator', 'clinician', 'viewer'],
+    success: 200,
+    request: () => ({ path: '/v1/session' }),
+  },
+  {
+    name: 'approvals',
+    method: 'GET',
+    allowed: ['coordinator', 'clinician', 'viewer'],
+    success: 200,
+    request: () => ({ path: '/v1/approvals' }),
+  },
+  {
+    name: 'transition options',
+    method: 'GET',
+    allowed: ['coordinator', 'clinician', 'viewer'],
+    success: 200,
+    request: ({ clientId }) => ({ path: `/v1/clients/${clientId}/transition-options` }),
+  },
+  {
+    name: 'group attendance',
+    method: 'POST',
+    allowed: ['coordinator', 'clinician'],
+    success: 200,
+    request: ({ clientId }) => ({
+      path: '/v1/groups/attendance',
+      body: {
+        sessionId: uniqueClientId('group'),
+        kind: 'group',
+        occurredAt: new Date().toISOString(),
+        hours: 3,
+        roster: [{ clientId, status: 'present' }],
+      },
+    }),
+  },
+  {
     name: 'metrics',
     method: 'GET',
     allowed: ['coordinator', 'clinician', 'viewer'],
@@ -243,6 +280,7 @@ describe('open routes', () => {
       '/livez',
       '/metrics',
       '/readyz',
+      '/v1/approvals',
       '/v1/clients',
       '/v1/clients/{clientId}',
       '/v1/clients/{clientId}/discharge',
@@ -252,15 +290,36 @@ describe('open routes', () => {
       '/v1/clients/{clientId}/program-version',
       '/v1/clients/{clientId}/proposals/{proposalId}/approve',
       '/v1/clients/{clientId}/proposals/{proposalId}/reject',
+      '/v1/clients/{clientId}/transition-options',
       '/v1/clients/{clientId}/transitions',
       '/v1/clients/{clientId}/weeks',
+      '/v1/groups/attendance',
       '/v1/imports/clients',
       '/v1/programs',
       '/v1/programs/{programId}',
+      '/v1/session',
+      '/v1/sign-in',
     ]);
     expect(answer.body.components.schemas).toEqual(
       expect.objectContaining({ ProgramDefinition: expect.any(Object), ClientImport: expect.any(Object) }),
     );
+    // The coordinator app generates its client from these names.
+    for (const name of [
+      'Session',
+      'SignIn',
+      'SignInGranted',
+      'Caseload',
+      'CaseloadEntry',
+      'Approvals',
+      'PendingApproval',
+      'TransitionOptions',
+      'GroupAttendance',
+      'GroupAttendanceOutcome',
+    ])
+      expect({ name, schema: answer.body.components.schemas[name] }).toEqual({
+        name,
+        schema: expect.any(Object),
+      });
     expect(answer.body.paths['/v1/clients/{clientId}/transitions'].post.security).toEqual([
       { bearerAuth: [] },
     ]);

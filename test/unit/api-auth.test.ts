@@ -2,7 +2,16 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { developmentStaffId, ensureDevelopmentToken } from '../../api/development-token';
-import { generateToken, hashToken, readTokensFile, TokenRegistry, TokensFileError } from '../../api/tokens';
+import { SignInCode } from '../../api/sign-in';
+import {
+  generateToken,
+  hashToken,
+  readTokensFile,
+  TokenRegistry,
+  TokensFileError,
+  watchTokensFile,
+} from '../../api/tokens';
+import { runCli } from '../../cli/main';
 import { ConfigError, loadConfig } from '../../config';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'carepath-api-auth-'));
@@ -25,6 +34,7 @@ describe('bearer tokens', () => {
     expect(registry.authenticate(coordinator)).toEqual({
       role: 'coordinator',
       actor: { staffId: 'staff-1', role: 'care-coordinator' },
+      programs: null,
     });
     expect(registry.authenticate(supervisor)?.actor.role).toBe('clinical-supervisor');
     expect(registry.authenticate(hashToken(coordinator))).toBeUndefined();
@@ -117,5 +127,102 @@ describe('API auth configuration', () => {
       loadConfig({ CAREPATH_API_TOKENS_FILE: 'secrets/tokens.json' }, '/srv/carepath').api.tokensFile,
     ).toBe('/srv/carepath/secrets/tokens.json');
     expect(loadConfig({}).api.tokensFile).toBeUndefined();
+  });
+});
+
+describe('staff tokens change without a restart', () => {
+  /** Runs `carepath token …` on a file; answers the exit code and what it printed. */
+  async function tokenCli(file: string, ...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['token', ...argv, '--file', file, '--json'], {
+      env: {},
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+    });
+    return { code, json: out.length ? JSON.parse(out.join('\n')) : null, err: err.join('\n') };
+  }
+
+  const eventually = async (check: () => boolean) => {
+    for (let waited = 0; waited < 10_000 && !check(); waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    return check();
+  };
+
+  test('token add, list and revoke edit the file, and a watching registry follows each edit', async () => {
+    const file = join(dir(), 'api-tokens.json');
+    const first = await tokenCli(
+      file,
+      'add',
+      '--staff-id',
+      'staff-9',
+      '--role',
+      'viewer',
+      '--programs',
+      'holistic-iop',
+    );
+    expect(first.code).toBe(0);
+    const registry = new TokenRegistry(await readTokensFile(file));
+    const warnings: string[] = [];
+    const watcher = watchTokensFile(file, registry, (message) => warnings.push(message), 50);
+    try {
+      expect(registry.authenticate(first.json.token)).toEqual({
+        role: 'viewer',
+        actor: { staffId: 'staff-9', role: 'case-manager' },
+        programs: ['holistic-iop'],
+      });
+      const second = await tokenCli(file, 'add', '--staff-id', 'staff-10', '--role', 'clinician');
+      expect(await eventually(() => registry.authenticate(second.json.token) !== undefined)).toBe(true);
+
+      const listed = await tokenCli(file, 'list');
+      expect(
+        listed.json.tokens.map((t: { staffId: string; programs: unknown }) => [t.staffId, t.programs]),
+      ).toEqual([
+        ['staff-9', ['holistic-iop']],
+        ['staff-10', null],
+      ]);
+      expect(JSON.stringify(listed.json)).not.toContain(hashToken(first.json.token));
+
+      expect((await tokenCli(file, 'revoke', '--staff-id', 'staff-9')).code).toBe(0);
+      expect(await eventually(() => registry.authenticate(first.json.token) === undefined)).toBe(true);
+      expect(registry.authenticate(second.json.token)?.actor.staffId).toBe('staff-10');
+
+      // A broken edit keeps the last good tokens and says which file and what is wrong, never a token.
+      writeFileSync(file, JSON.stringify({ tokens: [{ sha256: 'x', staffId: 's', role: 'viewer' }] }));
+      expect(await eventually(() => warnings.length > 0)).toBe(true);
+      expect(warnings[0]).toContain(file);
+      expect(warnings[0]).toMatch(/tokens\.0\.sha256/);
+      expect(registry.authenticate(second.json.token)?.actor.staffId).toBe('staff-10');
+    } finally {
+      watcher.close();
+    }
+  });
+
+  test('revoking a staff id with no token is a usage error that changes nothing', async () => {
+    const file = join(dir(), 'api-tokens.json');
+    await tokenCli(file, 'add', '--staff-id', 'staff-1', '--role', 'coordinator');
+    const before = readFileSync(file, 'utf8');
+    const answer = await tokenCli(file, 'revoke', '--staff-id', 'nobody');
+    expect(answer.code).toBe(2);
+    expect(answer.err).toMatch(/no token/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
+
+describe('the one-time sign-in code of local mode', () => {
+  const grant = { token: 'cpt_dev', staffId: developmentStaffId, role: 'coordinator' as const };
+
+  test('is good once', () => {
+    const signIn = new SignInCode(grant);
+    expect(() => signIn.redeem(`${signIn.code}x`)).toThrow(/not valid|unknown/);
+    expect(signIn.redeem(signIn.code)).toEqual(grant);
+    expect(() => signIn.redeem(signIn.code)).toThrow(/already used/);
+  });
+
+  test('expires 15 minutes after it was made', () => {
+    let now = Date.parse('2027-01-04T09:00:00Z');
+    const signIn = new SignInCode(grant, () => now);
+    now += 15 * 60 * 1000;
+    expect(() => signIn.redeem(signIn.code)).toThrow(/older than 15 minutes/);
   });
 });

@@ -168,12 +168,11 @@ test('ids derived from a key are stable, valid identifiers, and differ by scope'
 });
 
 test('the caseload query filters on the search attributes and leaves out continued-as-new runs', () => {
-  expect(caseloadVisibilityQuery({ pageSize: 25 })).toBe(
+  expect(caseloadVisibilityQuery({})).toBe(
     "WorkflowType = 'episodeWorkflow' AND ExecutionStatus != 'ContinuedAsNew'",
   );
   expect(
     caseloadVisibilityQuery({
-      pageSize: 25,
       level: 'iop',
       program: 'holistic-iop',
       risk: 'high',
@@ -181,5 +180,9 @@ test('the caseload query filters on the search attributes and leaves out continu
     }),
   ).toBe(
     "WorkflowType = 'episodeWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND CareLevel = 'iop' AND ProgramId = 'holistic-iop' AND RiskLevel = 'high' AND EpisodeStatus = 'active'",
+  );
+  // A token scoped to programs sees only their episodes.
+  expect(caseloadVisibilityQuery({}, ['holistic-iop', 'default'])).toBe(
+    "WorkflowType = 'episodeWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND ProgramId IN ('holistic-iop', 'default')",
   );
 });

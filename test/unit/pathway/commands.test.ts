@@ -5,6 +5,7 @@ import {
   ProposalNotFound,
   TransitionRefused,
   allowedTargets,
+  transitionOptions,
   validateCommand,
 } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
@@ -196,5 +197,37 @@ describe('discharge', () => {
     const before = j.state;
     expect(j.command(discharge, day(3))).toEqual([]);
     expect(j.state).toBe(before);
+  });
+});
+
+describe('transition options', () => {
+  test('each level offered gets the answer a transition request to it would get, refusal words included', () => {
+    const j = admitTo(defaults, 'iop');
+    const minimum = levelPlan(defaults, 'iop').lengthOfStayDays.min;
+    for (const now of [day(1), day(minimum)]) {
+      const options = transitionOptions(j.state, defaults, now);
+      expect(options.map((o) => o.level)).not.toContain('iop');
+      for (const { level, refusal } of options) {
+        const request = command('transition-requested', { targetLevel: level, reasonCode: 'client-request' });
+        const error = refusalOf(() => validateCommand(j.state, request, defaults, now));
+        expect({ level, refusal: refusal?.message }).toEqual({
+          level,
+          refusal: (error as Error | undefined)?.message,
+        });
+      }
+    }
+    const early = Object.fromEntries(
+      transitionOptions(j.state, defaults, day(1)).map((o) => [o.level, o.refusal]),
+    );
+    expect(early.php).toBeNull();
+    expect(early.outpatient).toMatchObject({ reason: 'minimum-stay-not-served' });
+  });
+
+  test('a discharged episode offers no level', () => {
+    const j = admitTo(defaults, 'iop');
+    j.command(command('discharge', { kind: 'administrative', reasonCode: 'client-request' }), day(1));
+    expect(
+      transitionOptions(j.state, defaults, day(2)).every((o) => o.refusal instanceof EpisodeNotActive),
+    ).toBe(true);
   });
 });
