@@ -74,5 +74,6 @@ export type PublishedEffectType = {
 export const outboxStreams = [...outboundStreams, 'client-events-dlq', 'effects-dlq'] as const;
 export type OutboxStream = (typeof outboxStreams)[number];
 
+/** Whether an outbox stream is one effects are published on, not a dead-letter topic. */
 export const isOutboundStream = (stream: OutboxStream): stream is OutboundStream =>
   (outboundStreams as readonly OutboxStream[]).includes(stream);
