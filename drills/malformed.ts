@@ -1,5 +1,5 @@
 import type { Message } from 'kafkajs';
-import { inboundRecord, SyntheticClient } from '../bench/lab/inbound';
+import { inboundRecord, SyntheticClient } from '../testkit/inbound';
 import type { AdmittedEvent, ClientEvent } from '../schemas';
 import type { DeadLetterReason } from '../schemas/contract';
 import { beginDrill, type TrafficOptions } from './drill';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SyntheticClient } from '../bench/lab/inbound';
+import { SyntheticClient } from '../testkit/inbound';
 import { inboundIdentifierMaxLength, type ClientEvent } from '../schemas';
 import type { Harness } from './harness';
 import { kafkaBroker } from './kafka-outage';

@@ -14,7 +14,8 @@ import {
   RiskLevel,
 } from '../../workflows/search-attributes';
 import { devServer } from '../stack/environments';
-import { adultIntake, coordinator, counsellor, runJourneyWorker } from './journey-driver';
+import { adultIntake, staff } from '../../testkit/fixtures';
+import { runJourneyWorker } from './journey-harness';
 
 /** What an operator sees in the Temporal UI, checked on the dev server (real visibility store). */
 describe('the operator view of journeys on the dev server', () => {
@@ -46,7 +47,7 @@ describe('the operator view of journeys on the dev server', () => {
       eventId: `${clientId}-admitted`,
       clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: coordinator,
+      recordedBy: staff.coordinator,
       programId,
       intake: adultIntake({ withdrawalRisk, ...(level === 'detox' ? { steppingDownFrom: null } : {}) }),
       recommendedLevel: level,
@@ -70,7 +71,7 @@ describe('the operator view of journeys on the dev server', () => {
       eventId: `${ids.relapsed}-relapse`,
       clientId: ids.relapsed,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       withdrawalRisk: false,
     });
 
@@ -111,7 +112,7 @@ describe('the operator view of journeys on the dev server', () => {
       eventId: `${clientId}-session-1`,
       clientId,
       occurredAt,
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       sessionId: 'session-1',
       kind: 'group',
       hours: 3,
@@ -126,12 +127,12 @@ describe('the operator view of journeys on the dev server', () => {
     expect(details).toContain(`3 of ${state.week.targetHours} h in 1 sessions`);
     expect(details).toContain(`(from ${state.week.start} to ${state.week.end})`);
     expect(details).toMatch(/\*\*Next review\*\* [a-z-]+ at \d{4}-/);
-    expect(details).not.toContain(coordinator.staffId);
+    expect(details).not.toContain(staff.coordinator.staffId);
 
     await journeys.requestTransition(clientId, {
       type: 'transition-requested',
       commandId: `${clientId}-to-php`,
-      issuedBy: coordinator,
+      issuedBy: staff.coordinator,
       targetLevel: 'php',
       reasonCode: 'needs-more-structure',
     });

@@ -22,8 +22,10 @@ import { fieldNames, forbiddenField, publishedSchemas } from '../contract/publis
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { devServer } from '../stack/environments';
-import { saveHistoryFixture } from './journey-driver';
-import { InboundClient, kafkaJourneys, Tap, testKafka } from './kafka-harness';
+import { SyntheticClient } from '../../testkit/inbound';
+import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
+import { saveHistoryFixture } from './journey-harness';
+import { kafkaJourneys, testKafka } from './kafka-harness';
 
 jest.setTimeout(240_000);
 
@@ -64,17 +66,12 @@ const expectedEvents = (effects: Effect[]) =>
     return pairs.map(([s, id]) => `${eventSource(s)} ${id}`);
   });
 
-const outboundTopics = [
-  carepathTopics['care-events'],
-  carepathTopics['staff-notifications'],
-  carepathTopics['billing-events'],
-];
 /** The (source, id) pairs a tap has read on the outbound topics, for one client. */
 const deliveredTo = (tap: Tap, clientId: string) =>
   new Set(
-    outboundTopics
+    outboundTopics()
       .flatMap((topic) => tap.of(topic, clientId))
-      .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
+      .map(eventKey),
   );
 
 test('broker stopped while effects are pending → after restart every expected event is delivered', async () => {
@@ -82,7 +79,7 @@ test('broker stopped while effects are pending → after restart every expected 
   const server = await devServer();
   // The broker is this file's alone: the contract's own topic names, created at start-up.
   const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server });
-  const client = new InboundClient(getProgram('full-continuum'));
+  const client = SyntheticClient.unique('full-continuum');
   try {
     const admission = client.admitted();
     await services.journeys.admit(admission);
@@ -106,7 +103,7 @@ test('broker stopped while effects are pending → after restart every expected 
     }
 
     await startBroker();
-    const tap = await Tap.start(kafka, outboundTopics);
+    const tap = await Tap.start(kafka, outboundTopics());
     try {
       const expected = expectedEvents([...admitted, ...before.effects, ...during]);
       expect(expected.length).toBeGreaterThan(4);
@@ -156,7 +153,7 @@ test('a long broker outage → the journey continues as new carrying its unsent 
     sendRetryMaxSeconds: 2,
   };
   const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server, settings });
-  const client = new InboundClient(getProgram('full-continuum'));
+  const client = SyntheticClient.unique('full-continuum');
   try {
     const admission = client.admitted();
     const { runId } = await services.journeys.admit(admission);
@@ -177,7 +174,7 @@ test('a long broker outage → the journey continues as new carrying its unsent 
     expect(state.state.status).toBe('active');
 
     await startBroker();
-    const tap = await Tap.start(kafka, outboundTopics);
+    const tap = await Tap.start(kafka, outboundTopics());
     try {
       const expected = expectedEvents([...admitted, ...during, ...state.effects]);
       const delivered = () => deliveredTo(tap, client.clientId);
@@ -215,7 +212,7 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
   const server = await devServer();
   // Step-down IOP places the client in a cohort: the admission publishes two effects of different sizes.
   const program = getProgram('step-down-iop');
-  const client = new InboundClient(program);
+  const client = SyntheticClient.unique(program.programId);
   const admission = client.admitted();
   const admitted = admit(admission, program, `ep-${admission.eventId}`).effects;
   const batch = {
@@ -236,7 +233,7 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
     ...server,
     limits: { maxRecordBytes: limit, maxRequestBytes: 100_000 },
   });
-  const tap = await Tap.start(kafka, [...outboundTopics, carepathTopics['effects-dlq']]);
+  const tap = await Tap.start(kafka, [...outboundTopics(), carepathTopics['effects-dlq']]);
   try {
     await services.journeys.admit(admission);
     const ended = await services.journeys.recordEventAndWait(client.discharge());
@@ -283,7 +280,7 @@ test('a discharge while the broker is down → the episode closes, readmission s
   const settings = { sendRetryFirstSeconds: 1, sendRetryMaxSeconds: 2 };
   const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server, settings });
   const program = getProgram('full-continuum');
-  const client = new InboundClient(program);
+  const client = SyntheticClient.unique(program.programId);
   try {
     const { runId } = await services.journeys.admit(client.admitted());
     await stopServer(proc);
@@ -298,7 +295,7 @@ test('a discharge while the broker is down → the episode closes, readmission s
     expect((await services.journeys.state(client.clientId)).episodeId).toBe(`ep-${readmission.eventId}`);
 
     await startBroker();
-    const tap = await Tap.start(kafka, outboundTopics);
+    const tap = await Tap.start(kafka, outboundTopics());
     try {
       const ended = expectedEvents(discharged.effects);
       expect(ended.length).toBeGreaterThan(0);

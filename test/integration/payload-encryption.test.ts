@@ -12,7 +12,8 @@ import type { AdmittedEvent, ClientEvent } from '../../schemas';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { testStack } from '../stack/test-stack';
-import { adultIntake, coordinator, counsellor, RecordingPublisher } from './journey-driver';
+import { adultIntake, staff } from '../../testkit/fixtures';
+import { RecordingPublisher } from './journey-harness';
 
 /** Every payload in a history, with whether it sits in search attributes (which stay plain by design). */
 type PayloadKind = 'data' | 'search-attribute' | 'sdk-marker';
@@ -98,7 +99,7 @@ describe('journey payloads on the dev server', () => {
       eventId: `${clientId}-admitted`,
       clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: coordinator,
+      recordedBy: staff.coordinator,
       programId: 'step-down-iop',
       intake: adultIntake({
         sobrietyDate: clinical.sobrietyDate,
@@ -113,7 +114,7 @@ describe('journey payloads on the dev server', () => {
       eventId: `${clientId}-drug-test`,
       clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       testId: `test-${clientId}`,
       result: clinical.drugTestResult,
     },
@@ -122,7 +123,7 @@ describe('journey payloads on the dev server', () => {
       eventId: `${clientId}-phq9`,
       clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       instrument: clinical.instrument,
       score: 19,
     },

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloudEventsOf } from '../../activities/cloud-events';
-import { compiledEntryPoint } from '../../bench/lab/services';
+import { compiledEntryPoint } from '../../testkit/services';
 import { exitCode } from '../../cli/main';
 import { importColumns } from '../../cli/import';
 import { Journeys } from '../../client/journeys';

@@ -3,7 +3,7 @@ import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocol
 import { EpisodeAlreadyOpen, NoOpenEpisode, UnknownClient } from '../../client/errors';
 import type { AdmittedEvent, ClientEvent, EpisodeState } from '../../schemas';
 import { contentDigest } from '../../pathway/dedup';
-import { deadLetterDetailMaxLength, deadLetterHeaders } from '../../schemas/contract';
+import { deadLetterDetailMaxLength, deadLetterHeaders, inboundEventType } from '../../schemas/contract';
 import { deadLetterRecord, minimalDeadLetterRecord } from '../../workers/inbound/dead-letter';
 import { decodeInbound } from '../../workers/inbound/decode';
 import { deliver, type JourneyPort } from '../../workers/inbound/deliver';
@@ -25,7 +25,7 @@ const cloudEvent = (data: ClientEvent) => ({
   specversion: '1.0',
   id: data.eventId,
   source: 'urn:ehr:feed',
-  type: `org.carepath.client-event.${data.type}.v1`,
+  type: inboundEventType(data.type),
   subject: data.clientId,
   data,
 });

@@ -4,35 +4,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { EffectBatch, EffectPublisher, EffectStream, OutboxChunk } from '../../activities/effects';
 import type { OutboxItem } from '../../schemas/outbox';
 import { Journeys } from '../../client/journeys';
-import type {
-  AdmittedEvent,
-  ClientEvent,
-  CoordinatorCommand,
-  Effect,
-  EpisodeState,
-  Intake,
-  LevelOfCare,
-  ProgramDefinition,
-  StaffActor,
-} from '../../schemas';
+import type { Effect, LevelOfCare, ProgramDefinition } from '../../schemas';
 import type { JourneySettings } from '../../schemas/journey';
 import { createJourneyWorker } from '../../workers/journey-worker';
-import { episodeWorkflowId } from '../../workflows/definitions';
-import type { ClientEventBody, HappyPathJourney } from '../../bench/lab/happy-path';
 import { testStack } from '../stack/test-stack';
 import { testDataConverter, timeSkippingEnvironment } from '../stack/environments';
 
-export { walkHappyPath, type ClientEventBody, type HappyPathJourney } from '../../bench/lab/happy-path';
-
 export const historyFixturesDir = join(__dirname, '..', 'fixtures', 'histories');
-
-export const coordinator: StaffActor = { staffId: 'staff-coordinator-1', role: 'care-coordinator' };
-export const counsellor: StaffActor = { staffId: 'staff-counsellor-1', role: 'primary-counsellor' };
 
 /**
  * With CAREPATH_RECORD_HISTORIES=1 (`npm run fixtures:histories`), saves a run's history as a replay
@@ -125,121 +107,4 @@ export async function journeyHarness(settings: Partial<JourneySettings> = {}) {
       await env.teardown();
     },
   };
-}
-
-export const adultIntake = (overrides: Partial<Intake> = {}): Intake => ({
-  ageYears: 34,
-  gender: 'female',
-  withdrawalRisk: false,
-  coOccurringMentalIllness: false,
-  standAloneIndications: ['prior-sobriety-recent-relapse'],
-  steppingDownFrom: 'detox',
-  drugTestDone: true,
-  physicalExamDone: true,
-  sobrietyDate: null,
-  ...overrides,
-});
-
-/** Moves a time-skipping server's clock forward to `instant` (never back). */
-export async function advanceClock(env: TestWorkflowEnvironment, instant: string): Promise<void> {
-  const delta = Date.parse(instant) - (await env.currentTimeMs());
-  if (delta > 0) await env.sleep(delta);
-}
-
-type Body<T extends ClientEvent['type']> = Omit<
-  Extract<ClientEvent, { type: T }>,
-  'type' | 'eventId' | 'clientId' | 'occurredAt' | 'recordedBy'
->;
-type CommandBody<T extends CoordinatorCommand['type']> = Omit<
-  Extract<CoordinatorCommand, { type: T }>,
-  'type' | 'commandId' | 'issuedBy'
->;
-
-/**
- * Drives one client's journey through the workflow the way coordinators would, on the
- * time-skipping server: time is moved forward to each event's instant before it is recorded,
- * so the workflow's timers fire in between exactly as they would over months.
- */
-export class WorkflowJourney implements HappyPathJourney {
-  readonly clientId = `client-${randomUUID()}`;
-  private sequence = 0;
-
-  constructor(
-    private readonly env: TestWorkflowEnvironment,
-    readonly journeys: Journeys,
-    readonly program: ProgramDefinition,
-  ) {}
-
-  async now(): Promise<string> {
-    return new Date(await this.env.currentTimeMs()).toISOString();
-  }
-
-  advanceTo(instant: string): Promise<void> {
-    return advanceClock(this.env, instant);
-  }
-
-  event<T extends ClientEvent['type']>(type: T, occurredAt: string, body: Body<T>, by = counsellor) {
-    return {
-      type,
-      eventId: `${this.clientId}-event-${++this.sequence}`,
-      clientId: this.clientId,
-      occurredAt,
-      recordedBy: by,
-      ...body,
-    } as Extract<ClientEvent, { type: T }>;
-  }
-
-  command<T extends CoordinatorCommand['type']>(type: T, body: CommandBody<T>, by = coordinator) {
-    return {
-      type,
-      commandId: `${this.clientId}-command-${++this.sequence}`,
-      issuedBy: by,
-      ...body,
-    } as Extract<CoordinatorCommand, { type: T }>;
-  }
-
-  async admit(level: LevelOfCare, intake: Partial<Intake> = {}, at?: string): Promise<AdmittedEvent> {
-    const admission = this.event(
-      'admitted',
-      at ?? (await this.now()),
-      { programId: this.program.programId, intake: adultIntake(intake), recommendedLevel: level },
-      coordinator,
-    );
-    await this.journeys.admit(admission);
-    return admission;
-  }
-
-  /** Records an event at its instant and returns the workflow's outcome. */
-  async record(event: ClientEvent) {
-    await this.advanceTo(event.occurredAt);
-    return this.journeys.recordEventAndWait(event);
-  }
-
-  state(): Promise<EpisodeState> {
-    return this.journeys.state(this.clientId);
-  }
-
-  /**
-   * With CAREPATH_RECORD_HISTORIES=1 (`npm run fixtures:histories`), saves the latest run's history
-   * as a replay fixture (see `saveHistoryFixture`).
-   */
-  async saveHistoryFixture(name: string): Promise<void> {
-    await saveHistoryFixture(this.env.client.workflow.getHandle(episodeWorkflowId(this.clientId)), name);
-  }
-
-  /** Records an event body at `occurredAt`, as the counsellor (the happy path's way in). */
-  async recordAt(occurredAt: string, body: ClientEventBody): Promise<void> {
-    const event = {
-      ...body,
-      eventId: `${this.clientId}-event-${++this.sequence}`,
-      clientId: this.clientId,
-      occurredAt,
-      recordedBy: counsellor,
-    } as ClientEvent;
-    await this.record(event);
-  }
-
-  async approve(proposalId: string): Promise<void> {
-    await this.journeys.approveProposal(this.clientId, this.command('transition-approved', { proposalId }));
-  }
 }

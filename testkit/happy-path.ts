@@ -1,6 +1,6 @@
-import type { ClientEvent, EpisodeState, ProgramDefinition } from '../../schemas';
-import { levelPlan } from '../../pathway/plan';
-import { addDays } from '../../pathway/time';
+import type { ClientEvent, EpisodeState, ProgramDefinition } from '../schemas';
+import { levelPlan } from '../pathway/plan';
+import { addDays } from '../pathway/time';
 
 /**
  * The happy path of a program, walked on any journey that can move time forward and record events:

@@ -1,7 +1,7 @@
-import type { AdmittedEvent, ClientEvent, LevelOfCare, StaffActor } from '../../schemas';
-
-const coordinator: StaffActor = { staffId: 'staff-bench-coordinator', role: 'care-coordinator' };
-const counsellor: StaffActor = { staffId: 'staff-bench-counsellor', role: 'primary-counsellor' };
+import { randomUUID } from 'node:crypto';
+import type { AdmittedEvent, ClientEvent, LevelOfCare } from '../schemas';
+import { inboundEventType } from '../schemas/contract';
+import { adultIntake, staff } from './fixtures';
 
 /**
  * A synthetic client's inbound events, built the way an EHR feed sends them: ids are stable per
@@ -15,33 +15,28 @@ export class SyntheticClient {
     private readonly recommendedLevel: LevelOfCare = 'iop',
   ) {}
 
+  /** A client of `programId` with an id of its own, for tests that share one broker and one server. */
+  static unique(programId: string): SyntheticClient {
+    return new SyntheticClient(`client-${randomUUID()}`, programId);
+  }
+
   private base() {
     return {
       eventId: `${this.clientId}-e${++this.sequence}`,
       clientId: this.clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
     };
   }
 
   admitted(): AdmittedEvent {
     return {
       ...this.base(),
-      recordedBy: coordinator,
+      recordedBy: staff.coordinator,
       type: 'admitted',
       programId: this.programId,
       recommendedLevel: this.recommendedLevel,
-      intake: {
-        ageYears: 34,
-        gender: 'female',
-        withdrawalRisk: false,
-        coOccurringMentalIllness: false,
-        standAloneIndications: ['prior-sobriety-recent-relapse'],
-        steppingDownFrom: 'detox',
-        drugTestDone: true,
-        physicalExamDone: true,
-        sobrietyDate: null,
-      },
+      intake: adultIntake(),
     };
   }
 
@@ -81,8 +76,8 @@ export const inboundRecord = (event: ClientEvent) => ({
   value: JSON.stringify({
     specversion: '1.0',
     id: event.eventId,
-    source: 'urn:carepath:bench:ehr-feed',
-    type: `org.carepath.client-event.${event.type}.v1`,
+    source: 'urn:carepath:testkit:ehr-feed',
+    type: inboundEventType(event.type),
     subject: event.clientId,
     time: event.occurredAt,
     datacontenttype: 'application/json',
