@@ -39,3 +39,12 @@ export const adultIntake = (overrides: Partial<Intake> = {}): Intake =>
  */
 export const entryIntake = (level: LevelOfCare, overrides: Partial<Intake> = {}): Intake =>
   adultIntake({ ...(level === 'detox' && { withdrawalRisk: true, steppingDownFrom: null }), ...overrides });
+
+/** The reference programs A–E (`programs/README.md`), in the order of their descriptions. */
+export const referencePrograms = [
+  'step-down-iop',
+  'milestone-tapered-iop',
+  'flexible-intensity-iop',
+  'holistic-iop',
+  'full-continuum',
+] as const;

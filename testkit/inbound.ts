@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AdmittedEvent, ClientEvent, LevelOfCare } from '../schemas';
+import type { AdmittedEvent, ClientEvent, Intake, LevelOfCare } from '../schemas';
 import { inboundEventType } from '../schemas/contract';
-import { adultIntake, staff } from './fixtures';
+import { entryIntake, staff } from './fixtures';
 
 /**
  * A synthetic client's inbound events, built the way an EHR feed sends them: ids are stable per
@@ -29,14 +29,15 @@ export class SyntheticClient {
     };
   }
 
-  admitted(): AdmittedEvent {
+  /** The admission, with an intake the program admits at the recommended level; `intake` says what differs. */
+  admitted(intake: Partial<Intake> = {}): AdmittedEvent {
     return {
       ...this.base(),
       recordedBy: staff.coordinator,
       type: 'admitted',
       programId: this.programId,
       recommendedLevel: this.recommendedLevel,
-      intake: adultIntake(),
+      intake: entryIntake(this.recommendedLevel, intake),
     };
   }
 

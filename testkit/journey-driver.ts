@@ -27,8 +27,7 @@ type CommandBody<T extends CoordinatorCommand['type']> = Omit<
 
 /** What a journey was given and when, in order: enough to give a baseline the same inputs at the same instants. */
 export type JourneyStep =
-  | { kind: 'advance'; to: string }
-  | { kind: 'input'; at: string; payload: ClientEvent | CoordinatorCommand };
+  { kind: 'advance'; to: string } | { kind: 'input'; at: string; payload: ClientEvent | CoordinatorCommand };
 
 /**
  * Drives one client's journey through the workflow the way coordinators would, on the
@@ -59,18 +58,30 @@ export class WorkflowJourney implements HappyPathJourney {
     await advanceClock(this.env, instant);
   }
 
-  event<T extends ClientEvent['type']>(type: T, occurredAt: string, body: Body<T>, by: StaffActor = staff.counsellor) {
+  event<T extends ClientEvent['type']>(
+    type: T,
+    occurredAt: string,
+    body: Body<T>,
+    by: StaffActor = staff.counsellor,
+  ) {
+    return { type, ...this.identity(occurredAt, by), ...body } as Extract<ClientEvent, { type: T }>;
+  }
+
+  /** What makes an event this client's: its id, the client, when and who recorded it. */
+  private identity(occurredAt: string, recordedBy: StaffActor) {
     return {
-      type,
       eventId: `${this.clientId}-event-${++this.sequence}`,
       clientId: this.clientId,
       occurredAt,
-      recordedBy: by,
-      ...body,
-    } as Extract<ClientEvent, { type: T }>;
+      recordedBy,
+    };
   }
 
-  command<T extends CoordinatorCommand['type']>(type: T, body: CommandBody<T>, by: StaffActor = staff.coordinator) {
+  command<T extends CoordinatorCommand['type']>(
+    type: T,
+    body: CommandBody<T>,
+    by: StaffActor = staff.coordinator,
+  ) {
     return {
       type,
       commandId: `${this.clientId}-command-${++this.sequence}`,
@@ -114,14 +125,7 @@ export class WorkflowJourney implements HappyPathJourney {
 
   /** Records an event body at `occurredAt`, as the counsellor (the happy path's way in). */
   async recordAt(occurredAt: string, body: ClientEventBody): Promise<void> {
-    const event = {
-      ...body,
-      eventId: `${this.clientId}-event-${++this.sequence}`,
-      clientId: this.clientId,
-      occurredAt,
-      recordedBy: staff.counsellor,
-    } as ClientEvent;
-    await this.record(event);
+    await this.record({ ...body, ...this.identity(occurredAt, staff.counsellor) } as ClientEvent);
   }
 
   async approve(proposalId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { getProgram } from '../../programs';
 import type { LevelOfCare, ProgramDefinition } from '../../schemas';
 import { apiOnTimeSkipping, staff, uniqueClientId, type Answer, type StaffName } from './api-harness';
-import { adultIntake, entryIntake } from '../../testkit/fixtures';
+import { adultIntake, entryIntake, referencePrograms } from '../../testkit/fixtures';
 import { walkHappyPath, type ClientEventBody, type HappyPathJourney } from '../../testkit/happy-path';
 import { advanceClock } from '../../testkit/time-skipping';
 import { ladder } from './journey-harness';
@@ -74,13 +74,7 @@ class ApiJourney implements HappyPathJourney {
   }
 }
 
-test.each([
-  'step-down-iop',
-  'milestone-tapered-iop',
-  'flexible-intensity-iop',
-  'holistic-iop',
-  'full-continuum',
-])('%s: admitted, progressed and completed through the API', async (programId) => {
+test.each(referencePrograms)('%s: admitted, progressed and completed through the API', async (programId) => {
   const program = getProgram(programId);
   const entry = program.admission.entryLevels[0]!;
   const journey = new ApiJourney(program);

@@ -119,7 +119,7 @@ describe('a client imported mid-journey, on the time-skipping server', () => {
       j.command(
         'transition-approved',
         { proposalId: pendingProposals[0]!.proposalId },
-        { staffId: 'staff-coordinator-2', role: 'care-coordinator' },
+        staff.secondCoordinator,
       ),
     );
     const batch = harness.publisher.sent.find(

@@ -14,7 +14,8 @@ import {
   RiskLevel,
 } from '../../workflows/search-attributes';
 import { devServer } from '../stack/environments';
-import { adultIntake, staff } from '../../testkit/fixtures';
+import { staff } from '../../testkit/fixtures';
+import { SyntheticClient } from '../../testkit/inbound';
 import { runJourneyWorker } from './journey-harness';
 
 /** What an operator sees in the Temporal UI, checked on the dev server (real visibility store). */
@@ -41,17 +42,8 @@ describe('the operator view of journeys on the dev server', () => {
     await dev.close();
   });
 
-  const admit = (clientId: string, programId: string, level: 'iop' | 'detox', withdrawalRisk = false) =>
-    journeys.admit({
-      type: 'admitted',
-      eventId: `${clientId}-admitted`,
-      clientId,
-      occurredAt: new Date().toISOString(),
-      recordedBy: staff.coordinator,
-      programId,
-      intake: adultIntake({ withdrawalRisk, ...(level === 'detox' ? { steppingDownFrom: null } : {}) }),
-      recommendedLevel: level,
-    });
+  const admit = (clientId: string, programId: string, level: 'iop' | 'detox') =>
+    journeys.admit(new SyntheticClient(clientId, programId, level).admitted());
 
   async function list(client: Client, query: string, expected: number): Promise<string[]> {
     for (let attempt = 0; ; attempt++) {
@@ -65,7 +57,7 @@ describe('the operator view of journeys on the dev server', () => {
   test('search attributes follow the journey and a visibility query finds the right clients', async () => {
     await admit(ids.relapsed, 'step-down-iop', 'iop');
     await admit(ids.steady, 'step-down-iop', 'iop');
-    await admit(ids.detox, 'full-continuum', 'detox', true);
+    await admit(ids.detox, 'full-continuum', 'detox');
     await journeys.recordEventAndWait({
       type: 'relapse-reported',
       eventId: `${ids.relapsed}-relapse`,

@@ -1,4 +1,5 @@
 import { getProgram } from '../../programs';
+import { referencePrograms } from '../../testkit/fixtures';
 import { walkHappyPath } from '../../testkit/happy-path';
 import { WorkflowJourney } from '../../testkit/journey-driver';
 import { journeyHarness, ladder, saveHistoryFixture } from './journey-harness';
@@ -8,13 +9,7 @@ describe('each reference program, admission to the end, as a Temporal workflow o
   beforeAll(async () => (harness = await journeyHarness()));
   afterAll(() => harness.close());
 
-  test.each([
-    'step-down-iop',
-    'milestone-tapered-iop',
-    'flexible-intensity-iop',
-    'holistic-iop',
-    'full-continuum',
-  ])('%s', async (programId) => {
+  test.each(referencePrograms)('%s', async (programId) => {
     const program = getProgram(programId);
     const entry = program.admission.entryLevels[0]!;
     const journey = new WorkflowJourney(harness.env, harness.journeys, program);

@@ -1,14 +1,13 @@
 import { EpisodeAlreadyOpen, RequestRefused } from '../../client/errors';
 import { addDays } from '../../pathway/time';
 import { getProgram } from '../../programs';
-import type { ClientEvent, Effect, StaffActor } from '../../schemas';
+import type { ClientEvent, Effect } from '../../schemas';
 import { staff } from '../../testkit/fixtures';
 import { WorkflowJourney } from '../../testkit/journey-driver';
 import { journeyHarness, saveHistoryFixture } from './journey-harness';
 
 const continuum = getProgram('full-continuum');
 const stepDown = getProgram('step-down-iop');
-const supervisor: StaffActor = { staffId: 'staff-supervisor-1', role: 'clinical-supervisor' };
 
 const notifications = (effects: Effect[]) =>
   effects.flatMap((e) =>
@@ -84,7 +83,7 @@ describe('journey rules on the time-skipping server', () => {
 
     await harness.journeys.approveProposal(
       j.clientId,
-      j.command('transition-approved', { proposalId: proposal!.proposalId }, supervisor),
+      j.command('transition-approved', { proposalId: proposal!.proposalId }, staff.supervisor),
     );
     const state = await j.state();
     expect(state.status).toBe('discharged');

@@ -12,7 +12,8 @@ import type { AdmittedEvent, ClientEvent } from '../../schemas';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { testStack } from '../stack/test-stack';
-import { adultIntake, staff } from '../../testkit/fixtures';
+import { staff } from '../../testkit/fixtures';
+import { SyntheticClient } from '../../testkit/inbound';
 import { RecordingPublisher } from './journey-harness';
 
 /** Every payload in a history, with whether it sits in search attributes (which stay plain by design). */
@@ -93,21 +94,11 @@ describe('journey payloads on the dev server', () => {
     instrument: 'PHQ-9',
   } as const;
 
-  function admission(clientId: string): AdmittedEvent {
-    return {
-      type: 'admitted',
-      eventId: `${clientId}-admitted`,
-      clientId,
-      occurredAt: new Date().toISOString(),
-      recordedBy: staff.coordinator,
-      programId: 'step-down-iop',
-      intake: adultIntake({
-        sobrietyDate: clinical.sobrietyDate,
-        standAloneIndications: [clinical.indication],
-      }),
-      recommendedLevel: 'iop',
-    };
-  }
+  const admission = (clientId: string): AdmittedEvent =>
+    new SyntheticClient(clientId, 'step-down-iop').admitted({
+      sobrietyDate: clinical.sobrietyDate,
+      standAloneIndications: [clinical.indication],
+    });
   const clinicalEvents = (clientId: string): ClientEvent[] => [
     {
       type: 'drug-test-resulted',
