@@ -71,17 +71,20 @@ export class SyntheticClient {
   }
 }
 
-/** A client event as the structured-mode CloudEvent record the bridge reads, keyed by client id. */
+/** A client event as the structured-mode CloudEvent an EHR feed sends. */
+export const inboundEnvelope = <E extends ClientEvent>(event: E) => ({
+  specversion: '1.0',
+  id: event.eventId,
+  source: 'urn:carepath:testkit:ehr-feed',
+  type: inboundEventType(event.type),
+  subject: event.clientId,
+  time: event.occurredAt,
+  datacontenttype: 'application/json',
+  data: event,
+});
+
+/** A client event as the record the bridge reads: its CloudEvent, keyed by client id. */
 export const inboundRecord = (event: ClientEvent) => ({
   key: event.clientId,
-  value: JSON.stringify({
-    specversion: '1.0',
-    id: event.eventId,
-    source: 'urn:carepath:testkit:ehr-feed',
-    type: inboundEventType(event.type),
-    subject: event.clientId,
-    time: event.occurredAt,
-    datacontenttype: 'application/json',
-    data: event,
-  }),
+  value: JSON.stringify(inboundEnvelope(event)),
 });
