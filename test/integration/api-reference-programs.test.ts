@@ -2,9 +2,8 @@ import { getProgram } from '../../programs';
 import type { LevelOfCare, ProgramDefinition } from '../../schemas';
 import { apiOnTimeSkipping, staff, uniqueClientId, type Answer, type StaffName } from './api-harness';
 import { adultIntake, entryIntake, referencePrograms } from '../../testkit/fixtures';
-import { walkHappyPath, type ClientEventBody, type HappyPathJourney } from '../../testkit/happy-path';
+import { ladder, walkHappyPath, type ClientEventBody, type HappyPathJourney } from '../../testkit/happy-path';
 import { advanceClock } from '../../testkit/time-skipping';
-import { ladder } from './journey-harness';
 
 /**
  * Each reference program's happy path driven through the HTTP API only, on a time-skipping server:

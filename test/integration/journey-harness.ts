@@ -8,7 +8,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { EffectBatch, EffectPublisher, EffectStream, OutboxChunk } from '../../activities/effects';
 import type { OutboxItem } from '../../schemas/outbox';
 import { Journeys } from '../../client/journeys';
-import type { Effect, LevelOfCare, ProgramDefinition } from '../../schemas';
+import type { Effect } from '../../schemas';
 import type { JourneySettings } from '../../schemas/journey';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { testStack } from '../stack/test-stack';
@@ -82,14 +82,6 @@ export async function runJourneyWorker(connection: NativeConnection, name: strin
     dataConverter: testDataConverter,
   });
   return { worker, running: worker.run(), publisher, taskQueue };
-}
-
-/** The levels a program's happy path walks: from the entry level down each `stepsDownTo`. */
-export function ladder(program: ProgramDefinition, entry: LevelOfCare): LevelOfCare[] {
-  const path: LevelOfCare[] = [entry];
-  for (let next = program.levels[entry]?.stepsDownTo; next; next = program.levels[next]?.stepsDownTo)
-    path.push(next);
-  return path;
 }
 
 /** A time-skipping server and a journey worker of the test file's own. */

@@ -1,8 +1,8 @@
 import { getProgram } from '../../programs';
 import { referencePrograms } from '../../testkit/fixtures';
-import { walkHappyPath } from '../../testkit/happy-path';
+import { ladder, walkHappyPath } from '../../testkit/happy-path';
 import { WorkflowJourney } from '../../testkit/journey-driver';
-import { journeyHarness, ladder, saveHistoryFixture } from './journey-harness';
+import { journeyHarness, saveHistoryFixture } from './journey-harness';
 
 describe('each reference program, admission to the end, as a Temporal workflow on the time-skipping server', () => {
   let harness: Awaited<ReturnType<typeof journeyHarness>>;
