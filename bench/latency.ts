@@ -1,6 +1,6 @@
 import { bareRecordKey, probeSignal } from './bare/definitions';
 import type { notifyingWorkflow } from './bare/workflows';
-import type { Progress } from './lab/lab';
+import type { Progress } from '../testkit/lab';
 import { bridgeLog, round, ticker } from './measure';
 import type { BenchOptions } from './options';
 import type { BenchmarkResult } from './report';

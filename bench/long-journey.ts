@@ -9,115 +9,22 @@ import { carepathDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import { ensureInstalled } from '../infra/install';
 import { getProgram, shippedPrograms } from '../programs';
-import type { ClientEvent, EpisodeState, ProgramDefinition, StaffActor } from '../schemas';
+import type { ProgramDefinition } from '../schemas';
 import { createJourneyWorker } from '../workers/journey-worker';
 import { journeyBundleOptions } from '../workers/workflow-bundle';
 import { countUpdate } from './bare/definitions';
 import type { countingWorkflow } from './bare/workflows';
 import type { Cleanup } from './cleanup';
-import { walkHappyPath, type ClientEventBody, type HappyPathJourney } from './lab/happy-path';
-import type { Progress } from './lab/lab';
-import { timeSkippingServer } from './lab/time-skipping';
+import { walkHappyPath } from '../testkit/happy-path';
+import { WorkflowJourney, type JourneyStep } from '../testkit/journey-driver';
+import type { Progress } from '../testkit/lab';
+import { advanceClock, timeSkippingServer } from '../testkit/time-skipping';
 import { round, ticker } from './measure';
 import type { BenchOptions } from './options';
 import type { BenchmarkResult } from './report';
 import { percentile } from './stats';
 
 type History = temporal.api.history.v1.IHistory;
-
-const coordinator: StaffActor = { staffId: 'staff-bench-coordinator', role: 'care-coordinator' };
-const counsellor: StaffActor = { staffId: 'staff-bench-counsellor', role: 'primary-counsellor' };
-
-/** What the journey did, in order, so the baseline can be given the same inputs at the same instants. */
-type Step = { kind: 'advance'; to: string } | { kind: 'input'; at: string; payload: unknown };
-
-/**
- * One client's journey on the time-skipping server, driven as the reference-program tests drive it:
- * time moved to each event's instant, the event recorded through the journeys client (an Update).
- */
-class SimulatedJourney implements HappyPathJourney {
-  readonly clientId = 'long-journey-1';
-  readonly steps: Step[] = [];
-  private sequence = 0;
-
-  constructor(
-    private readonly env: TestWorkflowEnvironment,
-    private readonly journeys: Journeys,
-    readonly program: ProgramDefinition,
-  ) {}
-
-  async now(): Promise<string> {
-    return new Date(await this.env.currentTimeMs()).toISOString();
-  }
-
-  async advanceTo(instant: string): Promise<void> {
-    this.steps.push({ kind: 'advance', to: instant });
-    await advance(this.env, instant);
-  }
-
-  state(): Promise<EpisodeState> {
-    return this.journeys.state(this.clientId);
-  }
-
-  async admit(): Promise<{ workflowId: string; runId: string }> {
-    const level = this.program.admission.entryLevels[0];
-    if (!level) throw new Error(`program ${this.program.programId} has no entry level`);
-    const occurredAt = await this.now();
-    const admission = {
-      type: 'admitted' as const,
-      eventId: `${this.clientId}-e${++this.sequence}`,
-      clientId: this.clientId,
-      occurredAt,
-      recordedBy: coordinator,
-      programId: this.program.programId,
-      recommendedLevel: level,
-      intake: {
-        ageYears: 34,
-        gender: 'female' as const,
-        // Detox admits only with withdrawal risk; every other entry level steps down from it.
-        withdrawalRisk: level === 'detox',
-        coOccurringMentalIllness: false,
-        standAloneIndications: ['prior-sobriety-recent-relapse' as const],
-        steppingDownFrom: level === 'detox' ? null : ('detox' as const),
-        drugTestDone: true,
-        physicalExamDone: true,
-        sobrietyDate: null,
-      },
-    };
-    this.steps.push({ kind: 'input', at: occurredAt, payload: admission });
-    return this.journeys.admit(admission);
-  }
-
-  async recordAt(occurredAt: string, body: ClientEventBody): Promise<void> {
-    const event: ClientEvent = {
-      ...body,
-      eventId: `${this.clientId}-e${++this.sequence}`,
-      clientId: this.clientId,
-      occurredAt,
-      recordedBy: counsellor,
-    };
-    await this.advanceTo(occurredAt);
-    this.steps.push({ kind: 'input', at: occurredAt, payload: event });
-    await this.journeys.recordEventAndWait(event);
-  }
-
-  async approve(proposalId: string): Promise<void> {
-    const command = {
-      type: 'transition-approved' as const,
-      commandId: `${this.clientId}-c${++this.sequence}`,
-      issuedBy: coordinator,
-      proposalId,
-    };
-    this.steps.push({ kind: 'input', at: await this.now(), payload: command });
-    await this.journeys.approveProposal(this.clientId, command);
-  }
-}
-
-/** Moves the server's clock forward to `instant` (never back). */
-async function advance(env: TestWorkflowEnvironment, instant: string): Promise<void> {
-  const delta = Date.parse(instant) - (await env.currentTimeMs());
-  if (delta > 0) await env.sleep(delta);
-}
 
 /** The event count of every run of a workflow, following continue-as-new from its first run. */
 async function historiesOf(client: Client, workflowId: string, firstRunId: string): Promise<History[]> {
@@ -177,18 +84,20 @@ async function simulateJourney(
   journeys: Journeys,
   program: ProgramDefinition,
   progress: Progress,
-): Promise<Simulated & { steps: Step[]; admittedAt: number; endedAt: number }> {
-  const journey = new SimulatedJourney(env, journeys, program);
+): Promise<Simulated & { steps: JourneyStep[]; admittedAt: number; endedAt: number }> {
+  const steps: JourneyStep[] = [];
+  const journey = new WorkflowJourney(env, journeys, program, { onStep: (step) => steps.push(step) });
   const admittedAt = await env.currentTimeMs();
   const tick = ticker(progress, () => {
-    const inputs = journey.steps.filter((step) => step.kind === 'input').length;
-    const last = journey.steps.at(-1);
+    const inputs = steps.filter((step) => step.kind === 'input').length;
+    const last = steps.at(-1);
     const at = last ? Date.parse(last.kind === 'input' ? last.at : last.to) : admittedAt;
     return `simulated day ${Math.floor((at - admittedAt) / 86_400_000)}, ${inputs} inputs recorded`;
   });
   try {
     const started = performance.now();
-    const { workflowId, runId } = await journey.admit();
+    await journey.admit();
+    const { workflowId, runId } = await journey.handle().describe();
     await walkHappyPath(journey);
     const state = await journey.state();
     const wallMs = performance.now() - started;
@@ -197,7 +106,7 @@ async function simulateJourney(
     return {
       wallMs,
       histories: await historiesOf(env.client, workflowId, runId),
-      steps: journey.steps,
+      steps,
       admittedAt,
       endedAt: await env.currentTimeMs(),
     };
@@ -210,11 +119,13 @@ async function simulateJourney(
 async function simulateBare(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  steps: readonly Step[],
+  steps: readonly JourneyStep[],
 ): Promise<Simulated> {
   // The bare worker has no codec: its client must not encrypt either.
   const client = new Client({ connection: env.connection });
-  const inputs = steps.filter((step): step is Extract<Step, { kind: 'input' }> => step.kind === 'input');
+  const inputs = steps.filter(
+    (step): step is Extract<JourneyStep, { kind: 'input' }> => step.kind === 'input',
+  );
   const [admission, ...rest] = inputs;
   const started = performance.now();
   const handle = await client.workflow.start<typeof countingWorkflow>('countingWorkflow', {
@@ -223,9 +134,9 @@ async function simulateBare(
     args: [rest.length, admission?.payload],
   });
   for (const step of steps.slice(1)) {
-    if (step.kind === 'advance') await advance(env, step.to);
+    if (step.kind === 'advance') await advanceClock(env, step.to);
     else {
-      await advance(env, step.at);
+      await advanceClock(env, step.at);
       await handle.executeUpdate(countUpdate, { args: [step.payload] });
     }
   }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import type { OutboundTap } from './lab/outbound-tap';
-import type { Progress } from './lab/lab';
+import { eventKey, type Tap } from '../testkit/tap';
+import type { Progress } from '../testkit/lab';
 
 /**
  * When each outbound record was first read by the tap, by its `source id` key, and a way to wait
@@ -12,9 +12,9 @@ export class Arrivals {
   private readonly readAt = new Map<string, number>();
   private readonly waiting = new Map<string, ((readAt: number) => void)[]>();
 
-  constructor(tap: OutboundTap) {
-    for (const event of tap.events) this.arrive(event.key, event.readAt);
-    tap.onEvent((event) => this.arrive(event.key, event.readAt));
+  constructor(tap: Tap) {
+    for (const record of tap.records) this.arrive(eventKey(record), record.readAt);
+    tap.onRecord((record) => this.arrive(eventKey(record), record.readAt));
   }
 
   private arrive(key: string, readAt: number) {

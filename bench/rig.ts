@@ -6,10 +6,10 @@ import { carepathTopics } from '../schemas/contract';
 import type { ClientEvent } from '../schemas';
 import { bareTopic, bareWorkerReady } from './bare/definitions';
 import type { Cleanup } from './cleanup';
-import { inboundRecord } from './lab/inbound';
-import { startLab, type Lab, type Progress } from './lab/lab';
-import { OutboundTap } from './lab/outbound-tap';
-import { startLabProcess, startServicesProcess, type LabProcess } from './lab/services';
+import { inboundRecord } from '../testkit/inbound';
+import { startLab, type Lab, type Progress } from '../testkit/lab';
+import { outboundTopics, Tap } from '../testkit/tap';
+import { startLabProcess, startServicesProcess, type LabProcess } from '../testkit/services';
 import { Arrivals, cpuMeter, type CpuShare } from './measure';
 
 /** The workers under test: carepath's services and the bare baseline, each in a child process. */
@@ -99,7 +99,7 @@ export async function startRig(progress: Progress, cleanup: Cleanup, files: RigF
   await producer.connect();
   cleanup.add('the inbound producer', () => producer.disconnect());
   // After the workers: they create the topics the tap subscribes to.
-  const tap = await OutboundTap.start(kafka, [bareTopic]);
+  const tap = await Tap.start(kafka, [...outboundTopics(), bareTopic]);
   cleanup.add('the outbound tap', () => tap.stop());
   const connection = await Connection.connect({ address: lab.temporalAddress });
   cleanup.add('the Temporal client', () => connection.close());

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bareRecordKey } from './bare/definitions';
 import type { notifyingWorkflow } from './bare/workflows';
-import { SyntheticClient } from './lab/inbound';
-import type { Progress } from './lab/lab';
-import type { LabProcess } from './lab/services';
+import { SyntheticClient } from '../testkit/inbound';
+import type { Progress } from '../testkit/lab';
+import type { LabProcess } from '../testkit/services';
 import { round, ticker } from './measure';
 import type { BenchOptions } from './options';
 import type { BenchmarkResult } from './report';

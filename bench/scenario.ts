@@ -3,7 +3,7 @@ import { admit, applyEvent, type Decision } from '../pathway';
 import { getProgram } from '../programs';
 import type { AdmittedEvent, ClientEvent, EpisodeState, ProgramDefinition } from '../schemas';
 import { effectBatch, routeEffects } from '../workflows/effect-routing';
-import { SyntheticClient } from './lab/inbound';
+import { SyntheticClient } from '../testkit/inbound';
 
 /** One outbound record a decision leads to, as the outbound tap keys it (`source id`). */
 export interface PredictedRecord {

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { episodeWorkflowId } from '../workflows/definitions';
-import type { Progress } from './lab/lab';
+import type { Progress } from '../testkit/lab';
 import { countSignal } from './bare/definitions';
 import type { countingWorkflow } from './bare/workflows';
 import { bridgeLog, historyEventsPerInput, ticker, round } from './measure';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inboundRecord } from '../bench/lab/inbound';
+import { inboundRecord } from '../testkit/inbound';
 import { beginDrill, type TrafficOptions } from './drill';
 import type { Harness } from './harness';
 import type { DrillResult, Progress } from './report';

@@ -1,5 +1,5 @@
 import type { Message } from 'kafkajs';
-import { inboundRecord, SyntheticClient } from '../bench/lab/inbound';
+import { inboundEnvelope, inboundRecord, SyntheticClient } from '../testkit/inbound';
 import type { AdmittedEvent, ClientEvent } from '../schemas';
 import type { DeadLetterReason } from '../schemas/contract';
 import { beginDrill, type TrafficOptions } from './drill';
@@ -31,9 +31,6 @@ export interface BadInput {
   maxBytes: number;
 }
 
-type Envelope = Record<string, unknown> & { data: Record<string, unknown> };
-
-export const envelope = (event: ClientEvent): Envelope => JSON.parse(inboundRecord(event).value) as Envelope;
 export const record = (key: string | null, value: unknown): Message => ({
   key,
   value: typeof value === 'string' || value === null ? value : JSON.stringify(value),
@@ -67,49 +64,59 @@ const badKinds: BadKind[] = [
   {
     reason: 'invalid-event',
     build: ({ ghostId }) => {
-      const { data: _data, ...rest } = envelope(attendedBy(ghostId));
+      const { data: _data, ...rest } = inboundEnvelope(attendedBy(ghostId));
       return record(ghostId, rest);
     },
   },
   {
     reason: 'invalid-event',
     build: ({ ghostId }) =>
-      record(ghostId, { ...envelope(attendedBy(ghostId)), type: 'org.carepath.client-event.teleported.v1' }),
+      record(ghostId, {
+        ...inboundEnvelope(attendedBy(ghostId)),
+        type: 'org.carepath.client-event.teleported.v1',
+      }),
   },
   {
     // The envelope's id is not the event's id.
     reason: 'invalid-event',
-    build: ({ ghostId }) => record(ghostId, { ...envelope(attendedBy(ghostId)), id: `${ghostId}-other` }),
+    build: ({ ghostId }) =>
+      record(ghostId, { ...inboundEnvelope(attendedBy(ghostId)), id: `${ghostId}-other` }),
   },
   {
     // A value the event's schema refuses.
     reason: 'invalid-event',
     build: ({ ghostId }) => {
-      const event = envelope(attendedBy(ghostId));
+      const event = inboundEnvelope(attendedBy(ghostId));
       return record(ghostId, { ...event, data: { ...event.data, hours: -3 } });
     },
   },
   {
     reason: 'key-mismatch',
-    build: ({ ghostId }) => record(`${ghostId}-other`, envelope(attendedBy(ghostId))),
+    build: ({ ghostId }) => record(`${ghostId}-other`, inboundEnvelope(attendedBy(ghostId))),
   },
   {
     reason: 'message-too-large',
     build: ({ ghostId, maxBytes }) =>
-      record(ghostId, { ...envelope(attendedBy(ghostId)), padding: 'x'.repeat(maxBytes) }),
+      record(ghostId, { ...inboundEnvelope(attendedBy(ghostId)), padding: 'x'.repeat(maxBytes) }),
   },
-  { reason: 'no-open-episode', build: ({ ghostId }) => record(ghostId, envelope(attendedBy(ghostId))) },
+  {
+    reason: 'no-open-episode',
+    build: ({ ghostId }) => record(ghostId, inboundEnvelope(attendedBy(ghostId))),
+  },
   {
     reason: 'unknown-program',
     build: ({ ghostId }) =>
-      record(ghostId, envelope(new SyntheticClient(ghostId, 'no-such-program').admitted())),
+      record(ghostId, inboundEnvelope(new SyntheticClient(ghostId, 'no-such-program').admitted())),
   },
   {
     // Below the program's minimum age.
     reason: 'admission-refused',
     build: ({ ghostId }) => {
       const admission = new SyntheticClient(ghostId, 'default').admitted();
-      return record(ghostId, envelope({ ...admission, intake: { ...admission.intake, ageYears: 10 } }));
+      return record(
+        ghostId,
+        inboundEnvelope({ ...admission, intake: { ...admission.intake, ageYears: 10 } }),
+      );
     },
   },
   {
@@ -118,7 +125,7 @@ const badKinds: BadKind[] = [
     follows: ([admission]) => admission as ClientEvent,
     build: ({ ghostId, admission }) => {
       const again = { ...admission, eventId: `${admission.eventId}-${ghostId}` };
-      return record(admission.clientId, envelope(again));
+      return record(admission.clientId, inboundEnvelope(again));
     },
   },
 ];

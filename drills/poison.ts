@@ -1,16 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SyntheticClient } from '../bench/lab/inbound';
+import { inboundEnvelope, inboundRecord, SyntheticClient } from '../testkit/inbound';
 import { inboundIdentifierMaxLength, type ClientEvent } from '../schemas';
 import type { Harness } from './harness';
 import { kafkaBroker } from './kafka-outage';
 import { outage } from './load';
-import { attendedBy, envelope, mixedInDrill, record, type BadKind, type MalformedOptions } from './malformed';
+import { attendedBy, mixedInDrill, record, type BadKind, type MalformedOptions } from './malformed';
 import type { DrillResult } from './report';
 import { serviceJourneySettings } from './verdict';
 
 const admissionOf = (clientId: string) => new SyntheticClient(clientId, 'default').admitted();
-/** A client's event as its feed sends it, keyed by the client. */
-const recordOf = (event: ClientEvent) => record(event.clientId, envelope(event));
 const dayMs = 86_400_000;
 
 /**
@@ -21,11 +19,13 @@ export const poisonKinds: BadKind[] = [
   {
     // Once looked up on Object.prototype, then retried forever.
     reason: 'unknown-program',
-    build: ({ ghostId }) => record(ghostId, envelope({ ...admissionOf(ghostId), programId: 'constructor' })),
+    build: ({ ghostId }) =>
+      record(ghostId, inboundEnvelope({ ...admissionOf(ghostId), programId: 'constructor' })),
   },
   {
     reason: 'invalid-event',
-    build: ({ ghostId }) => record(ghostId, envelope({ ...admissionOf(ghostId), programId: '__proto__' })),
+    build: ({ ghostId }) =>
+      record(ghostId, inboundEnvelope({ ...admissionOf(ghostId), programId: '__proto__' })),
   },
   {
     // Two years ahead: applied, it would arm timers and notify staff about what has not happened.
@@ -33,7 +33,7 @@ export const poisonKinds: BadKind[] = [
     build: ({ ghostId }) =>
       record(
         ghostId,
-        envelope({
+        inboundEnvelope({
           ...attendedBy(ghostId),
           occurredAt: new Date(Date.now() + 2 * 365 * 86_400_000).toISOString(),
         }),
@@ -45,16 +45,16 @@ export const poisonKinds: BadKind[] = [
     build: ({ ghostId }) => {
       const admission = admissionOf(ghostId);
       const eventId = `${admission.eventId}-`.padEnd(inboundIdentifierMaxLength + 1, 'x');
-      return record(ghostId, envelope({ ...admission, eventId }));
+      return record(ghostId, inboundEnvelope({ ...admission, eventId }));
     },
   },
   {
     // Once an error per element, and a dead-letter detail too large for the broker.
     reason: 'invalid-event',
     build: ({ ghostId, maxBytes }) => {
-      const event = envelope(admissionOf(ghostId));
+      const event = inboundEnvelope(admissionOf(ghostId));
       const standAloneIndications = Array.from({ length: Math.floor(maxBytes / 4) }, () => 0);
-      const intake = { ...(event.data.intake as object), standAloneIndications };
+      const intake = { ...event.data.intake, standAloneIndications };
       return record(ghostId, { ...event, data: { ...event.data, intake } });
     },
   },
@@ -67,7 +67,7 @@ export const poisonKinds: BadKind[] = [
     // Backdated to 1970, far beyond the program's backdating limit: refused before any journey starts.
     reason: 'admission-refused',
     build: ({ ghostId }) =>
-      record(ghostId, envelope({ ...admissionOf(ghostId), occurredAt: new Date(0).toISOString() })),
+      record(ghostId, inboundEnvelope({ ...admissionOf(ghostId), occurredAt: new Date(0).toISOString() })),
   },
   // The rest pass the bridge and reach an open journey, which refuses them and writes the dead
   // letter itself, through its outbox.
@@ -76,7 +76,7 @@ export const poisonKinds: BadKind[] = [
     reason: 'event-before-admission',
     follows: ([admission]) => admission as ClientEvent,
     build: ({ ghostId, admission }) =>
-      recordOf({
+      inboundRecord({
         ...attendedBy(admission.clientId),
         eventId: ghostId,
         occurredAt: new Date(Date.parse(admission.occurredAt) - dayMs).toISOString(),
@@ -88,7 +88,10 @@ export const poisonKinds: BadKind[] = [
     follows: ([, first]) => first as ClientEvent,
     build: ({ stream: [, first] }) => {
       if (!first) throw new Error('scenario error: an open client has an event after its admission');
-      return recordOf({ ...first, recordedBy: { staffId: 'staff-poison-other', role: 'care-coordinator' } });
+      return inboundRecord({
+        ...first,
+        recordedBy: { staffId: 'staff-poison-other', role: 'care-coordinator' },
+      });
     },
   },
   {
@@ -96,7 +99,7 @@ export const poisonKinds: BadKind[] = [
     reason: 'event-refused',
     follows: ([admission]) => admission as ClientEvent,
     build: ({ ghostId, admission }) =>
-      recordOf({
+      inboundRecord({
         eventId: ghostId,
         clientId: admission.clientId,
         occurredAt: new Date().toISOString(),

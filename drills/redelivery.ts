@@ -1,4 +1,4 @@
-import { inboundRecord } from '../bench/lab/inbound';
+import { inboundRecord } from '../testkit/inbound';
 import { beginDrill, type TrafficOptions } from './drill';
 import type { Harness } from './harness';
 import type { DrillResult } from './report';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startLab, type Lab } from '../bench/lab/lab';
+import { startLab, type Lab } from '../testkit/lab';
 import { drillNames, drills, type DrillName, type DrillSizes } from './catalog';
 import { Harness } from './harness';
 import { countsTable, drillAccount, drillLog, noCounts, progressOf, type DrillResult } from './report';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { SyntheticClient } from '../bench/lab/inbound';
+import { SyntheticClient } from '../testkit/inbound';
 import { admit, applyEvent, PathwayError } from '../pathway';
 import { getProgram } from '../programs';
 import type { ClientEvent, Effect, EpisodeState } from '../schemas';

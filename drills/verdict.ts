@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OutboundTap } from '../bench/lab/outbound-tap';
+import { deadLetterOf, outboundTopics, Tap } from '../testkit/tap';
 import { UnknownClient } from '../client/errors';
 import type { Journeys } from '../client/journeys';
 import type { ClientEvent, EpisodeState } from '../schemas';
 import { journeySettingsSchema, type JourneySettings } from '../schemas/journey';
-import type { DeadLetterReason } from '../schemas/contract';
+import { carepathTopics, type DeadLetterReason } from '../schemas/contract';
 import { episodeWorkflowId } from '../workflows/definitions';
 import type { Harness, InboundMarks } from './harness';
 import type { DrillCounts, DrillResult, Progress } from './report';
@@ -137,15 +137,18 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
   const problems: string[] = [];
   const did = [...run.did];
   const { client, journeys } = await harness.journeys();
-  const tap = await OutboundTap.start(harness.kafka);
+  const tap = await Tap.start(harness.kafka, [...outboundTopics(), carepathTopics['client-events-dlq']]);
   try {
-    const published = () => new Map([...tap.seen].filter(([key]) => key.includes(ownKey)));
+    const published = () =>
+      new Map([...tap.timesRead(outboundTopics())].filter(([key]) => key.includes(ownKey)));
     // The drill's dead letters: the bridge's of messages sent after the drill's marks, and those the
     // drill's journeys wrote. Several records of one message (a send repeated) count once.
     const ownJourney = episodeWorkflowId(`${run.prefix}-`);
     const deadLetters = () =>
       new Map(
-        tap.deadLetters
+        tap
+          .of(carepathTopics['client-events-dlq'])
+          .map(deadLetterOf)
           .filter(({ of, journey }) => {
             if (journey !== undefined) return journey.startsWith(ownJourney);
             const [partition, offset] = of.split(':');
@@ -187,9 +190,9 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
         if (pending !== 0) waitingFor.push(`${pending} workflow or activity tasks in flight`);
       }
       if (waitingFor.length === 0) {
-        const before = tap.events.length + tap.deadLetters.length;
+        const before = tap.records.length;
         await sleep(2000);
-        if (tap.events.length + tap.deadLetters.length === before) break;
+        if (tap.records.length === before) break;
         continue;
       }
       if (Date.now() > deadline) {

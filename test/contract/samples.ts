@@ -3,9 +3,9 @@ import { getProgram } from '../../programs';
 import { effectBatch } from '../../workflows/effect-routing';
 import type { PublishedEffectType } from '../../schemas/contract';
 import type { Effect } from '../../schemas';
+import { staff } from '../../testkit/fixtures';
 
 const at = '2025-02-03T10:00:00.000Z';
-const coordinator = { staffId: 'staff-coordinator-1', role: 'care-coordinator' } as const;
 const episodeId = 'ep-admission-1';
 const id = (n: number) => `${episodeId}:${n}`;
 
@@ -19,7 +19,7 @@ export const sampleEffects = {
     to: 'php',
     reasonCode: 'relapse',
     rule: 'relapse-step-up',
-    actor: coordinator,
+    actor: staff.coordinator,
   },
   'proposal-opened': {
     effectId: id(2),
@@ -30,7 +30,7 @@ export const sampleEffects = {
       rule: 'relapse-step-up',
       reasonCode: 'relapse',
       action: { type: 'level-change', from: 'iop', to: 'php' },
-      openedBy: coordinator,
+      openedBy: staff.coordinator,
       openedAt: at,
       deadline: '2025-02-04T10:00:00.000Z',
       approverRole: 'clinical-supervisor',
@@ -45,7 +45,7 @@ export const sampleEffects = {
     proposalId: 'proposal-1',
     decision: 'approved',
     reasonCode: 'relapse',
-    actor: coordinator,
+    actor: staff.coordinator,
   },
   'episode-started': {
     effectId: id(14),
@@ -53,7 +53,7 @@ export const sampleEffects = {
     type: 'episode-started',
     level: 'detox',
     cohortId: null,
-    actor: coordinator,
+    actor: staff.coordinator,
   },
   'episode-ended': {
     effectId: id(4),
@@ -63,7 +63,7 @@ export const sampleEffects = {
     level: 'outpatient',
     reasonCode: 'program-completed',
     rule: 'discharge-request',
-    actor: coordinator,
+    actor: staff.coordinator,
   },
   'weekly-hours-below-target': {
     effectId: id(5),

@@ -1,6 +1,7 @@
 import { getProgram } from '../../programs';
 import { apiOnTimeSkipping, uniqueClientId, type Answer } from './api-harness';
-import { adultIntake, advanceClock } from './journey-driver';
+import { adultIntake } from '../../testkit/fixtures';
+import { advanceClock } from '../../testkit/time-skipping';
 
 /**
  * The clinic's clock end to end, through the HTTP API on a time-skipping server: a Pacific clinic's

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../../cli/main';
-import { adultIntake } from './journey-driver';
+import { adultIntake } from '../../testkit/fixtures';
 import {
   apiOnDevServer,
   carepathCli,

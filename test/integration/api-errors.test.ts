@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inboundIdentifierMaxLength } from '../../schemas';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
-import { adultIntake } from './journey-driver';
+import { adultIntake } from '../../testkit/fixtures';
 import { apiOnDevServer, serveApi, uniqueClientId, type Answer } from './api-harness';
 
 /**

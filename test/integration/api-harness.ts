@@ -23,15 +23,16 @@ import { Journeys } from '../../client/journeys';
 import { loadConfig } from '../../config';
 import type { ProgramRegistry } from '../../programs/registry';
 import type { StaffRole } from '../../schemas';
+import { staff as actors } from '../../testkit/fixtures';
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
-import { journeyHarness, runJourneyWorker } from './journey-driver';
+import { journeyHarness, runJourneyWorker } from './journey-harness';
 
 /** The staff the API tests act as; `counsellor` is a clinician with the default clinical role. */
 export const staff = {
-  coordinator: { staffId: 'staff-coordinator-1', role: 'coordinator' },
-  clinician: { staffId: 'staff-supervisor-1', role: 'clinician', staffRole: 'clinical-supervisor' },
-  counsellor: { staffId: 'staff-counsellor-1', role: 'clinician' },
+  coordinator: { staffId: actors.coordinator.staffId, role: 'coordinator' },
+  clinician: { staffId: actors.supervisor.staffId, role: 'clinician', staffRole: actors.supervisor.role },
+  counsellor: { staffId: actors.counsellor.staffId, role: 'clinician' },
   viewer: { staffId: 'staff-viewer-1', role: 'viewer' },
   /** Scoped to one program: sees and acts on that program's clients only. */
   programViewer: { staffId: 'staff-viewer-2', role: 'viewer', programs: ['full-continuum'] },

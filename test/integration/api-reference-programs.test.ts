@@ -1,14 +1,9 @@
 import { getProgram } from '../../programs';
 import type { LevelOfCare, ProgramDefinition } from '../../schemas';
 import { apiOnTimeSkipping, staff, uniqueClientId, type Answer, type StaffName } from './api-harness';
-import {
-  adultIntake,
-  advanceClock,
-  ladder,
-  walkHappyPath,
-  type ClientEventBody,
-  type HappyPathJourney,
-} from './journey-driver';
+import { adultIntake, entryIntake, referencePrograms } from '../../testkit/fixtures';
+import { ladder, walkHappyPath, type ClientEventBody, type HappyPathJourney } from '../../testkit/happy-path';
+import { advanceClock } from '../../testkit/time-skipping';
 
 /**
  * Each reference program's happy path driven through the HTTP API only, on a time-skipping server:
@@ -40,14 +35,14 @@ class ApiJourney implements HappyPathJourney {
     return advanceClock(api.env, instant);
   }
 
-  async admit(level: LevelOfCare, withdrawalRisk: boolean): Promise<void> {
+  async admit(level: LevelOfCare): Promise<void> {
     await expectStatus(
       api.call('POST', `/v1/clients/${this.clientId}/episodes`, {
         as: 'coordinator',
         body: {
           occurredAt: await this.now(),
           programId: this.program.programId,
-          intake: adultIntake(withdrawalRisk ? { withdrawalRisk, steppingDownFrom: null } : {}),
+          intake: entryIntake(level),
           recommendedLevel: level,
         },
       }),
@@ -78,17 +73,11 @@ class ApiJourney implements HappyPathJourney {
   }
 }
 
-test.each([
-  'step-down-iop',
-  'milestone-tapered-iop',
-  'flexible-intensity-iop',
-  'holistic-iop',
-  'full-continuum',
-])('%s: admitted, progressed and completed through the API', async (programId) => {
+test.each(referencePrograms)('%s: admitted, progressed and completed through the API', async (programId) => {
   const program = getProgram(programId);
   const entry = program.admission.entryLevels[0]!;
   const journey = new ApiJourney(program);
-  await journey.admit(entry, entry === 'detox');
+  await journey.admit(entry);
 
   await walkHappyPath(journey);
 

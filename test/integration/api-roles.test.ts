@@ -1,5 +1,5 @@
 import type { ApiRole } from '../../api/roles';
-import { adultIntake } from './journey-driver';
+import { adultIntake } from '../../testkit/fixtures';
 import { apiOnDevServer, staff, uniqueClientId, type StaffName } from './api-harness';
 
 /**

@@ -1,4 +1,4 @@
-import { startLab, type Lab } from '../../bench/lab/lab';
+import { startLab, type Lab } from '../../testkit/lab';
 import { Harness } from '../../drills/harness';
 import { kafkaOutageDrill } from '../../drills/kafka-outage';
 import { malformedDrill } from '../../drills/malformed';

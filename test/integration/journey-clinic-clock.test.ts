@@ -1,6 +1,7 @@
 import { addDays } from '../../pathway/time';
 import { getProgram } from '../../programs';
-import { journeyHarness, WorkflowJourney } from './journey-driver';
+import { WorkflowJourney } from '../../testkit/journey-driver';
+import { journeyHarness } from './journey-harness';
 
 /** The week logic inside the workflow, on the time-skipping server, when a date is mistyped far ahead. */
 

@@ -3,7 +3,9 @@ import { Journeys } from '../../client/journeys';
 import { addDays } from '../../pathway/time';
 import { getProgram, ProgramRegistry } from '../../programs';
 import type { Effect, ProgramDefinition } from '../../schemas';
-import { coordinator, journeyHarness, WorkflowJourney } from './journey-driver';
+import { staff } from '../../testkit/fixtures';
+import { WorkflowJourney } from '../../testkit/journey-driver';
+import { journeyHarness, saveHistoryFixture } from './journey-harness';
 
 // Program A (step-down IOP): 9 hours a week in three 3-hour sessions, then outpatient.
 const v1 = getProgram('step-down-iop');
@@ -61,7 +63,7 @@ describe('a client imported mid-journey, on the time-skipping server', () => {
           endDate: addDays(now, 30).slice(0, 10),
         },
       ],
-      importedBy: coordinator,
+      importedBy: staff.coordinator,
     });
     expect(imported.outcome).toBe('imported');
     expect(await harness.publisher.effectsWhen(j.clientId, (e) => e.length >= 2)).toEqual([
@@ -97,11 +99,11 @@ describe('a client imported mid-journey, on the time-skipping server', () => {
     const restarted = withVersions(v1, v2);
     const moved = await restarted.changeProgramVersion(j.clientId, {
       commandId: `${j.clientId}-move`,
-      issuedBy: coordinator,
+      issuedBy: staff.coordinator,
       reasonCode: 'clinical-judgement',
     });
     expect(moved.state.programVersionChanges).toEqual([
-      expect.objectContaining({ fromVersion: 1, toVersion: 2, actor: coordinator }),
+      expect.objectContaining({ fromVersion: 1, toVersion: 2, actor: staff.coordinator }),
     ]);
 
     // The rest of the plan met: the minimum stay was served before the import, so the step-down
@@ -117,7 +119,7 @@ describe('a client imported mid-journey, on the time-skipping server', () => {
       j.command(
         'transition-approved',
         { proposalId: pendingProposals[0]!.proposalId },
-        { staffId: 'staff-coordinator-2', role: 'care-coordinator' },
+        staff.secondCoordinator,
       ),
     );
     const batch = harness.publisher.sent.find(
@@ -125,6 +127,6 @@ describe('a client imported mid-journey, on the time-skipping server', () => {
     );
     const billing = cloudEventsOf('care-events', batch!).find((e) => e.stream === 'billing-events');
     expect(billing?.event.data).toMatchObject({ to: 'outpatient', serviceCode: 'H0005' });
-    await j.saveHistoryFixture('imported-then-moved-to-version-2');
+    await saveHistoryFixture(j.handle(), 'imported-then-moved-to-version-2');
   });
 });

@@ -14,7 +14,9 @@ import {
   RiskLevel,
 } from '../../workflows/search-attributes';
 import { devServer } from '../stack/environments';
-import { adultIntake, coordinator, counsellor, runJourneyWorker } from './journey-driver';
+import { staff } from '../../testkit/fixtures';
+import { SyntheticClient } from '../../testkit/inbound';
+import { runJourneyWorker } from './journey-harness';
 
 /** What an operator sees in the Temporal UI, checked on the dev server (real visibility store). */
 describe('the operator view of journeys on the dev server', () => {
@@ -40,17 +42,8 @@ describe('the operator view of journeys on the dev server', () => {
     await dev.close();
   });
 
-  const admit = (clientId: string, programId: string, level: 'iop' | 'detox', withdrawalRisk = false) =>
-    journeys.admit({
-      type: 'admitted',
-      eventId: `${clientId}-admitted`,
-      clientId,
-      occurredAt: new Date().toISOString(),
-      recordedBy: coordinator,
-      programId,
-      intake: adultIntake({ withdrawalRisk, ...(level === 'detox' ? { steppingDownFrom: null } : {}) }),
-      recommendedLevel: level,
-    });
+  const admit = (clientId: string, programId: string, level: 'iop' | 'detox') =>
+    journeys.admit(new SyntheticClient(clientId, programId, level).admitted());
 
   async function list(client: Client, query: string, expected: number): Promise<string[]> {
     for (let attempt = 0; ; attempt++) {
@@ -64,13 +57,13 @@ describe('the operator view of journeys on the dev server', () => {
   test('search attributes follow the journey and a visibility query finds the right clients', async () => {
     await admit(ids.relapsed, 'step-down-iop', 'iop');
     await admit(ids.steady, 'step-down-iop', 'iop');
-    await admit(ids.detox, 'full-continuum', 'detox', true);
+    await admit(ids.detox, 'full-continuum', 'detox');
     await journeys.recordEventAndWait({
       type: 'relapse-reported',
       eventId: `${ids.relapsed}-relapse`,
       clientId: ids.relapsed,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       withdrawalRisk: false,
     });
 
@@ -111,7 +104,7 @@ describe('the operator view of journeys on the dev server', () => {
       eventId: `${clientId}-session-1`,
       clientId,
       occurredAt,
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       sessionId: 'session-1',
       kind: 'group',
       hours: 3,
@@ -126,12 +119,12 @@ describe('the operator view of journeys on the dev server', () => {
     expect(details).toContain(`3 of ${state.week.targetHours} h in 1 sessions`);
     expect(details).toContain(`(from ${state.week.start} to ${state.week.end})`);
     expect(details).toMatch(/\*\*Next review\*\* [a-z-]+ at \d{4}-/);
-    expect(details).not.toContain(coordinator.staffId);
+    expect(details).not.toContain(staff.coordinator.staffId);
 
     await journeys.requestTransition(clientId, {
       type: 'transition-requested',
       commandId: `${clientId}-to-php`,
-      issuedBy: coordinator,
+      issuedBy: staff.coordinator,
       targetLevel: 'php',
       reasonCode: 'needs-more-structure',
     });

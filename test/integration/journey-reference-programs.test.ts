@@ -1,22 +1,19 @@
 import { getProgram } from '../../programs';
-import { journeyHarness, ladder, walkHappyPath, WorkflowJourney } from './journey-driver';
+import { referencePrograms } from '../../testkit/fixtures';
+import { ladder, walkHappyPath } from '../../testkit/happy-path';
+import { WorkflowJourney } from '../../testkit/journey-driver';
+import { journeyHarness, saveHistoryFixture } from './journey-harness';
 
 describe('each reference program, admission to the end, as a Temporal workflow on the time-skipping server', () => {
   let harness: Awaited<ReturnType<typeof journeyHarness>>;
   beforeAll(async () => (harness = await journeyHarness()));
   afterAll(() => harness.close());
 
-  test.each([
-    'step-down-iop',
-    'milestone-tapered-iop',
-    'flexible-intensity-iop',
-    'holistic-iop',
-    'full-continuum',
-  ])('%s', async (programId) => {
+  test.each(referencePrograms)('%s', async (programId) => {
     const program = getProgram(programId);
     const entry = program.admission.entryLevels[0]!;
     const journey = new WorkflowJourney(harness.env, harness.journeys, program);
-    await journey.admit(entry, entry === 'detox' ? { withdrawalRisk: true, steppingDownFrom: null } : {});
+    await journey.admit(entry);
 
     await walkHappyPath(journey);
 
@@ -34,6 +31,6 @@ describe('each reference program, admission to the end, as a Temporal workflow o
     expect(effects.filter((e) => e.type === 'episode-ended')).toHaveLength(1);
     expect(new Set(effects.map((e) => e.effectId)).size).toBe(effects.length);
     expect(effects.every((e) => e.effectId.startsWith(`${state.episodeId}:`))).toBe(true);
-    await journey.saveHistoryFixture(`reference-${programId}`);
+    await saveHistoryFixture(journey.handle(), `reference-${programId}`);
   });
 });

@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
-import { historyFixturesDir } from './journey-driver';
+import { historyFixturesDir } from './journey-harness';
 
 /**
  * The determinism guard: histories of real journeys (recorded with `npm run fixtures:histories`)

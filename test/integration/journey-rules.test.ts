@@ -1,13 +1,13 @@
 import { EpisodeAlreadyOpen, RequestRefused } from '../../client/errors';
-import { episodeWorkflowId } from '../../workflows/definitions';
 import { addDays } from '../../pathway/time';
 import { getProgram } from '../../programs';
-import type { ClientEvent, Effect, StaffActor } from '../../schemas';
-import { coordinator, journeyHarness, WorkflowJourney } from './journey-driver';
+import type { ClientEvent, Effect } from '../../schemas';
+import { staff } from '../../testkit/fixtures';
+import { WorkflowJourney } from '../../testkit/journey-driver';
+import { journeyHarness, saveHistoryFixture } from './journey-harness';
 
 const continuum = getProgram('full-continuum');
 const stepDown = getProgram('step-down-iop');
-const supervisor: StaffActor = { staffId: 'staff-supervisor-1', role: 'clinical-supervisor' };
 
 const notifications = (effects: Effect[]) =>
   effects.flatMap((e) =>
@@ -83,12 +83,12 @@ describe('journey rules on the time-skipping server', () => {
 
     await harness.journeys.approveProposal(
       j.clientId,
-      j.command('transition-approved', { proposalId: proposal!.proposalId }, supervisor),
+      j.command('transition-approved', { proposalId: proposal!.proposalId }, staff.supervisor),
     );
     const state = await j.state();
     expect(state.status).toBe('discharged');
     expect(state.discharge).toMatchObject({ kind: 'lost-to-follow-up', rule: 'no-contact-discharge' });
-    await j.saveHistoryFixture('no-contact-escalated-then-approved');
+    await saveHistoryFixture(j.handle(), 'no-contact-escalated-then-approved');
   });
 
   test('a proposal that is rejected leaves the level as it was', async () => {
@@ -120,7 +120,7 @@ describe('journey rules on the time-skipping server', () => {
   test('an invalid transition is refused with the allowed targets, before it touches history', async () => {
     const j = journey(stepDown);
     await j.admit('iop');
-    const handle = harness.env.client.workflow.getHandle(episodeWorkflowId(j.clientId));
+    const handle = j.handle();
     const refusal = await harness.journeys
       .requestTransition(
         j.clientId,
@@ -156,7 +156,7 @@ describe('journey rules on the time-skipping server', () => {
       j.command('discharge', { kind: 'left-against-advice', reasonCode: 'client-declined' }),
     );
     expect(discharged.state.discharge?.kind).toBe('left-against-advice');
-    const handle = harness.env.client.workflow.getHandle(episodeWorkflowId(j.clientId));
+    const handle = j.handle();
     const firstRun = (await handle.describe()).runId;
     await handle.result();
 
@@ -209,7 +209,7 @@ describe('journey rules on the time-skipping server', () => {
   test('continue-as-new mid-journey keeps the state, its timers and the effect id sequence', async () => {
     const j = journey(stepDown);
     await j.admit('iop');
-    const handle = harness.env.client.workflow.getHandle(episodeWorkflowId(j.clientId));
+    const handle = j.handle();
     const firstRun = (await handle.describe()).runId;
     const start = await j.now();
     for (let n = 0; n < 30; n++)
@@ -230,7 +230,7 @@ describe('journey rules on the time-skipping server', () => {
     expect(Math.max(...ids)).toBeLessThanOrEqual(state.effectSequence);
     await j.advanceTo(addDays(await j.now(), 7));
     expect((await j.state()).effectSequence).toBeGreaterThan(state.effectSequence);
-    await j.saveHistoryFixture('after-continue-as-new');
+    await saveHistoryFixture(j.handle(), 'after-continue-as-new');
   });
 
   test('coordinator approvals are recorded with the approving staff id', async () => {
@@ -243,7 +243,7 @@ describe('journey rules on the time-skipping server', () => {
     expect(outcome.state.history.at(-1)).toMatchObject({
       from: 'iop',
       to: 'php',
-      actor: coordinator,
+      actor: staff.coordinator,
       rule: 'coordinator-request',
     });
   });

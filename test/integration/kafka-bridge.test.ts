@@ -3,7 +3,6 @@ import { getProgram } from '../../programs';
 import {
   deadLetterDetailMaxLength,
   deadLetterHeaders,
-  outboundStreams,
   type Topics,
 } from '../../schemas/contract';
 import type { RunningBridge } from '../../workers/bridge';
@@ -11,15 +10,9 @@ import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
-import {
-  InboundClient,
-  inboundRecord,
-  kafkaJourneys,
-  Tap,
-  testKafka,
-  testTopics,
-  type TappedRecord,
-} from './kafka-harness';
+import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
+import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
+import { kafkaJourneys, testKafka, testTopics } from './kafka-harness';
 
 const program = getProgram('full-continuum');
 const kafka = testKafka(testStack().stack.kafka.brokers);
@@ -40,7 +33,7 @@ beforeAll(async () => {
   bridge = await services.startBridge();
   producer = kafka.producer();
   await producer.connect();
-  tap = await Tap.start(kafka, [...outboundTopics(), topics['client-events-dlq']]);
+  tap = await Tap.start(kafka, [...outboundTopics(topics), topics['client-events-dlq']]);
 });
 
 afterAll(async () => {
@@ -51,20 +44,18 @@ afterAll(async () => {
   await server.close();
 });
 
-const outboundTopics = () => outboundStreams.map((stream) => topics[stream]);
-const outboundOf = (clientId: string) => outboundTopics().flatMap((topic) => tap.of(topic, clientId));
+const outboundOf = (clientId: string) => outboundTopics(topics).flatMap((topic) => tap.of(topic, clientId));
 // Publishing is at least once: a send repeated after a retry (a local activity whose workflow task
 // was refused) repeats its (source, id), which consumers de-duplicate on. An event applied twice would
 // instead make new ids.
-const identity = (r: TappedRecord) => `${String(r.json?.source)} ${String(r.json?.id)}`;
-const distinctOutboundOf = (clientId: string) => new Map(outboundOf(clientId).map((r) => [identity(r), r]));
+const distinctOutboundOf = (clientId: string) => new Map(outboundOf(clientId).map((r) => [eventKey(r), r]));
 const typesOf = (clientId: string) =>
   [...distinctOutboundOf(clientId).values()].map((r) => String(r.json?.type)).sort();
 const produce = (values: { key: string | null; value: string }[]) =>
   producer.send({ topic: topics['client-events'], messages: values });
 
 /** Admission, a session attended, a relapse (full-continuum steps up at once) and a discharge. */
-const journeyOf = (client: InboundClient) => [
+const journeyOf = (client: SyntheticClient) => [
   client.admitted(),
   client.attended(),
   client.relapse(),
@@ -75,7 +66,7 @@ const ended = (clientId: string) => () =>
 
 describe('the Kafka bridge and outbound events, on the real broker and Temporal', () => {
   test('inbound events change the journey; outbound events appear on their topics and conform to the published schemas', async () => {
-    const client = new InboundClient(program);
+    const client = SyntheticClient.unique(program.programId);
     await produce(journeyOf(client).map(inboundRecord));
     await tap.waitFor('episode ended', ended(client.clientId));
 
@@ -121,8 +112,8 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
   });
 
   test('every inbound message produced twice → the same outbound events as once, none applied twice', async () => {
-    const once = new InboundClient(program);
-    const twice = new InboundClient(program);
+    const once = SyntheticClient.unique(program.programId);
+    const twice = SyntheticClient.unique(program.programId);
     await produce(journeyOf(once).map(inboundRecord));
     await produce(journeyOf(twice).flatMap((event) => [inboundRecord(event), inboundRecord(event)]));
     await tap.waitFor('both episodes ended', () => ended(once.clientId)() && ended(twice.clientId)());
@@ -138,12 +129,12 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     // A repeated send repeats the same event, byte for byte.
     const byIdentity = distinctOutboundOf(twice.clientId);
     for (const record of outboundOf(twice.clientId))
-      expect(record.value).toBe(byIdentity.get(identity(record))?.value);
+      expect(record.value).toBe(byIdentity.get(eventKey(record))?.value);
     expect(tap.of(topics['client-events-dlq'], twice.clientId)).toEqual([]);
   });
 
   test('outbound ids and contents are stable across an activity retry after a lost acknowledgement', async () => {
-    const client = new InboundClient(program);
+    const client = SyntheticClient.unique(program.programId);
     await produce([inboundRecord(client.admitted())]);
     await tap.waitFor('admission applied', () => services.bridgeCaughtUp());
     services.sender.loseAckOnce(topics['billing-events']);
@@ -160,8 +151,8 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
   });
 
   test('malformed and invalid messages end in the DLQ with reasons; the bridge keeps running', async () => {
-    const client = new InboundClient(program);
-    const stranger = new InboundClient(program);
+    const client = SyntheticClient.unique(program.programId);
+    const stranger = SyntheticClient.unique(program.programId);
     const admission = client.admitted();
     const attended = client.attended();
     const { value: valid } = inboundRecord(attended);
@@ -211,7 +202,7 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
   });
 
   test('events the journey refuses after the bridge handed them over are dead-lettered by the journey', async () => {
-    const client = new InboundClient(program);
+    const client = SyntheticClient.unique(program.programId);
     const admission = client.admitted();
     const attended = client.attended();
     // An earlier episode's event, read again by a new consumer group: dated before this admission.
@@ -252,8 +243,8 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
   });
 
   test('poison is set aside with its reason while other clients produced after it are applied within seconds', async () => {
-    const poisoner = new InboundClient(program);
-    const others = Array.from({ length: 6 }, () => new InboundClient(program));
+    const poisoner = SyntheticClient.unique(program.programId);
+    const others = Array.from({ length: 6 }, () => SyntheticClient.unique(program.programId));
     const inTwoYears = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString();
     const overIndicated = poisoner.admitted();
     const { value: overIndicatedValue } = inboundRecord(overIndicated);
@@ -278,7 +269,7 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     const produced = Date.now();
     await produce(followers.map(inboundRecord));
 
-    const applied = (client: InboundClient) => () =>
+    const applied = (client: SyntheticClient) => () =>
       tap
         .of(topics['billing-events'], client.clientId)
         .some((r) => r.json?.type === 'org.carepath.service-day.attended.v1');
@@ -312,7 +303,7 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
   });
 
   test('a dead letter the broker refuses for good is written as a minimal one, and the partition moves on', async () => {
-    const client = new InboundClient(program);
+    const client = SyntheticClient.unique(program.programId);
     const dlq = topics['client-events-dlq'];
     services.sender.refuseValues(dlq);
     try {
@@ -346,7 +337,7 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
   });
 
   test('no outbound payload in this file carries a name, note or diagnosis field', () => {
-    const outbound = outboundTopics().flatMap((topic) => tap.of(topic));
+    const outbound = outboundTopics(topics).flatMap((topic) => tap.of(topic));
     expect(outbound.length).toBeGreaterThan(20);
     expect(fieldNames(outbound.map((r) => r.json)).filter((field) => forbiddenField.test(field))).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { stopServer, type ServerProcess } from '../../infra/processes';
 import { admit } from '../../pathway';
 import { getProgram } from '../../programs';
 import { effectRecords, recordBytes } from '../../activities/kafka/effect-publisher';
-import { carepathTopics, outboundStreams, parkedEffectHeaders } from '../../schemas/contract';
+import { carepathTopics, parkedEffectHeaders } from '../../schemas/contract';
 import type { Effect } from '../../schemas';
 import { publishedKeys } from '../../drills/scenario';
 import { streamOf } from '../../workflows/effect-routing';
@@ -18,8 +18,10 @@ import { fieldNames, forbiddenField, publishedSchemas } from '../contract/publis
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { devServer } from '../stack/environments';
-import { saveHistoryFixture } from './journey-driver';
-import { InboundClient, kafkaJourneys, Tap, testKafka } from './kafka-harness';
+import { SyntheticClient } from '../../testkit/inbound';
+import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
+import { saveHistoryFixture } from './journey-harness';
+import { kafkaJourneys, testKafka } from './kafka-harness';
 
 jest.setTimeout(240_000);
 
@@ -50,13 +52,12 @@ afterAll(async () => {
   rmSync(broker.dir, { recursive: true, force: true });
 });
 
-const outboundTopics = outboundStreams.map((stream) => carepathTopics[stream]);
 /** The (source, id) pairs a tap has read on the outbound topics, for one client. */
 const deliveredTo = (tap: Tap, clientId: string) =>
   new Set(
-    outboundTopics
+    outboundTopics()
       .flatMap((topic) => tap.of(topic, clientId))
-      .map((r) => `${String(r.json?.source)} ${String(r.json?.id)}`),
+      .map(eventKey),
   );
 
 test('broker stopped while effects are pending → after restart every expected event is delivered', async () => {
@@ -64,7 +65,7 @@ test('broker stopped while effects are pending → after restart every expected 
   const server = await devServer();
   // The broker is this file's alone: the contract's own topic names, created at start-up.
   const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server });
-  const client = new InboundClient(getProgram('full-continuum'));
+  const client = SyntheticClient.unique('full-continuum');
   try {
     const admission = client.admitted();
     await services.journeys.admit(admission);
@@ -88,7 +89,7 @@ test('broker stopped while effects are pending → after restart every expected 
     }
 
     await startBroker();
-    const tap = await Tap.start(kafka, outboundTopics);
+    const tap = await Tap.start(kafka, outboundTopics());
     try {
       const expected = publishedKeys([...admitted, ...before.effects, ...during]);
       expect(expected.length).toBeGreaterThan(4);
@@ -138,7 +139,7 @@ test('a long broker outage → the journey continues as new carrying its unsent 
     sendRetryMaxSeconds: 2,
   };
   const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server, settings });
-  const client = new InboundClient(getProgram('full-continuum'));
+  const client = SyntheticClient.unique('full-continuum');
   try {
     const admission = client.admitted();
     const { runId } = await services.journeys.admit(admission);
@@ -159,7 +160,7 @@ test('a long broker outage → the journey continues as new carrying its unsent 
     expect(state.state.status).toBe('active');
 
     await startBroker();
-    const tap = await Tap.start(kafka, outboundTopics);
+    const tap = await Tap.start(kafka, outboundTopics());
     try {
       const expected = publishedKeys([...admitted, ...during, ...state.effects]);
       const delivered = () => deliveredTo(tap, client.clientId);
@@ -197,7 +198,7 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
   const server = await devServer();
   // Step-down IOP places the client in a cohort: the admission publishes two effects of different sizes.
   const program = getProgram('step-down-iop');
-  const client = new InboundClient(program);
+  const client = SyntheticClient.unique(program.programId);
   const admission = client.admitted();
   const admitted = admit(admission, program, `ep-${admission.eventId}`).effects;
   const batch = {
@@ -218,7 +219,7 @@ test('an effect too large for the broker → parked on the outbound dead-letter 
     ...server,
     limits: { maxRecordBytes: limit, maxRequestBytes: 100_000 },
   });
-  const tap = await Tap.start(kafka, [...outboundTopics, carepathTopics['effects-dlq']]);
+  const tap = await Tap.start(kafka, [...outboundTopics(), carepathTopics['effects-dlq']]);
   try {
     await services.journeys.admit(admission);
     const ended = await services.journeys.recordEventAndWait(client.discharge());
@@ -265,7 +266,7 @@ test('a discharge while the broker is down → the episode closes, readmission s
   const settings = { sendRetryFirstSeconds: 1, sendRetryMaxSeconds: 2 };
   const services = await kafkaJourneys({ kafka, topics: carepathTopics, ...server, settings });
   const program = getProgram('full-continuum');
-  const client = new InboundClient(program);
+  const client = SyntheticClient.unique(program.programId);
   try {
     const { runId } = await services.journeys.admit(client.admitted());
     await stopServer(proc);
@@ -280,7 +281,7 @@ test('a discharge while the broker is down → the episode closes, readmission s
     expect((await services.journeys.state(client.clientId)).episodeId).toBe(`ep-${readmission.eventId}`);
 
     await startBroker();
-    const tap = await Tap.start(kafka, outboundTopics);
+    const tap = await Tap.start(kafka, outboundTopics());
     try {
       const ended = publishedKeys(discharged.effects);
       expect(ended.length).toBeGreaterThan(0);

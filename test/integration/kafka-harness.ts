@@ -1,14 +1,12 @@
 import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { Kafka, KafkaJSProtocolError, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError, logLevel, type Producer } from 'kafkajs';
 import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
 import { Journeys } from '../../client/journeys';
-import type { AdmittedEvent, ClientEvent, ProgramDefinition } from '../../schemas';
 import { carepathTopics, type Topics } from '../../schemas/contract';
 import type { JourneySettings } from '../../schemas/journey';
 import { loadConfig } from '../../config';
@@ -18,7 +16,6 @@ import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
 import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
-import { adultIntake, coordinator, counsellor } from './journey-driver';
 
 /** Topic names of the test's own, so test files sharing the run's broker never read each other's records. */
 export function testTopics(): Topics {
@@ -135,149 +132,3 @@ export async function kafkaJourneys(opts: {
     },
   };
 }
-
-export interface TappedRecord {
-  topic: string;
-  key: string | null;
-  headers: Record<string, string>;
-  value: string | null;
-  /** The parsed value, when it is JSON. */
-  json: Record<string, unknown> | undefined;
-}
-
-/** An independent consumer of carepath's topics: what downstream services would read. */
-export class Tap {
-  readonly records: TappedRecord[] = [];
-  /** The next offset to read, by topic and partition. */
-  private readonly next = new Map<string, bigint>();
-  private constructor(
-    private readonly consumer: Consumer,
-    private readonly topics: string[],
-  ) {}
-
-  static async start(kafka: Kafka, topics: string[]): Promise<Tap> {
-    const consumer = kafka.consumer({ groupId: `tap-${randomUUID()}` });
-    const tap = new Tap(consumer, topics);
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        tap.next.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
-        const value = message.value?.toString('utf8') ?? null;
-        let json: Record<string, unknown> | undefined;
-        try {
-          json = value === null ? undefined : (JSON.parse(value) as Record<string, unknown>);
-        } catch {
-          json = undefined;
-        }
-        tap.records.push({
-          topic,
-          key: message.key?.toString('utf8') ?? null,
-          headers: Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([name, header]) => [name, String(header)]),
-          ),
-          value,
-          json,
-        });
-      },
-    });
-    return tap;
-  }
-
-  of(topic: string, subject?: string): TappedRecord[] {
-    return this.records.filter((r) => r.topic === topic && (subject === undefined || r.key === subject));
-  }
-
-  /** True once the tap has read every record its topics held when asked. */
-  async caughtUp(kafka: Kafka): Promise<boolean> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      for (const topic of this.topics) {
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-          if ((this.next.get(`${topic}/${partition}`) ?? 0n) < BigInt(high)) return false;
-        }
-      }
-      return true;
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  async waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
-  }
-}
-
-/** One client's inbound events, built the way an EHR integration would send them. */
-export class InboundClient {
-  readonly clientId = `client-${randomUUID()}`;
-  private sequence = 0;
-  constructor(readonly program: ProgramDefinition) {}
-
-  private base() {
-    return {
-      eventId: `${this.clientId}-event-${++this.sequence}`,
-      clientId: this.clientId,
-      occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
-    };
-  }
-
-  admitted(): AdmittedEvent {
-    return {
-      ...this.base(),
-      recordedBy: coordinator,
-      type: 'admitted',
-      programId: this.program.programId,
-      intake: adultIntake(),
-      recommendedLevel: 'iop',
-    };
-  }
-
-  attended(): ClientEvent {
-    return {
-      ...this.base(),
-      type: 'session-attended',
-      sessionId: `session-${this.sequence}`,
-      kind: 'group',
-      hours: 3,
-    };
-  }
-
-  relapse(): ClientEvent {
-    return { ...this.base(), type: 'relapse-reported', withdrawalRisk: false };
-  }
-
-  discharge(): ClientEvent {
-    return {
-      ...this.base(),
-      type: 'discharge-requested',
-      kind: 'left-against-advice',
-      reasonCode: 'client-request',
-    };
-  }
-}
-
-/** A client event as a structured-mode CloudEvent record, keyed by client id. */
-export const inboundRecord = (event: ClientEvent) => ({
-  key: event.clientId,
-  value: JSON.stringify({
-    specversion: '1.0',
-    id: event.eventId,
-    source: 'urn:test:ehr-feed',
-    type: `org.carepath.client-event.${event.type}.v1`,
-    subject: event.clientId,
-    time: event.occurredAt,
-    datacontenttype: 'application/json',
-    data: event,
-  }),
-});

@@ -12,7 +12,9 @@ import type { AdmittedEvent, ClientEvent } from '../../schemas';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { testStack } from '../stack/test-stack';
-import { adultIntake, coordinator, counsellor, RecordingPublisher } from './journey-driver';
+import { staff } from '../../testkit/fixtures';
+import { SyntheticClient } from '../../testkit/inbound';
+import { RecordingPublisher } from './journey-harness';
 
 /** Every payload in a history, with whether it sits in search attributes (which stay plain by design). */
 type PayloadKind = 'data' | 'search-attribute' | 'sdk-marker';
@@ -92,28 +94,18 @@ describe('journey payloads on the dev server', () => {
     instrument: 'PHQ-9',
   } as const;
 
-  function admission(clientId: string): AdmittedEvent {
-    return {
-      type: 'admitted',
-      eventId: `${clientId}-admitted`,
-      clientId,
-      occurredAt: new Date().toISOString(),
-      recordedBy: coordinator,
-      programId: 'step-down-iop',
-      intake: adultIntake({
-        sobrietyDate: clinical.sobrietyDate,
-        standAloneIndications: [clinical.indication],
-      }),
-      recommendedLevel: 'iop',
-    };
-  }
+  const admission = (clientId: string): AdmittedEvent =>
+    new SyntheticClient(clientId, 'step-down-iop').admitted({
+      sobrietyDate: clinical.sobrietyDate,
+      standAloneIndications: [clinical.indication],
+    });
   const clinicalEvents = (clientId: string): ClientEvent[] => [
     {
       type: 'drug-test-resulted',
       eventId: `${clientId}-drug-test`,
       clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       testId: `test-${clientId}`,
       result: clinical.drugTestResult,
     },
@@ -122,7 +114,7 @@ describe('journey payloads on the dev server', () => {
       eventId: `${clientId}-phq9`,
       clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
       instrument: clinical.instrument,
       score: 19,
     },

@@ -3,13 +3,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloudEventsOf } from '../../activities/cloud-events';
-import { compiledEntryPoint } from '../../bench/lab/services';
 import { exitCode } from '../../cli/main';
 import { importColumns } from '../../cli/import';
 import { Journeys } from '../../client/journeys';
 import { loadConfig } from '../../config';
 import { loadProgramsDirectory, shippedProgramsDir } from '../../programs/load';
 import { apiOnDevServer, carepathCli, serveApi, uniqueClientId } from './api-harness';
+import { compiledEntryPoint } from '../../testkit/services';
+import { intake } from '../../testkit/fixtures';
 
 /**
  * A provider's own programs, from a directory of files (CAREPATH_PROGRAMS_DIR), through the API
@@ -46,17 +47,7 @@ afterAll(async () => {
 const admission = {
   programId: 'my-program',
   recommendedLevel: 'iop',
-  intake: {
-    ageYears: 34,
-    gender: 'female',
-    withdrawalRisk: false,
-    coOccurringMentalIllness: false,
-    standAloneIndications: [],
-    steppingDownFrom: 'detox',
-    drugTestDone: true,
-    physicalExamDone: true,
-    sobrietyDate: null,
-  },
+  intake: intake({ steppingDownFrom: 'detox' }),
 };
 
 /** The billing event the client's move to PHP published, as consumers read it. */

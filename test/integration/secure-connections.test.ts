@@ -10,9 +10,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { logLevel, type Producer } from 'kafkajs';
 import { kafkaClient } from '../../activities/kafka/connection';
 import { hashToken, generateToken } from '../../api/tokens';
-import { inboundRecord, SyntheticClient } from '../../bench/lab/inbound';
-import { OutboundTap } from '../../bench/lab/outbound-tap';
-import { compiledEntryPoint, startServicesProcess, type ServicesProcess } from '../../bench/lab/services';
+import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
+import { compiledEntryPoint, startServicesProcess, type ServicesProcess } from '../../testkit/services';
+import { outboundTopics, Tap } from '../../testkit/tap';
 import { loadConfig } from '../../config';
 import { temporalConnectOptions } from '../../config/temporal-connection';
 import { ensureInstalled } from '../../infra/install';
@@ -146,7 +146,7 @@ function httpsRequest(
 describe('secure connections', () => {
   let services: ServicesProcess | undefined;
   let producer: Producer | undefined;
-  let tap: OutboundTap | undefined;
+  let tap: Tap | undefined;
   afterEach(async () => {
     await tap?.stop();
     await producer?.disconnect();
@@ -179,7 +179,9 @@ describe('secure connections', () => {
     // The same settings carry the EHR feed's admission in over SASL_SSL and the care events out.
     const config = loadConfig({ ...secureEnv, KAFKA_BROKERS: brokers.join(',') });
     const kafka = kafkaClient(config.kafka, { clientId: 'carepath-secure-test', logLevel: logLevel.NOTHING });
-    tap = await OutboundTap.start(kafka);
+    tap = await Tap.start(kafka, outboundTopics());
+    const outboundOf = (clientId: string) =>
+      outboundTopics().flatMap((topic) => tap?.of(topic, clientId) ?? []);
     producer = kafka.producer();
     await producer.connect();
     const client = new SyntheticClient(`secure-${randomUUID().slice(0, 8)}`, 'default');
@@ -194,12 +196,12 @@ describe('secure connections', () => {
       state = await httpsRequest(`${api}/v1/clients/${client.clientId}`, {
         headers: { authorization: `Bearer ${apiToken}` },
       });
-      if (state.status === 200 && tap.events.some((e) => e.subject === client.clientId)) break;
+      if (state.status === 200 && outboundOf(client.clientId).length > 0) break;
       await sleep(500);
     }
     expect(state.status).toBe(200);
     expect(JSON.parse(state.body)).toMatchObject({ clientId: client.clientId, status: 'active' });
-    expect(tap.events.filter((e) => e.subject === client.clientId).length).toBeGreaterThan(0);
+    expect(outboundOf(client.clientId).length).toBeGreaterThan(0);
 
     const codecAnswer = await httpsRequest(`${String(line.codecUrl)}/decode`, { method: 'POST', body: '{}' });
     expect(codecAnswer.status).toBe(401);

@@ -5,7 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { installTemporalLogging } from '../../workers/structured-logs';
 import { carepathDataConverter } from '../../codec/data-converter';
 import type { KeyRing } from '../../codec/key-ring';
-import { timeSkippingServer } from '../../bench/lab/time-skipping';
+import { timeSkippingServer } from '../../testkit/time-skipping';
 import { testStack } from './test-stack';
 
 // The services' structured, redacted log, as in production; INFO lines would bury test output.

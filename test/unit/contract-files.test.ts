@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { contractFiles } from '../../contract/documents';
-import { carepathTopics, outboundEventDefinitions } from '../../schemas/contract';
+import { carepathTopics, inboundEventType, outboundEventDefinitions } from '../../schemas/contract';
 import { clientEventSchema } from '../../schemas';
 
 const root = join(__dirname, '..', '..', 'contract');
@@ -24,7 +24,7 @@ describe('the published contract in contract/', () => {
   test('publishes an event schema and a data schema for every inbound and outbound type', () => {
     const types = [
       ...outboundEventDefinitions.map((d) => d.type),
-      ...clientEventSchema.options.map((o) => `org.carepath.client-event.${o.shape.type.value}.v1`),
+      ...clientEventSchema.options.map((o) => inboundEventType(o.shape.type.value)),
     ];
     expect(new Set(types).size).toBe(types.length);
     for (const type of types) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compiledEntryPoint } from '../../bench/lab/services';
+import { compiledEntryPoint } from '../../testkit/services';
 
 /**
  * No Docker engine runs here: this reads the Dockerfile's stages and instructions, and checks that

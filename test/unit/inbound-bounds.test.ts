@@ -8,7 +8,8 @@ import {
   identifierMaxLength,
   inboundIdentifierMaxLength,
 } from '../../schemas';
-import { admitted, day, event, eligibleIntake, Journey } from './pathway/fixtures';
+import { admitted, day, event, Journey } from './pathway/fixtures';
+import { eligibleIntake } from '../../testkit/fixtures';
 
 describe('program lookup', () => {
   test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(

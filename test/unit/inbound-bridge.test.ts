@@ -4,6 +4,7 @@ import { EpisodeAlreadyOpen, NoOpenEpisode, UnknownClient } from '../../client/e
 import type { AdmittedEvent, ClientEvent, EpisodeState } from '../../schemas';
 import { contentDigest } from '../../pathway/dedup';
 import { deadLetterDetailMaxLength, deadLetterHeaders } from '../../schemas/contract';
+import { inboundEnvelope } from '../../testkit/inbound';
 import { deadLetterRecord, minimalDeadLetterRecord } from '../../workers/inbound/dead-letter';
 import { decodeInbound } from '../../workers/inbound/decode';
 import { deliver, type JourneyPort } from '../../workers/inbound/deliver';
@@ -21,14 +22,6 @@ const attended: ClientEvent = {
   kind: 'group',
   hours: 3,
 };
-const cloudEvent = (data: ClientEvent) => ({
-  specversion: '1.0',
-  id: data.eventId,
-  source: 'urn:ehr:feed',
-  type: `org.carepath.client-event.${data.type}.v1`,
-  subject: data.clientId,
-  data,
-});
 const maxRecordBytes = 1048576;
 
 /** An error as @grpc/grpc-js makes it, which Temporal's client passes on or wraps. */
@@ -41,22 +34,25 @@ const record = (value: unknown, key: string | null = 'client-1') => ({
 
 describe('decoding inbound records', () => {
   test('a valid CloudEvent keyed by its client yields the client event', () => {
-    expect(decodeInbound(record(cloudEvent(attended)), 65536)).toEqual({ kind: 'event', event: attended });
+    expect(decodeInbound(record(inboundEnvelope(attended)), 65536)).toEqual({
+      kind: 'event',
+      event: attended,
+    });
   });
 
   test.each([
-    ['message-too-large', record(cloudEvent(attended)), 100],
+    ['message-too-large', record(inboundEnvelope(attended)), 100],
     ['invalid-json', record('{"name": "Jane Doe"'), 65536],
     [
       'invalid-event',
-      record({ ...cloudEvent(attended), type: 'org.carepath.client-event.unknown.v1' }),
+      record({ ...inboundEnvelope(attended), type: 'org.carepath.client-event.unknown.v1' }),
       65536,
     ],
-    ['invalid-event', record({ ...cloudEvent(attended), data: { ...attended, hours: -1 } }), 65536],
-    ['invalid-event', record({ ...cloudEvent(attended), id: 'another-id' }), 65536],
-    ['invalid-event', record({ ...cloudEvent(attended), subject: 'client-2' }), 65536],
-    ['key-mismatch', record(cloudEvent(attended), 'client-2'), 65536],
-    ['key-mismatch', record(cloudEvent(attended), null), 65536],
+    ['invalid-event', record({ ...inboundEnvelope(attended), data: { ...attended, hours: -1 } }), 65536],
+    ['invalid-event', record({ ...inboundEnvelope(attended), id: 'another-id' }), 65536],
+    ['invalid-event', record({ ...inboundEnvelope(attended), subject: 'client-2' }), 65536],
+    ['key-mismatch', record(inboundEnvelope(attended), 'client-2'), 65536],
+    ['key-mismatch', record(inboundEnvelope(attended), null), 65536],
   ])('%s is a dead letter', (reason, input, maxBytes) => {
     expect(decodeInbound(input, maxBytes)).toMatchObject({ kind: 'dead-letter', reason });
   });
@@ -65,7 +61,7 @@ describe('decoding inbound records', () => {
     const leaky = decodeInbound(record('{"name": "Jane Doe"'), 65536);
     expect(JSON.stringify(leaky)).not.toContain('Jane');
     const invalid = decodeInbound(
-      record({ ...cloudEvent(attended), data: { ...attended, sessionId: 'Jane Doe' } }),
+      record({ ...inboundEnvelope(attended), data: { ...attended, sessionId: 'Jane Doe' } }),
       65536,
     );
     expect(invalid).toMatchObject({ detail: expect.stringContaining('data.sessionId') });
@@ -379,7 +375,7 @@ describe('dead letters always fit', () => {
 
   test('a message failing on every element of a long array lists the first problems and counts the rest', () => {
     const value = {
-      ...cloudEvent(attended),
+      ...inboundEnvelope(attended),
       data: { ...attended, hours: Array.from({ length: 30_000 }, () => 1) },
     };
     const decoded = decodeInbound(record(value), 1_000_000);
@@ -388,7 +384,7 @@ describe('dead letters always fit', () => {
   });
 
   test('the key counts towards the message size', () => {
-    expect(decodeInbound(record(cloudEvent(attended), 'k'.repeat(70_000)), 65536)).toMatchObject({
+    expect(decodeInbound(record(inboundEnvelope(attended), 'k'.repeat(70_000)), 65536)).toMatchObject({
       reason: 'message-too-large',
     });
   });

@@ -14,17 +14,8 @@ import {
   startOfLocalDay,
 } from '../../../pathway/clock';
 import { clinicClockDefaults, type ProgramDefinition } from '../../../schemas';
-import {
-  admitted,
-  attended,
-  command,
-  eligibleIntake,
-  event,
-  Journey,
-  missed,
-  notified,
-  ofType,
-} from './fixtures';
+import { admitted, attended, command, event, Journey, missed, notified, ofType } from './fixtures';
+import { eligibleIntake } from '../../../testkit/fixtures';
 
 const pacific = { timeZone: 'America/Los_Angeles', weekStartsOn: 'monday' } as const;
 

@@ -10,7 +10,8 @@ import {
 } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
 import { addDays } from '../../../pathway/time';
-import { admitTo, command, day, event, ofType, staff } from './fixtures';
+import { admitTo, command, day, event, ofType } from './fixtures';
+import { staff } from '../../../testkit/fixtures';
 
 const continuum = programs['full-continuum']!;
 const defaults = programs['default']!;

@@ -23,14 +23,7 @@ import type {
 } from '../../../schemas';
 import { levelPlan } from '../../../pathway/plan';
 import { addDays, later, toMillis } from '../../../pathway/time';
-
-export const staff = {
-  coordinator: { staffId: 'staff-coordinator-1', role: 'care-coordinator' },
-  secondCoordinator: { staffId: 'staff-coordinator-2', role: 'care-coordinator' },
-  supervisor: { staffId: 'staff-supervisor-1', role: 'clinical-supervisor' },
-  counsellor: { staffId: 'staff-counsellor-1', role: 'primary-counsellor' },
-  feed: { staffId: 'ehr-feed', role: 'integration' },
-} satisfies Record<string, StaffActor>;
+import { eligibleIntake, intake, staff } from '../../../testkit/fixtures';
 
 export const start = '2025-01-06T09:00:00.000Z';
 /** An instant `days` (fractions allowed) after the journey's start. */
@@ -55,19 +48,6 @@ export const event = <T extends ClientEvent['type']>(
     ClientEvent,
     { type: T }
   >;
-
-export const intake = (overrides: Partial<Intake> = {}): Intake => ({
-  ageYears: 34,
-  gender: 'female',
-  withdrawalRisk: false,
-  coOccurringMentalIllness: false,
-  standAloneIndications: [],
-  steppingDownFrom: null,
-  drugTestDone: true,
-  physicalExamDone: true,
-  sobrietyDate: null,
-  ...overrides,
-});
 
 export const admitted = (
   at: string,
@@ -209,12 +189,6 @@ export class Journey {
     return this.state.pendingProposals[0]!.proposalId;
   }
 }
-
-/** An intake every reference program admits: adult, stepping down from detox, with a stand-alone indication. */
-export const eligibleIntake: Partial<Intake> = {
-  steppingDownFrom: 'detox',
-  standAloneIndications: ['prior-sobriety-recent-relapse'],
-};
 
 /** A journey admitted at day 0 to `level` (default: the program's first entry level). */
 export const admitTo = (

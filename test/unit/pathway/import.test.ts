@@ -1,7 +1,8 @@
 import { AdmissionRefused, ImportRefused, importEpisode } from '../../../pathway';
 import { getProgram } from '../../../programs';
 import type { ImportedClient } from '../../../schemas';
-import { attended, day, Journey, notified, ofType, staff } from './fixtures';
+import { attended, day, Journey, notified, ofType } from './fixtures';
+import { staff } from '../../../testkit/fixtures';
 
 // Program A (step-down IOP): at least 9 hours a week in IOP, stepping down to outpatient.
 const program = getProgram('step-down-iop');

@@ -1,17 +1,8 @@
 import { getProgram } from '../../../programs';
 import { PrescriptionOutOfRange, validateEvent } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
-import {
-  Journey,
-  admissionRefusalOf,
-  admitted,
-  command,
-  day,
-  event,
-  notified,
-  ofType,
-  staff,
-} from './fixtures';
+import { Journey, admissionRefusalOf, admitted, command, day, event, notified, ofType } from './fixtures';
+import { staff } from '../../../testkit/fixtures';
 
 const program = getProgram('flexible-intensity-iop');
 const iop = levelPlan(program, 'iop');

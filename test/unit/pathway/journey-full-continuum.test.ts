@@ -1,7 +1,8 @@
 import { getProgram } from '../../../programs';
 import { levelPlan } from '../../../pathway/plan';
 import { addDays } from '../../../pathway/time';
-import { Journey, admitted, command, day, drugTest, event, notified, ofType, staff } from './fixtures';
+import { Journey, admitted, command, day, drugTest, event, notified, ofType } from './fixtures';
+import { staff } from '../../../testkit/fixtures';
 
 const program = getProgram('full-continuum');
 const aftercare = program.aftercare!;

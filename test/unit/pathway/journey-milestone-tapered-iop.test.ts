@@ -1,18 +1,8 @@
 import { getProgram } from '../../../programs';
 import { TransitionRefused } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
-import {
-  Journey,
-  admitted,
-  attended,
-  command,
-  day,
-  event,
-  milestone,
-  missed,
-  ofType,
-  staff,
-} from './fixtures';
+import { Journey, admitted, attended, command, day, event, milestone, missed, ofType } from './fixtures';
+import { staff } from '../../../testkit/fixtures';
 
 const program = getProgram('milestone-tapered-iop');
 const iop = levelPlan(program, 'iop');

@@ -6,7 +6,8 @@ import {
 } from '../../../pathway';
 import { getProgram } from '../../../programs';
 import type { ProgramDefinition, ProgramVersionChangeCommand } from '../../../schemas';
-import { admitted, command, day, eligibleIntake, Journey, staff } from './fixtures';
+import { admitted, command, day, Journey } from './fixtures';
+import { eligibleIntake, staff } from '../../../testkit/fixtures';
 
 // Program B tapers IOP hours as milestones are met; version 2 here is a provider's revision of it.
 const v1 = getProgram('milestone-tapered-iop');

@@ -11,7 +11,8 @@ import {
   type EpisodeState,
   type ProgramDefinition,
 } from '../../../schemas';
-import { admitted, day, eligibleIntake, staff } from './fixtures';
+import { admitted, day } from './fixtures';
+import { eligibleIntake, staff } from '../../../testkit/fixtures';
 
 type Body = Omit<ClientEvent, 'eventId' | 'clientId' | 'occurredAt' | 'recordedBy'>;
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../infra/ports';
+import { freePort } from '../infra/ports';
 import type { Lab } from './lab';
 
 /**
@@ -10,8 +10,8 @@ import type { Lab } from './lab';
  * real, built code in their child processes.
  */
 export function compiledEntryPoint(relativePath: string): string {
-  // Compiled, this file is lib/bench/lab/services.js; under ts-jest it is bench/lab/services.ts.
-  const root = resolve(__dirname, '../..');
+  // Compiled, this file is lib/testkit/services.js; under ts-jest it is testkit/services.ts.
+  const root = resolve(__dirname, '..');
   const entry = basename(root) === 'lib' ? join(root, relativePath) : join(root, 'lib', relativePath);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   return entry;

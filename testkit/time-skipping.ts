@@ -1,7 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { carepathSearchAttributes } from '../../workflows/search-attributes';
+import { carepathSearchAttributes } from '../workflows/search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
@@ -31,4 +31,10 @@ export async function timeSkippingServer(
     ),
   });
   return env;
+}
+
+/** Moves a time-skipping server's clock forward to `instant` (never back). */
+export async function advanceClock(env: TestWorkflowEnvironment, instant: string): Promise<void> {
+  const delta = Date.parse(instant) - (await env.currentTimeMs());
+  if (delta > 0) await env.sleep(delta);
 }

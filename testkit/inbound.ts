@@ -1,7 +1,7 @@
-import type { AdmittedEvent, ClientEvent, LevelOfCare, StaffActor } from '../../schemas';
-
-const coordinator: StaffActor = { staffId: 'staff-bench-coordinator', role: 'care-coordinator' };
-const counsellor: StaffActor = { staffId: 'staff-bench-counsellor', role: 'primary-counsellor' };
+import { randomUUID } from 'node:crypto';
+import type { AdmittedEvent, ClientEvent, Intake, LevelOfCare } from '../schemas';
+import { inboundEventType } from '../schemas/contract';
+import { entryIntake, staff } from './fixtures';
 
 /**
  * A synthetic client's inbound events, built the way an EHR feed sends them: ids are stable per
@@ -15,33 +15,29 @@ export class SyntheticClient {
     private readonly recommendedLevel: LevelOfCare = 'iop',
   ) {}
 
+  /** A client of `programId` with an id of its own, for tests that share one broker and one server. */
+  static unique(programId: string): SyntheticClient {
+    return new SyntheticClient(`client-${randomUUID()}`, programId);
+  }
+
   private base() {
     return {
       eventId: `${this.clientId}-e${++this.sequence}`,
       clientId: this.clientId,
       occurredAt: new Date().toISOString(),
-      recordedBy: counsellor,
+      recordedBy: staff.counsellor,
     };
   }
 
-  admitted(): AdmittedEvent {
+  /** The admission, with an intake the program admits at the recommended level; `intake` says what differs. */
+  admitted(intake: Partial<Intake> = {}): AdmittedEvent {
     return {
       ...this.base(),
-      recordedBy: coordinator,
+      recordedBy: staff.coordinator,
       type: 'admitted',
       programId: this.programId,
       recommendedLevel: this.recommendedLevel,
-      intake: {
-        ageYears: 34,
-        gender: 'female',
-        withdrawalRisk: false,
-        coOccurringMentalIllness: false,
-        standAloneIndications: ['prior-sobriety-recent-relapse'],
-        steppingDownFrom: 'detox',
-        drugTestDone: true,
-        physicalExamDone: true,
-        sobrietyDate: null,
-      },
+      intake: entryIntake(this.recommendedLevel, intake),
     };
   }
 
@@ -75,17 +71,20 @@ export class SyntheticClient {
   }
 }
 
-/** A client event as the structured-mode CloudEvent record the bridge reads, keyed by client id. */
+/** A client event as the structured-mode CloudEvent an EHR feed sends. */
+export const inboundEnvelope = <E extends ClientEvent>(event: E) => ({
+  specversion: '1.0',
+  id: event.eventId,
+  source: 'urn:carepath:testkit:ehr-feed',
+  type: inboundEventType(event.type),
+  subject: event.clientId,
+  time: event.occurredAt,
+  datacontenttype: 'application/json',
+  data: event,
+});
+
+/** A client event as the record the bridge reads: its CloudEvent, keyed by client id. */
 export const inboundRecord = (event: ClientEvent) => ({
   key: event.clientId,
-  value: JSON.stringify({
-    specversion: '1.0',
-    id: event.eventId,
-    source: 'urn:carepath:bench:ehr-feed',
-    type: `org.carepath.client-event.${event.type}.v1`,
-    subject: event.clientId,
-    time: event.occurredAt,
-    datacontenttype: 'application/json',
-    data: event,
-  }),
+  value: JSON.stringify(inboundEnvelope(event)),
 });

@@ -1,6 +1,6 @@
-import type { ClientEvent, EpisodeState, ProgramDefinition } from '../../schemas';
-import { levelPlan } from '../../pathway/plan';
-import { addDays } from '../../pathway/time';
+import type { ClientEvent, EpisodeState, LevelOfCare, ProgramDefinition } from '../schemas';
+import { levelPlan } from '../pathway/plan';
+import { addDays } from '../pathway/time';
 
 /**
  * The happy path of a program, walked on any journey that can move time forward and record events:
@@ -84,4 +84,12 @@ export async function walkHappyPath(journey: HappyPathJourney): Promise<void> {
     if (state.level === 'aftercare') await completeAftercare(journey);
     else await completeLevel(journey);
   }
+}
+
+/** The levels a program's happy path walks: from the entry level down each `stepsDownTo`. */
+export function ladder(program: ProgramDefinition, entry: LevelOfCare): LevelOfCare[] {
+  const path: LevelOfCare[] = [entry];
+  for (let next = program.levels[entry]?.stepsDownTo; next; next = program.levels[next]?.stepsDownTo)
+    path.push(next);
+  return path;
 }

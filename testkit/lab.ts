@@ -1,16 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../config';
-import { ensureInstalled, type Installation } from '../../infra/install';
-import { startKafkaBroker, waitForKafka, type KafkaBrokerOptions } from '../../infra/kafka-broker';
-import { freePort } from '../../infra/ports';
-import { stopServer, type ServerProcess } from '../../infra/processes';
+import { loadConfig } from '../config';
+import { ensureInstalled, type Installation } from '../infra/install';
+import { startKafkaBroker, waitForKafka, type KafkaBrokerOptions } from '../infra/kafka-broker';
+import { freePort } from '../infra/ports';
+import { stopServer, type ServerProcess } from '../infra/processes';
 import {
   startTemporalDevServer,
   waitForTemporal,
   type TemporalDevServerOptions,
-} from '../../infra/temporal-server';
+} from '../infra/temporal-server';
 
 export type Progress = (message: string) => void;
 
