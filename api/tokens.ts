@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { identifierSchema, staffRoleSchema, type StaffActor } from '../schemas';
+import { identifierSchema, personRoleSchema, type StaffActor } from '../schemas';
 import { apiRoleSchema, defaultStaffRole, type ApiRole } from './roles';
 
 /**
@@ -17,8 +17,11 @@ export const tokenEntrySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of the token as 64 lower-case hex digits'),
   staffId: identifierSchema,
   role: apiRoleSchema,
-  /** The clinical role the staff member acts as; defaults by API role (coordinator → care-coordinator). */
-  staffRole: staffRoleSchema.optional(),
+  /**
+   * The clinical role the staff member acts as; defaults by API role (coordinator → care-coordinator).
+   * Never `integration`: a token is a person's, and only people count for four eyes.
+   */
+  staffRole: personRoleSchema.optional(),
 });
 export type TokenEntry = z.infer<typeof tokenEntrySchema>;
 

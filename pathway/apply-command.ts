@@ -5,7 +5,9 @@ import { DecisionDraft, type Decision } from './draft';
 import { applyOrPropose, carryOutAction } from './rule-actions';
 import { ApprovalNotPermitted, EpisodeNotActive, ProposalAlreadyPending, ProposalNotFound } from './errors';
 import { requireProgram } from './guards';
-import { closeProposals } from './proposals';
+import { closeProposals, confirmProposal } from './proposals';
+import { followsRevision } from './revision';
+import { isIntegration } from '../schemas/actors';
 import { checkTransition } from './transitions';
 import { closeEndedWeeks } from './week';
 
@@ -20,13 +22,20 @@ const decidableProposal = (state: EpisodeState, command: ProposalDecision): Prop
       state.pendingProposals.map((p) => p.proposalId),
     );
   const allowedRoles = [proposal.approverRole, proposal.escalateTo];
-  if (!allowedRoles.includes(command.issuedBy.role))
+  const byIntegration = followsRevision(state, 3) && isIntegration(command.issuedBy);
+  if (byIntegration || !allowedRoles.includes(command.issuedBy.role))
     throw new ApprovalNotPermitted(proposal.proposalId, 'role-not-allowed', allowedRoles);
   // Four eyes: a coordinator's own request is decided by someone else.
   if (proposal.openedBy.staffId === command.issuedBy.staffId)
     throw new ApprovalNotPermitted(proposal.proposalId, 'own-proposal', allowedRoles);
+  if (proposal.confirmedBy?.staffId === command.issuedBy.staffId)
+    throw new ApprovalNotPermitted(proposal.proposalId, 'confirmed-by-you', allowedRoles);
   return proposal;
 };
+
+/** Whether approving this proposal only confirms it: an integration opened it and no one confirmed it yet. */
+const awaitsConfirmation = (state: EpisodeState, proposal: Proposal): boolean =>
+  followsRevision(state, 3) && isIntegration(proposal.openedBy) && proposal.confirmedBy === undefined;
 
 /**
  * Checks a command against the episode and the program without applying it (Temporal Update
@@ -51,8 +60,9 @@ export const validateCommand = (
       return;
     }
     case 'transition-approved': {
-      const { action } = decidableProposal(state, command);
-      if (action.type === 'discharge') checkDischarge(state, program, action.kind);
+      const proposal = decidableProposal(state, command);
+      if (proposal.action.type === 'discharge' && !awaitsConfirmation(state, proposal))
+        checkDischarge(state, program, proposal.action.kind);
       return;
     }
     case 'transition-rejected':
@@ -88,6 +98,10 @@ export const applyCommand = (
       break;
     case 'transition-approved': {
       const proposal = decidableProposal(state, command);
+      if (awaitsConfirmation(state, proposal)) {
+        confirmProposal(draft, proposal.proposalId, actor);
+        break;
+      }
       closeProposals(draft, [proposal], 'approved', proposal.reasonCode, actor);
       carryOutAction(draft, proposal.rule, proposal.action, proposal.reasonCode, actor);
       break;

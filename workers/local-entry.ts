@@ -1,4 +1,4 @@
-import { loadConfig } from '../config';
+import { loadLocalConfig } from '../config';
 import { loadProgramsDirectory } from '../programs/load';
 import { installTemporalLogging } from './structured-logs';
 import { describeStack, ensureLocalStack } from '../infra/local';
@@ -13,7 +13,7 @@ import { startServices } from './services';
  * (`npm run stack:up`) is left running.
  */
 async function main() {
-  const config = loadConfig();
+  const config = loadLocalConfig();
   // Before the stack and services start: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
   installTemporalLogging();

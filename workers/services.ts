@@ -14,6 +14,7 @@ import type { CarepathConfig } from '../config';
 import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge } from './bridge';
+import { integrationActor } from './inbound/identity';
 import { BridgeMonitor } from './inbound/monitor';
 import { kafkaLogCreator } from './structured-logs';
 import { createJourneyWorker } from './journey-worker';
@@ -82,6 +83,7 @@ export async function startServices(
     ),
     sender,
     topics: carepathTopics,
+    integration: integrationActor(config.inbound.integrationId),
     groupId: config.kafka.consumerGroup,
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
     maxRecordBytes: config.kafka.maxRecordBytes,

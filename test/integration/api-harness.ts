@@ -12,7 +12,7 @@ import { buildApi } from '../../api/server';
 import { generateToken, hashToken, TokenRegistry, type TokenEntry } from '../../api/tokens';
 import { runCli } from '../../cli/main';
 import { Journeys } from '../../client/journeys';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import type { ProgramRegistry } from '../../programs/registry';
 import type { StaffRole } from '../../schemas';
 import { devServer } from '../stack/environments';
@@ -69,7 +69,7 @@ export async function serveApi(opts: {
       metrics,
       now: () => new Date().toISOString(),
       maxEventClockSkewSeconds:
-        opts.maxEventClockSkewSeconds ?? loadConfig({}).inbound.maxEventClockSkewSeconds,
+        opts.maxEventClockSkewSeconds ?? loadLocalConfig({}).inbound.maxEventClockSkewSeconds,
       ...(opts.bridge && { bridge: opts.bridge }),
     },
     new TokenRegistry({ tokens: entries }),

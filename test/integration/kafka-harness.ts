@@ -11,7 +11,8 @@ import { Journeys } from '../../client/journeys';
 import type { AdmittedEvent, ClientEvent, ProgramDefinition } from '../../schemas';
 import { carepathTopics, type Topics } from '../../schemas/contract';
 import type { JourneySettings } from '../../schemas/journey';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
+import { integrationActor } from '../../workers/inbound/identity';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
@@ -90,7 +91,7 @@ export async function kafkaJourneys(opts: {
   const running = worker.run();
   const journeys = new Journeys(opts.client, taskQueue, shippedPrograms, opts.settings);
   const groupId = `bridge-${randomUUID()}`;
-  const defaults = loadConfig({});
+  const defaults = loadLocalConfig({});
   const monitor = new BridgeMonitor({
     stallMs: defaults.inbound.bridgeStallSeconds * 1000,
     lag: { admin: opts.kafka.admin(), topic: opts.topics['client-events'], groupId },
@@ -105,6 +106,7 @@ export async function kafkaJourneys(opts: {
         journeys,
         sender,
         topics: opts.topics,
+        integration: integrationActor(defaults.inbound.integrationId),
         groupId,
         maxMessageBytes: 4096,
         maxRecordBytes: defaults.kafka.maxRecordBytes,

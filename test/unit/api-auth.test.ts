@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { developmentStaffId, ensureDevelopmentToken } from '../../api/development-token';
 import { generateToken, hashToken, readTokensFile, TokenRegistry, TokensFileError } from '../../api/tokens';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadLocalConfig } from '../../config';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'carepath-api-auth-'));
 
@@ -99,7 +99,7 @@ describe('the local development token', () => {
 describe('API auth configuration', () => {
   test('outside local mode, a missing CAREPATH_API_TOKENS_FILE stops start-up', () => {
     try {
-      loadConfig({ CAREPATH_MODE: 'production' });
+      loadLocalConfig({ CAREPATH_MODE: 'production' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -114,8 +114,8 @@ describe('API auth configuration', () => {
 
   test('the tokens file is resolved against the working directory; local mode needs none', () => {
     expect(
-      loadConfig({ CAREPATH_API_TOKENS_FILE: 'secrets/tokens.json' }, '/srv/carepath').api.tokensFile,
+      loadLocalConfig({ CAREPATH_API_TOKENS_FILE: 'secrets/tokens.json' }, '/srv/carepath').api.tokensFile,
     ).toBe('/srv/carepath/secrets/tokens.json');
-    expect(loadConfig({}).api.tokensFile).toBeUndefined();
+    expect(loadLocalConfig({}).api.tokensFile).toBeUndefined();
   });
 });

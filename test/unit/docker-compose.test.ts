@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { configVariables, loadConfig } from '../../config';
+import { configVariables, loadLocalConfig } from '../../config';
 import { carepathSearchAttributes } from '../../workflows/search-attributes';
 
 interface Service {
@@ -14,7 +14,7 @@ interface Service {
 const compose = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, Service>;
 };
-const defaults = loadConfig({});
+const defaults = loadLocalConfig({});
 const hostPorts = (service: string) =>
   (compose.services[service]?.ports ?? []).map((p) => Number(p.split(':')[0]));
 
@@ -54,7 +54,7 @@ describe('docker-compose.yml', () => {
     const carepath = compose.services.carepath;
     const env = carepath?.environment ?? {};
     expect(configVariables).toEqual(expect.arrayContaining(Object.keys(env)));
-    const config = loadConfig(env);
+    const config = loadLocalConfig(env);
     expect(config.temporal.address).toBe('temporal:7233');
     expect(compose.services.kafka?.environment?.KAFKA_LISTENERS).toContain(
       `DOCKER://0.0.0.0:${config.kafka.brokers[0]?.split(':')[1]}`,
