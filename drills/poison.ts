@@ -88,7 +88,8 @@ export const poisonKinds: BadKind[] = [
     follows: ([, first]) => first as ClientEvent,
     build: ({ stream: [, first] }) => {
       if (!first) throw new Error('scenario error: an open client has an event after its admission');
-      return recordOf({ ...first, recordedBy: { staffId: 'staff-poison-other', role: 'care-coordinator' } });
+      // Another instant: the bridge replaces whoever a message claims recorded it, so that cannot differ.
+      return recordOf({ ...first, occurredAt: new Date(Date.parse(first.occurredAt) + 1000).toISOString() });
     },
   },
   {
