@@ -88,8 +88,12 @@ export const poisonKinds: BadKind[] = [
     follows: ([, first]) => first as ClientEvent,
     build: ({ stream: [, first] }) => {
       if (!first) throw new Error('scenario error: an open client has an event after its admission');
-      // Another instant: the bridge replaces whoever a message claims recorded it, so that cannot differ.
-      return recordOf({ ...first, occurredAt: new Date(Date.parse(first.occurredAt) + 1000).toISOString() });
+      // Another session under its id (who a message claims recorded it is replaced by the bridge).
+      return recordOf({
+        ...attendedBy(first.clientId),
+        eventId: first.eventId,
+        occurredAt: first.occurredAt,
+      });
     },
   },
   {

@@ -25,7 +25,8 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
         summary: 'Record what happened to a client',
         description:
           'The event of the Kafka inbound topic, without clientId (the path) and recordedBy (your token). ' +
-          'Answers 202 once the journey has it; with wait=true, 200 with the outcome once applied.',
+          'Answers 202 once the journey has it; with wait=true, 200 with the outcome once applied. ' +
+          "An event type your role may not record (e.g. a clinician's discharge-requested) is 403 event-not-permitted.",
         tags: ['events'],
         security: bearer,
         params: clientParams,
