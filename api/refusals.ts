@@ -13,8 +13,30 @@ import {
 import { AdmissionRefused, ImportRefused } from '../pathway/errors';
 import { UnknownProgram, UnknownProgramVersion } from '../programs/registry';
 import { eventInFutureDetail, occurredInFuture } from '../client/event-time';
+import { apiRolesSending, maySend, type ClientEventType } from '../schemas/event-permissions';
 import type { ApiContext } from './context';
 import { ApiProblem } from './problem';
+import type { ApiRole } from './roles';
+
+/** Where an event a role may not record can be sent instead, when a route does the same. */
+const insteadOf: Partial<Record<ClientEventType, string>> = {
+  'discharge-requested': 'POST /v1/clients/{clientId}/discharge',
+};
+
+/** A role recording an event type the permission table does not give it: 403, naming who may and how. */
+export function refuseEventNotPermitted(role: ApiRole, type: ClientEventType): void {
+  if (maySend(role, type)) return;
+  const allowedRoles = apiRolesSending(type);
+  const instead = insteadOf[type];
+  throw new ApiProblem(
+    403,
+    'event-not-permitted',
+    'Event not permitted for your role',
+    `Your token's role '${role}' may not record '${type}': ask someone with the role ${allowedRoles.join(' or ')} to record it` +
+      (instead ? `, or to use ${instead}.` : '.'),
+    { role, eventType: type, allowedRoles, ...(instead && { instead }) },
+  );
+}
 
 interface RefusalProblem {
   status: number;

@@ -15,8 +15,10 @@ export const defaultStaffRole: Readonly<Record<ApiRole, StaffRole>> = {
   viewer: 'case-manager',
 };
 
-/** Who may call what: every role reads; clinicians record events and decide proposals; coordinators do everything. */
+/**
+ * Who may call what: every role reads; clinicians decide proposals; coordinators do everything. Which
+ * events each role may record is the permission table (schemas/event-permissions.ts).
+ */
 export const readers: readonly ApiRole[] = ['coordinator', 'clinician', 'viewer'];
-export const eventRecorders: readonly ApiRole[] = ['coordinator', 'clinician'];
 export const proposalDeciders: readonly ApiRole[] = ['coordinator', 'clinician'];
 export const coordinators: readonly ApiRole[] = ['coordinator'];

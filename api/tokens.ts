@@ -3,7 +3,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { codeSchema, identifierSchema, staffRoleSchema, type StaffActor } from '../schemas';
+import { codeSchema, identifierSchema, personRoleSchema, type StaffActor } from '../schemas';
 import { issueList } from '../schemas/issues';
 import { apiRoleSchema, defaultStaffRole, type ApiRole } from './roles';
 
@@ -20,8 +20,11 @@ export const tokenEntrySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of the token as 64 lower-case hex digits'),
   staffId: identifierSchema,
   role: apiRoleSchema,
-  /** The clinical role the staff member acts as; defaults by API role (coordinator → care-coordinator). */
-  staffRole: staffRoleSchema.optional(),
+  /**
+   * The clinical role the staff member acts as; defaults by API role (coordinator → care-coordinator).
+   * Never `integration`: a token is a person's, and only people count for four eyes.
+   */
+  staffRole: personRoleSchema.optional(),
   /** The programs whose clients the staff member sees and acts on; absent: every program. */
   programs: z.array(codeSchema).min(1).max(100).optional(),
 });

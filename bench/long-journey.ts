@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { Journeys } from '../client/journeys';
 import { carepathDataConverter } from '../codec/data-converter';
-import { loadConfig } from '../config';
+import { loadLocalConfig } from '../config';
 import { ensureInstalled } from '../infra/install';
 import { getProgram, shippedPrograms } from '../programs';
 import type { ProgramDefinition } from '../schemas';
@@ -156,7 +156,7 @@ export async function longJourneyBenchmark(
 ): Promise<BenchmarkResult> {
   const say = (side: string) => (message: string) => progress(`long journey (${side}): ${message}`);
   const program = getProgram(opts.program);
-  const install = await ensureInstalled(loadConfig().cacheDir, progress);
+  const install = await ensureInstalled(loadLocalConfig().cacheDir, progress);
   say('setup')('bundling the workflows, starting a time-skipping server…');
   // webpack's report of every module would bury the progress lines.
   const quiet = new DefaultLogger('WARN');

@@ -41,10 +41,12 @@ const identifier = (example: string) =>
 /** Memory for remembered idempotent answers when nothing else is configured. */
 export const defaultIdempotencyMaxBytes = 64 * 1024 * 1024;
 
+export const modeSchema = z.enum(['local', 'production'], { message: "expected 'local' or 'production'" });
+export type CarepathMode = z.infer<typeof modeSchema>;
+
 export const environmentSchema = z.object({
-  CAREPATH_MODE: z
-    .enum(['local', 'production'], { message: "expected 'local' or 'production'" })
-    .default('local'),
+  // No default here: the caller names it (loadConfig fails closed to production, loadLocalConfig is for local tools).
+  CAREPATH_MODE: modeSchema,
   CAREPATH_ROLE: roleChoiceSchema.default('all'),
   CAREPATH_HEALTH_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_HEALTH_PORT: port.default(8235),
@@ -136,6 +138,8 @@ export const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected the id of one of the payload keys')
     .optional(),
+  // The integration producing to the inbound topic: every event read from it is recorded under this id.
+  CAREPATH_INTEGRATION_ID: identifier('ehr-feed').optional(),
   CAREPATH_CODEC_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_CODEC_PORT: port.default(8234),
   CAREPATH_CODEC_CORS_ORIGINS: z
@@ -166,6 +170,14 @@ export const environmentSchema = z.object({
 
 const schemaVariables = Object.keys(environmentSchema.shape) as (keyof z.input<typeof environmentSchema>)[];
 
+/** Variables whose values are secrets: an error about one names it and the problem, never the value. */
+export const secretVariables: ReadonlySet<keyof z.input<typeof environmentSchema>> = new Set([
+  'CAREPATH_PAYLOAD_KEYS',
+]);
+
+/** The integration id of local mode, when CAREPATH_INTEGRATION_ID is unset. */
+export const localIntegrationId = 'local-integration';
+
 /** The environment variables carepath reads; docker-compose and docs must agree with this list. */
 export const configVariables: readonly string[] = [
   ...schemaVariables,
@@ -176,7 +188,7 @@ export const configVariables: readonly string[] = [
 ];
 
 export interface CarepathConfig {
-  mode: 'local' | 'production';
+  mode: CarepathMode;
   /** The roles this process runs unless its command line names one (config/service-roles.ts). */
   role: RoleChoice;
   /** The liveness and readiness listener of a process without the API (the API answers them itself). */
@@ -214,6 +226,11 @@ export interface CarepathConfig {
     maxEventClockSkewSeconds: number;
     /** A message in the bridge's hands longer than this makes /healthz report it degraded. */
     bridgeStallSeconds: number;
+    /**
+     * The integration the inbound topic's producers authenticate as: the recorded author of every
+     * event read from it (workers/inbound/identity.ts), whatever the message claims.
+     */
+    integrationId: string;
   };
   api: {
     host: string;
@@ -256,75 +273,133 @@ export interface CarepathConfig {
   cacheDir: string;
 }
 
-/** Variables whose value is a credential: a problem with one never prints it. */
-const secretVariables = new Set(['CAREPATH_PAYLOAD_KEYS']);
+/** A problem as kept by ConfigError: a secret's value is dropped, only whether it was set is kept. */
+export interface ShownConfigProblem {
+  variable: string;
+  /** The value as given; undefined when unset or when the variable holds a secret. */
+  value: string | undefined;
+  /** Whether the variable was set. */
+  set: boolean;
+  message: string;
+}
+
+const shownValue = (p: ShownConfigProblem) =>
+  !p.set ? '(unset)' : p.value === undefined ? '(set; a secret, not shown)' : JSON.stringify(p.value);
+
+const withoutSecret = (p: ConfigProblem): ShownConfigProblem => {
+  const secret = p.secret === true || (secretVariables as ReadonlySet<string>).has(p.variable);
+  return {
+    variable: p.variable,
+    value: secret ? undefined : p.value,
+    set: p.value !== undefined,
+    message: p.message,
+  };
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: ConfigProblem[]) {
+  readonly problems: ShownConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    const shown = problems.map(withoutSecret);
     super(
       'Invalid configuration — fix these environment variables and start again:\n' +
-        problems
-          .map(
-            (p) =>
-              `  ${p.variable}=${p.value === undefined ? '(unset)' : p.secret ? '(set, not shown)' : JSON.stringify(p.value)}: ${p.message}`,
-          )
-          .join('\n'),
+        shown.map((p) => `  ${p.variable}=${shownValue(p)}: ${p.message}`).join('\n'),
     );
+    this.problems = shown;
   }
 }
 
+/**
+ * The configuration of a deployment: with CAREPATH_MODE unset it is production, which refuses to
+ * start without its keys, tokens and integration id rather than make any up.
+ */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): CarepathConfig {
-  const input = Object.fromEntries(
+  return parseConfig(env, cwd, 'production');
+}
+
+/** The configuration of a local tool (`npm start`, the stack commands, benchmarks, tests): local unless CAREPATH_MODE says otherwise. */
+export function loadLocalConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): CarepathConfig {
+  return parseConfig(env, cwd, 'local');
+}
+
+/**
+ * What production refuses to start without, rather than make any up: each entry is met when one of
+ * its variables is set, and named by the first.
+ */
+const productionRequirements: readonly {
+  anyOf: readonly (keyof z.input<typeof environmentSchema>)[];
+  message: string;
+}[] = [
+  {
+    anyOf: ['CAREPATH_API_TOKENS_FILE'],
+    message:
+      'required outside local mode: the JSON file of hashed API tokens (create entries with `carepath token`, see README, "Coordinator API")',
+  },
+  {
+    anyOf: ['CAREPATH_PAYLOAD_KEYS_FILE', 'CAREPATH_PAYLOAD_KEYS'],
+    message:
+      'required outside local mode (or CAREPATH_PAYLOAD_KEYS): the keys that encrypt Temporal payloads (see README, "Payload encryption keys")',
+  },
+  {
+    anyOf: ['CAREPATH_OPERATOR_TOKENS_FILE'],
+    message:
+      'required outside local mode: the JSON file of hashed operator tokens for the codec server (see README, "Payload encryption keys")',
+  },
+  {
+    anyOf: ['CAREPATH_INTEGRATION_ID'],
+    message:
+      'required outside local mode: the id of the integration producing to the inbound topic, under which its events are recorded (see README, "Identities and permissions")',
+  },
+];
+
+function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathMode): CarepathConfig {
+  const given: Partial<Record<(typeof schemaVariables)[number], string>> = Object.fromEntries(
     schemaVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
   );
+  const input = { ...given, CAREPATH_MODE: given.CAREPATH_MODE ?? defaultMode };
   const parsed = environmentSchema
-    .refine((e) => e.CAREPATH_MODE === 'local' || e.CAREPATH_API_TOKENS_FILE !== undefined, {
-      path: ['CAREPATH_API_TOKENS_FILE'],
-      message:
-        'required outside local mode: the JSON file of hashed API tokens (create entries with `carepath token`, see README, "Coordinator API")',
-    })
     .refine((e) => e.CAREPATH_PAYLOAD_KEYS === undefined || e.CAREPATH_PAYLOAD_KEYS_FILE === undefined, {
       path: ['CAREPATH_PAYLOAD_KEYS_FILE'],
       message: 'set either CAREPATH_PAYLOAD_KEYS or CAREPATH_PAYLOAD_KEYS_FILE, not both',
     })
-    .refine(
-      (e) =>
-        e.CAREPATH_MODE === 'local' ||
-        e.CAREPATH_PAYLOAD_KEYS !== undefined ||
-        e.CAREPATH_PAYLOAD_KEYS_FILE !== undefined,
-      {
-        path: ['CAREPATH_PAYLOAD_KEYS_FILE'],
-        message:
-          'required outside local mode (or CAREPATH_PAYLOAD_KEYS): the keys that encrypt Temporal payloads (see README, "Payload encryption keys")',
-      },
-    )
-    .refine((e) => e.CAREPATH_MODE === 'local' || e.CAREPATH_OPERATOR_TOKENS_FILE !== undefined, {
-      path: ['CAREPATH_OPERATOR_TOKENS_FILE'],
-      message:
-        'required outside local mode: the JSON file of hashed operator tokens for the codec server (see README, "Payload encryption keys")',
-    })
     .safeParse(input);
-  const problems: ConfigProblem[] = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => {
-        const variable = String(issue.path[0] ?? 'environment');
-        return {
-          variable,
-          value: env[variable],
-          message: issue.message,
-          secret: secretVariables.has(variable),
-        };
-      });
+  // Checked on the raw input, so a start that also has a bad variable still names every missing one.
+  const missing: ConfigProblem[] =
+    input.CAREPATH_MODE === 'production'
+      ? productionRequirements
+          .filter((r) => r.anyOf.every((name) => input[name] === undefined))
+          .map((r) => ({ variable: r.anyOf[0] ?? 'environment', value: undefined, message: r.message }))
+      : [];
+  const problems: ConfigProblem[] = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => {
+          const variable = String(issue.path[0] ?? 'environment');
+          return {
+            variable,
+            value: env[variable] === '' ? undefined : env[variable],
+            message: issue.message,
+          };
+        })),
+    ...missing,
+  ];
   // Secure connections: read beside the schema so every problem is reported at once.
   const temporalConnection = loadTemporalConnection(env, cwd, {
     address: '127.0.0.1:7233',
     namespace: 'default',
   });
-  const kafkaConnection = loadKafkaConnection(env, cwd, parsed.data?.CAREPATH_MODE ?? 'production');
+  const kafkaConnection = loadKafkaConnection(
+    env,
+    cwd,
+    parsed.success ? parsed.data.CAREPATH_MODE : 'production',
+  );
   const apiTls = loadServeTls(env, cwd, 'CAREPATH_API');
   const codecTls = loadServeTls(env, cwd, 'CAREPATH_CODEC');
   problems.push(
@@ -362,6 +437,7 @@ export function loadConfig(
     inbound: {
       maxEventClockSkewSeconds: e.CAREPATH_MAX_CLOCK_SKEW_SECONDS,
       bridgeStallSeconds: e.CAREPATH_BRIDGE_STALL_SECONDS,
+      integrationId: e.CAREPATH_INTEGRATION_ID ?? localIntegrationId,
     },
     api: {
       host: e.CAREPATH_API_HOST,

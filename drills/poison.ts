@@ -88,9 +88,11 @@ export const poisonKinds: BadKind[] = [
     follows: ([, first]) => first as ClientEvent,
     build: ({ stream: [, first] }) => {
       if (!first) throw new Error('scenario error: an open client has an event after its admission');
+      // Another session under its id (who a message claims recorded it is replaced by the bridge).
       return inboundRecord({
-        ...first,
-        recordedBy: { staffId: 'staff-poison-other', role: 'care-coordinator' },
+        ...attendedBy(first.clientId),
+        eventId: first.eventId,
+        occurredAt: first.occurredAt,
       });
     },
   },

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { SyntheticClient } from '../testkit/inbound';
 import { admit, applyEvent, PathwayError } from '../pathway';
 import { getProgram } from '../programs';
-import type { ClientEvent, Effect, EpisodeState } from '../schemas';
+import type { ClientEvent, Effect, EpisodeState, IntegrationActor } from '../schemas';
 import { billingLevelChanged, eventSource, type OutboundStream } from '../schemas/contract';
 import { streamOf } from '../workflows/effect-routing';
 
@@ -119,14 +119,16 @@ export interface Expected {
 
 /**
  * Folds the core over the events in the order they were first delivered, skipping repeats as the
- * workflow does (by event id), and collects the published events and the final states.
+ * workflow does (by event id), and collects the published events and the final states. Each event
+ * is recorded by `integration`, as the bridge records whatever the message claims.
  */
-export function expectedOutcome(delivered: readonly ClientEvent[]): Expected {
+export function expectedOutcome(delivered: readonly ClientEvent[], integration: IntegrationActor): Expected {
   const states = new Map<string, EpisodeState>();
   const outbound = new Set<string>();
   const applied = new Set<string>();
   let earliestTimer = Infinity;
-  for (const event of delivered) {
+  for (const sent of delivered) {
+    const event = { ...sent, recordedBy: integration };
     if (applied.has(event.eventId)) continue;
     const before = states.get(event.clientId);
     let decision: { state: EpisodeState; effects: Effect[] };

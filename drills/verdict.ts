@@ -6,6 +6,7 @@ import type { ClientEvent, EpisodeState } from '../schemas';
 import { journeySettingsSchema, type JourneySettings } from '../schemas/journey';
 import { carepathTopics, type DeadLetterReason } from '../schemas/contract';
 import { episodeWorkflowId } from '../workflows/definitions';
+import { integrationActor } from '../workers/inbound/identity';
 import type { Harness, InboundMarks } from './harness';
 import type { DrillCounts, DrillResult, Progress } from './report';
 import { expectedOutcome, stateDifferences } from './scenario';
@@ -130,7 +131,7 @@ const commitGraceMs = 30_000;
  * scenario has not), every journey in the state the core decides, and exactly the dead letters due.
  */
 export async function judge(harness: Harness, run: DrillRun, progress: Progress): Promise<DrillResult> {
-  const expected = expectedOutcome(run.delivered);
+  const expected = expectedOutcome(run.delivered, integrationActor(harness.config.inbound.integrationId));
   const clientIds = [...expected.states.keys()];
   const ownKey = ` ep-${run.prefix}-`;
   const expectedDeadLetters = Object.values(run.expectedDeadLetters ?? {}).reduce((a, b) => a + (b ?? 0), 0);

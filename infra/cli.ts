@@ -1,4 +1,4 @@
-import { loadConfig, type CarepathConfig } from '../config';
+import { loadLocalConfig, type CarepathConfig } from '../config';
 import { ensureInstalled } from './install';
 import { describeStack, ensureLocalStack } from './local';
 import { isRunning } from './processes';
@@ -56,7 +56,7 @@ async function main(command: string | undefined, config: CarepathConfig): Promis
 
 async function run() {
   try {
-    process.exitCode = await main(process.argv[2], loadConfig());
+    process.exitCode = await main(process.argv[2], loadLocalConfig());
   } catch (error) {
     console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
     process.exitCode = 1;

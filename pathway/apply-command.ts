@@ -20,7 +20,9 @@ import {
 } from './errors';
 import { offersLevel } from './ladder';
 import { requireProgram } from './guards';
-import { closeProposals } from './proposals';
+import { closeProposals, confirmProposal } from './proposals';
+import { followsRevision } from './revision';
+import { isIntegration } from '../schemas/actors';
 import { checkTransition } from './transitions';
 import { closeEndedWeeks } from './week';
 
@@ -30,13 +32,17 @@ type ProposalDecision = Extract<CoordinatorCommand, { type: 'transition-approved
  * Whether the staff member may decide the proposal: the proposal's approver or escalation role, and
  * never the one who opened it (four eyes). Throws ApprovalNotPermitted saying why not.
  */
-export const checkDecider = (proposal: Proposal, decider: StaffActor): void => {
+export const checkDecider = (state: EpisodeState, proposal: Proposal, decider: StaffActor): void => {
   const allowedRoles = [proposal.approverRole, proposal.escalateTo];
-  if (!allowedRoles.includes(decider.role))
+  const byIntegration = followsRevision(state, 3) && isIntegration(decider);
+  if (byIntegration || !allowedRoles.includes(decider.role))
     throw new ApprovalNotPermitted(proposal.proposalId, 'role-not-allowed', allowedRoles);
   // Four eyes: a coordinator's own request is decided by someone else.
   if (proposal.openedBy.staffId === decider.staffId)
     throw new ApprovalNotPermitted(proposal.proposalId, 'own-proposal', allowedRoles);
+  // An integration's proposal needs two people: the one who confirmed it cannot also carry it out.
+  if (proposal.confirmedBy?.staffId === decider.staffId)
+    throw new ApprovalNotPermitted(proposal.proposalId, 'confirmed-by-you', allowedRoles);
 };
 
 /** The proposal a decision refers to, once the deciding staff member is allowed to decide it. */
@@ -47,7 +53,7 @@ const decidableProposal = (state: EpisodeState, command: ProposalDecision): Prop
       command.proposalId,
       state.pendingProposals.map((p) => p.proposalId),
     );
-  checkDecider(proposal, command.issuedBy);
+  checkDecider(state, proposal, command.issuedBy);
   return proposal;
 };
 
@@ -89,6 +95,10 @@ export const transitionOptions = (
       }
     });
 
+/** Whether approving this proposal only confirms it: an integration opened it and no one confirmed it yet. */
+const awaitsConfirmation = (state: EpisodeState, proposal: Proposal): boolean =>
+  followsRevision(state, 3) && isIntegration(proposal.openedBy) && proposal.confirmedBy === undefined;
+
 /**
  * Checks a command against the episode and the program without applying it (Temporal Update
  * validators call this). Throws a typed PathwayError that says what would be accepted.
@@ -113,8 +123,9 @@ export const validateCommand = (
       );
       return;
     case 'transition-approved': {
-      const { action } = decidableProposal(state, command);
-      if (action.type === 'discharge') checkDischarge(state, program, action.kind);
+      const proposal = decidableProposal(state, command);
+      if (proposal.action.type === 'discharge' && !awaitsConfirmation(state, proposal))
+        checkDischarge(state, program, proposal.action.kind);
       return;
     }
     case 'transition-rejected':
@@ -153,6 +164,10 @@ export const applyCommand = (
       break;
     case 'transition-approved': {
       const proposal = decidableProposal(state, command);
+      if (awaitsConfirmation(state, proposal)) {
+        confirmProposal(draft, proposal.proposalId, actor);
+        break;
+      }
       closeProposals(draft, [proposal], 'approved', proposal.reasonCode, actor);
       carryOutAction(draft, proposal.rule, proposal.action, proposal.reasonCode, actor);
       break;

@@ -104,17 +104,25 @@ export class ProposalNotFound extends PathwayError {
   }
 }
 
+const approvalRefusalMessages = {
+  'own-proposal': (proposalId: string) =>
+    `Proposal ${proposalId} must be decided by someone other than the staff member who requested it.`,
+  'role-not-allowed': (proposalId: string, allowedRoles: readonly string[]) =>
+    `Proposal ${proposalId} can be decided only by: ${allowedRoles.join(', ')}.`,
+  'confirmed-by-you': (proposalId: string) =>
+    `Proposal ${proposalId} was opened by an integration and you confirmed it: another staff member must approve it (four eyes).`,
+} satisfies Record<
+  ApprovalNotPermitted['reason'],
+  (proposalId: string, allowedRoles: readonly string[]) => string
+>;
+
 export class ApprovalNotPermitted extends PathwayError {
   constructor(
     readonly proposalId: string,
-    readonly reason: 'role-not-allowed' | 'own-proposal',
+    readonly reason: 'role-not-allowed' | 'own-proposal' | 'confirmed-by-you',
     readonly allowedRoles: readonly string[],
   ) {
-    super(
-      reason === 'own-proposal'
-        ? `Proposal ${proposalId} must be decided by someone other than the staff member who requested it.`
-        : `Proposal ${proposalId} can be decided only by: ${allowedRoles.join(', ')}.`,
-    );
+    super(approvalRefusalMessages[reason](proposalId, allowedRoles));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Actor, Proposal, ProposedAction, ReasonCode } from '../schemas';
+import type { Actor, Proposal, ProposedAction, ReasonCode, StaffActor } from '../schemas';
 import type { DecisionDraft } from './draft';
 
 export const sameAction = (a: ProposedAction, b: ProposedAction): boolean =>
@@ -44,4 +44,16 @@ export const escalateProposal = (draft: DecisionDraft, proposalId: string): void
     ),
   });
   draft.notifyRole(proposal.escalateTo, 'approval-overdue');
+};
+
+/** A staff member confirms a proposal an integration opened; the approver role is asked for the second approval. */
+export const confirmProposal = (draft: DecisionDraft, proposalId: string, confirmedBy: StaffActor): void => {
+  const proposal = draft.state.pendingProposals.find((p) => p.proposalId === proposalId);
+  if (!proposal) return;
+  draft.update({
+    pendingProposals: draft.state.pendingProposals.map((p) =>
+      p.proposalId === proposalId ? { ...p, confirmedBy } : p,
+    ),
+  });
+  draft.notifyRole(proposal.approverRole, 'approval-waiting');
 };

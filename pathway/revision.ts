@@ -9,8 +9,12 @@ import type { EpisodeState } from '../schemas';
  * a milestone outside the current level's plan is refused; a reassessment moves the client only
  * where a coordinator's request could; aftercare ending with a discharge awaiting approval records
  * that discharge, never completion.
+ *
+ * Revision 3: an integration is not a person for four eyes. A proposal it opened (e.g. after a
+ * relapse its feed reported) is carried out only when two different staff members approved it: the
+ * first approval confirms it, the second carries it out. An integration never decides a proposal.
  */
-export const currentRulesRevision = 2;
+export const currentRulesRevision = 3;
 
 export const followsRevision = (state: EpisodeState, revision: number): boolean =>
   (state.rulesRevision ?? 1) >= revision;

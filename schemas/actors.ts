@@ -39,6 +39,21 @@ export const inboundIdentifierSchema = identifierSchema.max(
 export const staffActorSchema = z.object({ staffId: identifierSchema, role: staffRoleSchema });
 export type StaffActor = z.infer<typeof staffActorSchema>;
 
+/** The roles a person acts in: every staff role but `integration`, which only a system holds. */
+export const personRoleSchema = staffRoleSchema.exclude(['integration']);
+
+/**
+ * A system that records events (an EHR feeding the inbound topic), identified by how it
+ * authenticated, never by what its messages claim. It never counts as a person for four eyes.
+ */
+export const integrationActorSchema = z.object({
+  staffId: identifierSchema,
+  role: z.literal('integration'),
+});
+export type IntegrationActor = z.infer<typeof integrationActorSchema>;
+
+export const isIntegration = (actor: { role: string }): boolean => actor.role === 'integration';
+
 /** The engine itself, for changes no person made (a deadline passed, aftercare ran its course). */
 export const engineActorSchema = z.object({
   staffId: z.literal('carepath-engine'),

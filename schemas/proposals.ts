@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorSchema, identifierSchema, staffRoleSchema } from './actors';
+import { actorSchema, identifierSchema, staffActorSchema, staffRoleSchema } from './actors';
 import { dischargeKindSchema, policyRuleSchema, reasonCodeSchema } from './codes';
 import { levelOfCareSchema } from './levels';
 import { isoInstantSchema } from './time';
@@ -23,5 +23,11 @@ export const proposalSchema = z.object({
   approverRole: staffRoleSchema,
   escalateTo: staffRoleSchema,
   escalated: z.boolean(),
+  /**
+   * The staff member who confirmed a proposal an integration opened (care rules from revision 3): a
+   * feed is not a person, so such a proposal is carried out only on approval by a second, different
+   * staff member. Absent until confirmed, and on every proposal a person or the engine opened.
+   */
+  confirmedBy: staffActorSchema.optional(),
 });
 export type Proposal = z.infer<typeof proposalSchema>;

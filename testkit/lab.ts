@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../config';
+import { loadLocalConfig } from '../config';
 import { ensureInstalled, type Installation } from '../infra/install';
 import { startKafkaBroker, waitForKafka, type KafkaBrokerOptions } from '../infra/kafka-broker';
 import { freePort } from '../infra/ports';
@@ -35,7 +35,7 @@ export interface Lab {
 }
 
 export async function startLab(progress: Progress): Promise<Lab> {
-  const install = await ensureInstalled(loadConfig().cacheDir, progress);
+  const install = await ensureInstalled(loadLocalConfig().cacheDir, progress);
   const dataDir = mkdtempSync(join(tmpdir(), 'carepath-lab-'));
   mkdirSync(join(dataDir, 'logs'));
   const temporalOptions: TemporalDevServerOptions = {

@@ -1,6 +1,7 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordSender } from '../activities/kafka/record-sender';
 import { eventInFutureDetail, occurredInFuture } from '../client/event-time';
+import type { IntegrationActor } from '../schemas';
 import type { Topics } from '../schemas/contract';
 import { deadLetterRecord, minimalDeadLetterRecord, type InboundOrigin } from './inbound/dead-letter';
 import { decodeInbound, type DeadLetterVerdict, type Decoded } from './inbound/decode';
@@ -16,6 +17,8 @@ export interface BridgeOptions {
   /** Where dead letters go: the worker's idempotent producer. */
   sender: RecordSender;
   topics: Topics;
+  /** Who every event read is recorded as: the integration this consumer authenticated as (inbound/identity.ts). */
+  integration: IntegrationActor;
   groupId: string;
   maxMessageBytes: number;
   /** The largest record the brokers accept: dead letters are cut to fit. */
@@ -104,7 +107,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     }> => {
       let decoded: Decoded;
       try {
-        decoded = decodeInbound(message, opts.maxMessageBytes);
+        decoded = decodeInbound(message, opts.maxMessageBytes, opts.integration);
       } catch (error) {
         // Reading a message is pure: failing on it once is failing on it every time.
         const code = error instanceof Error ? error.name : 'unknown';

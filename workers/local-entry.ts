@@ -1,4 +1,4 @@
-import { loadConfig } from '../config';
+import { loadLocalConfig } from '../config';
 import { serviceRoles } from '../config/service-roles';
 import { loadProgramsDirectory } from '../programs/load';
 import { installTemporalLogging } from './structured-logs';
@@ -14,7 +14,7 @@ import { startServices } from './services';
  * (`npm run stack:up`) is left running.
  */
 async function main() {
-  const config = loadConfig();
+  const config = loadLocalConfig();
   // Before the stack and services start: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
   // No SDK shutdown signals: the services report not-ready before the worker drains.

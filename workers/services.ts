@@ -22,6 +22,7 @@ import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge, type RunningBridge } from './bridge';
 import { startHealthListener } from './health-listener';
+import { integrationActor } from './inbound/identity';
 import { BridgeMonitor } from './inbound/monitor';
 import { createJourneyWorker } from './journey-worker';
 import { logLine } from './log';
@@ -108,6 +109,7 @@ async function startBridgeRole(
     ),
     sender,
     topics: carepathTopics,
+    integration: integrationActor(config.inbound.integrationId),
     groupId: config.kafka.consumerGroup,
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
     maxRecordBytes: config.kafka.maxRecordBytes,

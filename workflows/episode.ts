@@ -109,6 +109,10 @@ const sendLocally = publishers(localActivities);
 const localEffectsPatch = 'effects-as-local-activities';
 /** Episodes admitted before it keep care-rule revision 1 (see `pathway/revision.ts`). */
 const rulesRevision2Patch = 'care-rules-revision-2';
+/** Episodes admitted before it keep the revision they had: an integration-opened proposal needs one staff approval. */
+const rulesRevision3Patch = 'care-rules-revision-3';
+/** The care-rule revision a new episode is admitted under; a replayed one gets the revision it was admitted under. */
+const admissionRulesRevision = () => (patched(rulesRevision3Patch) ? 3 : patched(rulesRevision2Patch) ? 2 : 1);
 
 /**
  * Journeys recorded before the clinic's clock carry programs without a time zone and replay with
@@ -178,7 +182,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
           input.admission,
           input.program,
           episodeIdOf(input.admission),
-          patched(rulesRevision2Patch) ? 2 : 1,
+          admissionRulesRevision(),
         );
       case 'import':
         return importEpisode(
@@ -186,7 +190,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
           input.program,
           importedEpisodeId(input.imported.importId),
           new Date().toISOString(),
-          patched(rulesRevision2Patch) ? 2 : 1,
+          admissionRulesRevision(),
         );
       default: {
         const unknown: never = input;

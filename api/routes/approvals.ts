@@ -41,7 +41,7 @@ export function approvalRoutes(app: ApiApp, ctx: ApiContext): void {
           ? []
           : state.pendingProposals.map((proposal) => {
               const { escalateTo: _e, ...shown } = proposal;
-              const whyNot = notDecidable(staff.role, () => checkDecider(proposal, staff.actor));
+              const whyNot = notDecidable(staff.role, () => checkDecider(state, proposal, staff.actor));
               return {
                 clientId: state.clientId,
                 programId: state.programId,

@@ -3,7 +3,7 @@ import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { refuseEventInFuture } from '../refusals';
-import { coordinators } from '../roles';
+import { apiRolesSending } from '../../schemas/event-permissions';
 import { admissionAnswer, admissionBody, admissionParams, writeHeaders } from '../route-schemas';
 import { requireProgramInScope } from '../scope';
 import { write } from '../write';
@@ -12,7 +12,7 @@ export function episodeRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/v1/clients/:clientId/episodes',
     {
-      config: { access: coordinators },
+      config: { access: apiRolesSending('admitted') },
       schema: {
         summary: 'Admit a client: start an episode in a program',
         description:

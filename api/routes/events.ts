@@ -1,11 +1,11 @@
-import { boundedClientEventSchema } from '../../schemas';
+import { boundedClientEventSchema, type ClientEvent } from '../../schemas';
 import type { ApiApp } from '../app';
 import { bearer, problemAnswers } from '../app';
 import { staffOf } from '../authentication';
 import type { ApiContext } from '../context';
 import { ApiProblem } from '../problem';
-import { refuseEventInFuture } from '../refusals';
-import { eventRecorders } from '../roles';
+import { eventRouteRoles } from '../../schemas/event-permissions';
+import { refuseEventInFuture, refuseEventNotPermitted } from '../refusals';
 import {
   clientParams,
   eventAccepted,
@@ -20,12 +20,13 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/v1/clients/:clientId/events',
     {
-      config: { access: eventRecorders },
+      config: { access: eventRouteRoles },
       schema: {
         summary: 'Record what happened to a client',
         description:
           'The event of the Kafka inbound topic, without clientId (the path) and recordedBy (your token). ' +
-          'Answers 202 once the journey has it; with wait=true, 200 with the outcome once applied.',
+          'Answers 202 once the journey has it; with wait=true, 200 with the outcome once applied. ' +
+          "An event type your role may not record (e.g. a clinician's discharge-requested) is 403 event-not-permitted.",
         tags: ['events'],
         security: bearer,
         params: clientParams,
@@ -42,14 +43,20 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
     (request, reply) =>
       write(ctx, request, reply, async (newId) => {
         const { clientId } = request.params;
-        const body = request.body as Record<string, unknown> & { eventId?: string; occurredAt?: string };
+        const body = request.body as Record<string, unknown> & {
+          type: ClientEvent['type'];
+          eventId?: string;
+          occurredAt?: string;
+        };
+        const staff = staffOf(request);
+        refuseEventNotPermitted(staff.role, body.type);
         // The per-type schemas above cannot carry the cross-field rules (e.g. a score's maximum): check the whole event.
         const parsed = boundedClientEventSchema.safeParse({
           ...body,
           eventId: newId('evt', body.eventId),
           clientId,
           occurredAt: body.occurredAt ?? ctx.now(),
-          recordedBy: staffOf(request).actor,
+          recordedBy: staff.actor,
         });
         if (!parsed.success)
           throw new ApiProblem(

@@ -8,7 +8,7 @@ import type { ApiContext } from '../context';
 import { idFromKey } from '../idempotency';
 import { ApiProblem } from '../problem';
 import { problemFromJourneyError, refuseEventInFuture } from '../refusals';
-import { eventRecorders } from '../roles';
+import { apiRolesSending } from '../../schemas/event-permissions';
 import { groupAttendanceAnswer, groupAttendanceBody, writeHeaders } from '../route-schemas';
 import { seesProgram } from '../scope';
 import { everAdmitted, write } from '../write';
@@ -21,7 +21,12 @@ export function groupRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/v1/groups/attendance',
     {
-      config: { access: eventRecorders },
+      // Each roster entry becomes an attended or a missed event: only roles that may send both.
+      config: {
+        access: apiRolesSending('session-attended').filter((role) =>
+          apiRolesSending('session-missed').includes(role),
+        ),
+      },
       schema: {
         summary: "Record a group session's roster: who attended, who was absent and how",
         description:

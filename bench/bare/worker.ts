@@ -1,7 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Kafka, logLevel } from 'kafkajs';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import { logLine } from '../../workers/log';
 import { installTemporalLogging, kafkaLogCreator } from '../../workers/structured-logs';
 import { bareSource, bareTopic, bareWorkerReady, type BareActivities } from './definitions';
@@ -11,7 +11,7 @@ import { bareSource, bareTopic, bareWorkerReady, type BareActivities } from './d
  * configuration variables, the same idempotent producer and acks, nothing else.
  */
 async function main() {
-  const config = loadConfig();
+  const config = loadLocalConfig();
   installTemporalLogging();
   const kafka = new Kafka({
     clientId: 'carepath-bench-bare',

@@ -23,6 +23,8 @@ export const deadLetterReasonSchema = z.enum([
   'episode-already-open',
   'admission-refused',
   'unknown-program',
+  /** The permission table (schemas/event-permissions.ts) does not let integrations send this event type. */
+  'sender-not-permitted',
   /** Dated before the admission of the client's current episode (e.g. an earlier episode's event read again). */
   'event-before-admission',
   /** An event id the episode already applied, with different content. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifierSchema } from '../actors';
+import { identifierSchema, staffActorSchema } from '../actors';
 import { boundedClientEventSchema, type clientEventSchema, type ClientEvent } from '../events';
 import { isoInstantSchema } from '../time';
 import { confidentialitySchema, dataSchemaId, schemaUri } from './envelope';
@@ -14,8 +14,21 @@ import { confidentialitySchema, dataSchemaId, schemaUri } from './envelope';
 export const inboundEventType = (eventType: ClientEvent['type']): string =>
   `org.carepath.client-event.${eventType}.v1`;
 
-const inboundEnvelopeSchema = (data: (typeof clientEventSchema.options)[number]) => {
-  const type = inboundEventType(data.shape.type.value);
+/**
+ * Who recorded an inbound event is how its producer authenticated, never what the message says:
+ * messages that still carry `recordedBy` are accepted, and the field is replaced.
+ */
+const ignoredRecordedBy = staffActorSchema.optional().meta({
+  description:
+    'Ignored: carepath records every event of this topic under the integration the producer authenticated as ' +
+    '(CAREPATH_INTEGRATION_ID, or its SASL principal), never a staff identity a message claims. Accepted for compatibility.',
+  deprecated: true,
+});
+
+const inboundEnvelopeSchema = (event: (typeof clientEventSchema.options)[number]) => {
+  const type = inboundEventType(event.shape.type.value);
+  // Typed as the event's own field: the bridge replaces it before anything reads it (workers/inbound/decode.ts).
+  const data = event.safeExtend({ recordedBy: ignoredRecordedBy as unknown as typeof staffActorSchema });
   return z
     .object({
       specversion: z.literal('1.0'),

@@ -20,7 +20,7 @@ import {
 } from '../../api/tokens';
 import { runCli } from '../../cli/main';
 import { Journeys } from '../../client/journeys';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import type { ProgramRegistry } from '../../programs/registry';
 import type { StaffRole } from '../../schemas';
 import { staff as actors } from '../../testkit/fixtures';
@@ -97,7 +97,7 @@ export async function serveApi(opts: {
       metrics,
       now: () => new Date().toISOString(),
       maxEventClockSkewSeconds:
-        opts.maxEventClockSkewSeconds ?? loadConfig({}).inbound.maxEventClockSkewSeconds,
+        opts.maxEventClockSkewSeconds ?? loadLocalConfig({}).inbound.maxEventClockSkewSeconds,
       ...(opts.bridge && { bridge: opts.bridge }),
       ...(signIn && { signIn }),
     },

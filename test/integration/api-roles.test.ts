@@ -346,3 +346,32 @@ describe('open routes', () => {
     expect(state.body.level).toBe('php');
   });
 });
+
+describe('the event permission table at the API', () => {
+  test('a clinician’s discharge-requested is refused, saying to ask a coordinator or use the discharge route', async () => {
+    const { clientId } = await clientWithProposal();
+    const before = await api.journeys.state(clientId);
+    const discharge = { type: 'discharge-requested', kind: 'administrative', reasonCode: 'client-request' };
+    const refused = await api.call('POST', `/v1/clients/${clientId}/events?wait=true`, {
+      as: 'clinician',
+      body: discharge,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({
+      type: 'urn:carepath:problem:event-not-permitted',
+      role: 'clinician',
+      eventType: 'discharge-requested',
+      allowedRoles: ['coordinator'],
+      instead: 'POST /v1/clients/{clientId}/discharge',
+    });
+    expect(await api.journeys.state(clientId)).toEqual(before);
+
+    const recorded = await api.call('POST', `/v1/clients/${clientId}/events?wait=true`, {
+      as: 'coordinator',
+      body: discharge,
+    });
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.state.status).toBe('discharged');
+  });
+});

@@ -1,20 +1,22 @@
 import type { Producer } from 'kafkajs';
+import { loadLocalConfig } from '../../config';
 import { getProgram } from '../../programs';
-import {
-  deadLetterDetailMaxLength,
-  deadLetterHeaders,
-  type Topics,
-} from '../../schemas/contract';
+import type { ClientEvent, StaffActor } from '../../schemas';
+import { deadLetterDetailMaxLength, deadLetterHeaders, type Topics } from '../../schemas/contract';
 import type { RunningBridge } from '../../workers/bridge';
+import { integrationActor } from '../../workers/inbound/identity';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
+import { staff } from '../../testkit/fixtures';
 import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
 import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
 import { kafkaJourneys, testKafka, testTopics } from './kafka-harness';
 
 const program = getProgram('full-continuum');
+/** Whom the bridge records every inbound event as, whatever the message claims. */
+const integration = integrationActor(loadLocalConfig({}).inbound.integrationId);
 const kafka = testKafka(testStack().stack.kafka.brokers);
 let topics: Topics;
 let server: Awaited<ReturnType<typeof devServer>>;
@@ -150,6 +152,43 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     expect(second?.value).toBe(first?.value);
   });
 
+  test('a message claiming a supervisor is recorded under the integration, whose proposal one coordinator cannot carry out alone', async () => {
+    const client = SyntheticClient.unique('default');
+    const supervisor = { staffId: 'staff-supervisor-7', role: 'clinical-supervisor' } as const;
+    const forged = { ...client.relapse(), recordedBy: supervisor };
+    await produce([client.admitted(), forged].map(inboundRecord));
+    await tap.waitFor('the proposal opened', () =>
+      tap
+        .of(topics['care-events'], client.clientId)
+        .some((r) => r.json?.type === 'org.carepath.proposal.opened.v1'),
+    );
+    const opened = await services.journeys.state(client.clientId);
+    expect(opened.pendingProposals).toEqual([expect.objectContaining({ openedBy: integration })]);
+    expect(opened.history[0]?.actor).toEqual(integration);
+    const proposalId = opened.pendingProposals[0]!.proposalId;
+    const approval = (issuedBy: StaffActor, commandId: string) =>
+      services.journeys.approveProposal(client.clientId, {
+        type: 'transition-approved',
+        commandId,
+        issuedBy,
+        proposalId,
+      });
+
+    // The coordinator who produced the report approves: that confirms it, and changes no level.
+    const confirmed = await approval(staff.coordinator, `${client.clientId}-approve-1`);
+    expect(confirmed.state.level).toBe('iop');
+    expect(confirmed.state.pendingProposals).toEqual([
+      expect.objectContaining({ proposalId, confirmedBy: staff.coordinator }),
+    ]);
+    await expect(approval(staff.coordinator, `${client.clientId}-approve-2`)).rejects.toMatchObject({
+      type: 'ApprovalNotPermitted',
+      details: expect.objectContaining({ reason: 'confirmed-by-you' }),
+    });
+    const carried = await approval(supervisor, `${client.clientId}-approve-3`);
+    expect(carried.state.level).toBe('php');
+    expect(carried.state.history.at(-1)?.actor).toEqual(supervisor);
+  });
+
   test('malformed and invalid messages end in the DLQ with reasons; the bridge keeps running', async () => {
     const client = SyntheticClient.unique(program.programId);
     const stranger = SyntheticClient.unique(program.programId);
@@ -229,8 +268,9 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     const byReason = new Map(letters.map((l) => [l.headers[deadLetterHeaders.reason], l]));
     expect([...byReason.keys()].sort()).toEqual(['event-before-admission', 'event-id-conflict']);
     expect(letters).toHaveLength(2);
-    expect(byReason.get('event-before-admission')?.json).toEqual(early);
-    expect(byReason.get('event-id-conflict')?.json).toEqual(conflicting);
+    // The journey dead-letters the event as it had it: recorded by the integration.
+    expect(byReason.get('event-before-admission')?.json).toEqual({ ...early, recordedBy: integration });
+    expect(byReason.get('event-id-conflict')?.json).toEqual({ ...conflicting, recordedBy: integration });
     for (const letter of letters) {
       expect(letter.key).toBe(client.clientId);
       expect(letter.headers[deadLetterHeaders.journey]).toBe(episodeWorkflowId(client.clientId));
@@ -334,6 +374,24 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
         [deadLetterHeaders.topic]: topics['client-events'],
       }),
     });
+  });
+
+  test('an event type the permission table keeps from integrations is dead-lettered as sender-not-permitted', async () => {
+    const client = SyntheticClient.unique(program.programId);
+    const prescribed = {
+      ...client.attended(),
+      type: 'weekly-hours-prescribed',
+      weeklyHours: 12,
+    } as ClientEvent;
+    await produce([inboundRecord(client.admitted()), inboundRecord(prescribed)]);
+    // Last in the file: the tests above count every dead letter on the topic.
+    await tap.waitFor(
+      'the dead letter',
+      () => tap.of(topics['client-events-dlq'], client.clientId).length > 0,
+    );
+    const [letter] = tap.of(topics['client-events-dlq'], client.clientId);
+    expect(letter?.headers[deadLetterHeaders.reason]).toBe('sender-not-permitted');
+    expect(letter?.headers[deadLetterHeaders.detail]).toContain('weekly-hours-prescribed');
   });
 
   test('no outbound payload in this file carries a name, note or diagnosis field', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import { ensureInstalled } from '../../infra/install';
 import { startKafkaBroker, waitForKafka, type KafkaBrokerOptions } from '../../infra/kafka-broker';
 import { freePort } from '../../infra/ports';
@@ -34,7 +34,7 @@ const startBroker = async () => {
 };
 
 beforeAll(async () => {
-  const install = await ensureInstalled(loadConfig().cacheDir, () => undefined);
+  const install = await ensureInstalled(loadLocalConfig().cacheDir, () => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'carepath-outage-'));
   broker = {
     java: install.java,

@@ -9,7 +9,8 @@ import type { OutboundRecord, RecordSender } from '../../activities/kafka/record
 import { Journeys } from '../../client/journeys';
 import { carepathTopics, type Topics } from '../../schemas/contract';
 import type { JourneySettings } from '../../schemas/journey';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
+import { integrationActor } from '../../workers/inbound/identity';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
@@ -87,7 +88,7 @@ export async function kafkaJourneys(opts: {
   const running = worker.run();
   const journeys = new Journeys(opts.client, taskQueue, shippedPrograms, opts.settings);
   const groupId = `bridge-${randomUUID()}`;
-  const defaults = loadConfig({});
+  const defaults = loadLocalConfig({});
   const monitor = new BridgeMonitor({
     stallMs: defaults.inbound.bridgeStallSeconds * 1000,
     lag: { admin: opts.kafka.admin(), topic: opts.topics['client-events'], groupId },
@@ -102,6 +103,7 @@ export async function kafkaJourneys(opts: {
         journeys,
         sender,
         topics: opts.topics,
+        integration: integrationActor(defaults.inbound.integrationId),
         groupId,
         maxMessageBytes: 4096,
         maxRecordBytes: defaults.kafka.maxRecordBytes,

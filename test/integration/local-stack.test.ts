@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import { ensureInstalled } from '../../infra/install';
 import { freePort } from '../../infra/ports';
 import { isRunning } from '../../infra/processes';
@@ -15,7 +15,7 @@ describe('a local stack', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('keeps journeys in its file database across a restart, and stopping it leaves no process behind', async () => {
-    const install = await ensureInstalled(loadConfig().cacheDir, () => undefined);
+    const install = await ensureInstalled(loadLocalConfig().cacheDir, () => undefined);
     const layout: StackLayout = {
       dataDir,
       temporal: { port: await freePort(), uiPort: await freePort() },

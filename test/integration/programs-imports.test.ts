@@ -6,7 +6,7 @@ import { cloudEventsOf } from '../../activities/cloud-events';
 import { exitCode } from '../../cli/main';
 import { importColumns } from '../../cli/import';
 import { Journeys } from '../../client/journeys';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import { loadProgramsDirectory, shippedProgramsDir } from '../../programs/load';
 import { apiOnDevServer, carepathCli, serveApi, uniqueClientId } from './api-harness';
 import { compiledEntryPoint } from '../../testkit/services';
@@ -35,7 +35,7 @@ const myProgram = (version: number, phpServiceCode: string): ProgramJson => {
 };
 writeFileSync(join(dir, 'my-program.json'), JSON.stringify(myProgram(1, 'H0035'), null, 2));
 const registryFromDirectory = () =>
-  loadProgramsDirectory(loadConfig({ CAREPATH_PROGRAMS_DIR: dir }).programsDir);
+  loadProgramsDirectory(loadLocalConfig({ CAREPATH_PROGRAMS_DIR: dir }).programsDir);
 
 let api: Awaited<ReturnType<typeof apiOnDevServer>>;
 beforeAll(async () => (api = await apiOnDevServer(registryFromDirectory())));

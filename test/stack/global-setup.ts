@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import { ensureInstalled } from '../../infra/install';
 import { freePort } from '../../infra/ports';
 import { startStack } from '../../infra/stack';
@@ -16,7 +16,7 @@ import { setTestStack } from './test-stack';
 export default async function globalSetup(): Promise<void> {
   const progress = (message: string) => process.stderr.write(`[test stack] ${message}\n`);
   const started = Date.now();
-  const config = loadConfig();
+  const config = loadLocalConfig();
   const install = await ensureInstalled(config.cacheDir, progress);
   const dataDir = mkdtempSync(join(tmpdir(), 'carepath-test-stack-'));
   const [stack, workflowBundle] = await Promise.all([

@@ -12,7 +12,7 @@ import {
   watchTokensFile,
 } from '../../api/tokens';
 import { runCli } from '../../cli/main';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadLocalConfig } from '../../config';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'carepath-api-auth-'));
 
@@ -109,7 +109,7 @@ describe('the local development token', () => {
 describe('API auth configuration', () => {
   test('outside local mode, a missing CAREPATH_API_TOKENS_FILE stops start-up', () => {
     try {
-      loadConfig({ CAREPATH_MODE: 'production' });
+      loadLocalConfig({ CAREPATH_MODE: 'production' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -124,9 +124,9 @@ describe('API auth configuration', () => {
 
   test('the tokens file is resolved against the working directory; local mode needs none', () => {
     expect(
-      loadConfig({ CAREPATH_API_TOKENS_FILE: 'secrets/tokens.json' }, '/srv/carepath').api.tokensFile,
+      loadLocalConfig({ CAREPATH_API_TOKENS_FILE: 'secrets/tokens.json' }, '/srv/carepath').api.tokensFile,
     ).toBe('/srv/carepath/secrets/tokens.json');
-    expect(loadConfig({}).api.tokensFile).toBeUndefined();
+    expect(loadLocalConfig({}).api.tokensFile).toBeUndefined();
   });
 });
 

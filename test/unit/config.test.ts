@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { ConfigError, configVariables, loadConfig } from '../../config';
+import { ConfigError, configVariables, loadConfig, loadLocalConfig } from '../../config';
 
-describe('loadConfig', () => {
+describe('loadLocalConfig', () => {
   test('defaults describe the local stack on loopback', () => {
-    const config = loadConfig({ HOME: '/home/coordinator' }, '/repo');
+    const config = loadLocalConfig({ HOME: '/home/coordinator' }, '/repo');
     expect(config).toEqual({
       mode: 'local',
       role: 'all',
@@ -27,7 +27,7 @@ describe('loadConfig', () => {
         maxRecordBytes: 1048576,
         connection: { ssl: false },
       },
-      inbound: { maxEventClockSkewSeconds: 300, bridgeStallSeconds: 60 },
+      inbound: { maxEventClockSkewSeconds: 300, bridgeStallSeconds: 60, integrationId: 'local-integration' },
       api: { host: '127.0.0.1', port: 3000, idempotencyMaxBytes: 64 * 1024 * 1024 },
       payloadKeys: {},
       codec: {
@@ -42,24 +42,26 @@ describe('loadConfig', () => {
   });
 
   test('programs come from CAREPATH_PROGRAMS_DIR, relative to the working directory', () => {
-    expect(loadConfig({ CAREPATH_PROGRAMS_DIR: 'my-programs' }, '/repo').programsDir).toBe(
+    expect(loadLocalConfig({ CAREPATH_PROGRAMS_DIR: 'my-programs' }, '/repo').programsDir).toBe(
       '/repo/my-programs',
     );
   });
 
   test('the cache follows CAREPATH_CACHE_DIR, else XDG_CACHE_HOME', () => {
-    expect(loadConfig({ XDG_CACHE_HOME: '/xdg' }, '/repo').cacheDir).toBe('/xdg/carepath');
-    expect(loadConfig({ XDG_CACHE_HOME: '/xdg', CAREPATH_CACHE_DIR: 'cache' }, '/repo').cacheDir).toBe(
+    expect(loadLocalConfig({ XDG_CACHE_HOME: '/xdg' }, '/repo').cacheDir).toBe('/xdg/carepath');
+    expect(loadLocalConfig({ XDG_CACHE_HOME: '/xdg', CAREPATH_CACHE_DIR: 'cache' }, '/repo').cacheDir).toBe(
       '/repo/cache',
     );
   });
 
   test('the allowed clock skew of inbound events is configurable', () => {
-    expect(loadConfig({ CAREPATH_MAX_CLOCK_SKEW_SECONDS: '30' }).inbound.maxEventClockSkewSeconds).toBe(30);
+    expect(loadLocalConfig({ CAREPATH_MAX_CLOCK_SKEW_SECONDS: '30' }).inbound.maxEventClockSkewSeconds).toBe(
+      30,
+    );
   });
 
   test('several brokers are read from a comma-separated list', () => {
-    expect(loadConfig({ KAFKA_BROKERS: 'a:9092, b:9093' }).kafka.brokers).toEqual(['a:9092', 'b:9093']);
+    expect(loadLocalConfig({ KAFKA_BROKERS: 'a:9092, b:9093' }).kafka.brokers).toEqual(['a:9092', 'b:9093']);
   });
 
   test.each([
@@ -87,13 +89,13 @@ describe('loadConfig', () => {
       /CAREPATH_MAX_CLOCK_SKEW_SECONDS="-5": expected a whole number of seconds/,
     ],
   ])('a bad %s stops start-up naming the variable and what is allowed', (variable, value, message) => {
-    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ [variable]: value })).toThrow(message);
+    expect(() => loadLocalConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadLocalConfig({ [variable]: value })).toThrow(message);
   });
 
   test('every bad variable is reported at once', () => {
     try {
-      loadConfig({ TEMPORAL_ADDRESS: 'x', CAREPATH_API_PORT: '0' });
+      loadLocalConfig({ TEMPORAL_ADDRESS: 'x', CAREPATH_API_PORT: '0' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
@@ -106,6 +108,80 @@ describe('loadConfig', () => {
   test('lists the variables it reads', () => {
     expect(configVariables).toEqual(
       expect.arrayContaining(['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CAREPATH_API_PORT']),
+    );
+  });
+});
+
+describe('fail-closed start-up', () => {
+  /** The ConfigError a production start with this environment stops on. */
+  const problemsOf = (env: NodeJS.ProcessEnv): ConfigError => {
+    let refusal: unknown;
+    try {
+      loadConfig(env);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    return refusal as ConfigError;
+  };
+  const secret = 'k1:c2VjcmV0LXBheWxvYWQta2V5LW5vdC1iYXNlNjQ=!';
+  const production = {
+    CAREPATH_API_TOKENS_FILE: '/etc/carepath/api-tokens.json',
+    CAREPATH_PAYLOAD_KEYS_FILE: '/etc/carepath/payload-keys',
+    CAREPATH_OPERATOR_TOKENS_FILE: '/etc/carepath/operators.json',
+    CAREPATH_INTEGRATION_ID: 'ehr-east',
+  };
+
+  test('a deployment that sets no mode is production and names every missing credential', () => {
+    const error = problemsOf({});
+    expect(error.problems.map((p) => p.variable).sort()).toEqual([
+      'CAREPATH_API_TOKENS_FILE',
+      'CAREPATH_INTEGRATION_ID',
+      'CAREPATH_OPERATOR_TOKENS_FILE',
+      'CAREPATH_PAYLOAD_KEYS_FILE',
+    ]);
+    expect(error.message).toMatch(/CAREPATH_INTEGRATION_ID=\(unset\): required outside local mode/);
+  });
+
+  test('a bad variable does not hide what is missing', () => {
+    const error = problemsOf({ CAREPATH_PAYLOAD_KEYS: secret, TEMPORAL_ADDRESS: 'nowhere' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual([
+      'CAREPATH_API_TOKENS_FILE',
+      'CAREPATH_INTEGRATION_ID',
+      'CAREPATH_OPERATOR_TOKENS_FILE',
+      'CAREPATH_PAYLOAD_KEYS',
+      'TEMPORAL_ADDRESS',
+    ]);
+    expect(error.message).not.toContain('c2VjcmV0');
+  });
+
+  test('with its credentials it starts as production, recording the inbound topic under the integration id', () => {
+    const config = loadConfig(production);
+    expect(config.mode).toBe('production');
+    expect(config.inbound.integrationId).toBe('ehr-east');
+  });
+
+  test('local tools are local unless told otherwise', () => {
+    expect(loadLocalConfig({}).mode).toBe('local');
+    expect(() => loadLocalConfig({ CAREPATH_MODE: 'production' })).toThrow(/CAREPATH_API_TOKENS_FILE/);
+  });
+
+  test('a malformed CAREPATH_PAYLOAD_KEYS is named with its problem, never its value', () => {
+    const { CAREPATH_PAYLOAD_KEYS_FILE: _file, ...rest } = production;
+    const error = problemsOf({ ...rest, CAREPATH_PAYLOAD_KEYS: secret });
+    expect(error.message).toContain(
+      'CAREPATH_PAYLOAD_KEYS=(set; a secret, not shown): expected keyId:base64key',
+    );
+    expect(error.problems).toEqual([
+      expect.objectContaining({ variable: 'CAREPATH_PAYLOAD_KEYS', set: true, value: undefined }),
+    ]);
+    for (const rendered of [error.message, JSON.stringify(error.problems), String(error.stack)])
+      expect(rendered).not.toContain('c2VjcmV0');
+  });
+
+  test('other variables are shown as given, to help fix them', () => {
+    expect(() => loadConfig({ ...production, TEMPORAL_ADDRESS: 'nowhere' })).toThrow(
+      'TEMPORAL_ADDRESS="nowhere"',
     );
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { configVariables, loadConfig } from '../../config';
+import { configVariables, loadConfig, loadLocalConfig } from '../../config';
 import { serviceRoles } from '../../config/service-roles';
 import { carepathSearchAttributes } from '../../workflows/search-attributes';
 
@@ -25,7 +25,7 @@ const service = (name: string): Service => {
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
   return found;
 };
-const defaults = loadConfig({});
+const defaults = loadLocalConfig({});
 const hostPorts = (name: string) => (service(name).ports ?? []).map((p) => Number(p.split(':')[0]));
 const commandOf = (name: string) => [service(name).command ?? []].flat().join(' ');
 const roleService = (role: string) => `carepath-${role}`;

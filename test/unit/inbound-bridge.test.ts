@@ -7,6 +7,7 @@ import { deadLetterDetailMaxLength, deadLetterHeaders } from '../../schemas/cont
 import { inboundEnvelope } from '../../testkit/inbound';
 import { deadLetterRecord, minimalDeadLetterRecord } from '../../workers/inbound/dead-letter';
 import { decodeInbound } from '../../workers/inbound/decode';
+import { integrationActor } from '../../workers/inbound/identity';
 import { deliver, type JourneyPort } from '../../workers/inbound/deliver';
 import { classifyFailure } from '../../workers/inbound/failures';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
@@ -22,6 +23,8 @@ const attended: ClientEvent = {
   kind: 'group',
   hours: 3,
 };
+/** The integration the bridge's connection authenticated as. */
+const feed = integrationActor('ehr-feed');
 const maxRecordBytes = 1048576;
 
 /** An error as @grpc/grpc-js makes it, which Temporal's client passes on or wraps. */
@@ -34,7 +37,7 @@ const record = (value: unknown, key: string | null = 'client-1') => ({
 
 describe('decoding inbound records', () => {
   test('a valid CloudEvent keyed by its client yields the client event', () => {
-    expect(decodeInbound(record(inboundEnvelope(attended)), 65536)).toEqual({
+    expect(decodeInbound(record(inboundEnvelope(attended)), 65536, feed)).toEqual({
       kind: 'event',
       event: attended,
     });
@@ -54,18 +57,53 @@ describe('decoding inbound records', () => {
     ['key-mismatch', record(inboundEnvelope(attended), 'client-2'), 65536],
     ['key-mismatch', record(inboundEnvelope(attended), null), 65536],
   ])('%s is a dead letter', (reason, input, maxBytes) => {
-    expect(decodeInbound(input, maxBytes)).toMatchObject({ kind: 'dead-letter', reason });
+    expect(decodeInbound(input, maxBytes, feed)).toMatchObject({ kind: 'dead-letter', reason });
   });
 
   test('the detail names the problem’s path, never the value', () => {
-    const leaky = decodeInbound(record('{"name": "Jane Doe"'), 65536);
+    const leaky = decodeInbound(record('{"name": "Jane Doe"'), 65536, feed);
     expect(JSON.stringify(leaky)).not.toContain('Jane');
     const invalid = decodeInbound(
       record({ ...inboundEnvelope(attended), data: { ...attended, sessionId: 'Jane Doe' } }),
       65536,
+      feed,
     );
     expect(invalid).toMatchObject({ detail: expect.stringContaining('data.sessionId') });
     expect(JSON.stringify(invalid)).not.toContain('Jane');
+  });
+
+  test('an event is recorded under the authenticated integration, whatever staff member it claims', () => {
+    const claimed = { staffId: 'staff-supervisor-1', role: 'clinical-supervisor' } as const;
+    const relapse: ClientEvent = {
+      ...attended,
+      type: 'relapse-reported',
+      withdrawalRisk: false,
+      recordedBy: claimed,
+    };
+    const decoded = decodeInbound(record(inboundEnvelope(relapse)), 65536, integrationActor('ehr-east'));
+    expect(decoded).toMatchObject({
+      kind: 'event',
+      event: { type: 'relapse-reported', recordedBy: { staffId: 'ehr-east', role: 'integration' } },
+    });
+    // Producers that no longer send recordedBy are accepted too.
+    const { recordedBy: _dropped, ...unattributed } = relapse;
+    expect(decodeInbound(record(inboundEnvelope(unattributed as ClientEvent)), 65536, feed)).toMatchObject({
+      kind: 'event',
+      event: { recordedBy: feed },
+    });
+  });
+
+  test('an event type the permission table keeps from integrations is a dead letter naming the type', () => {
+    const prescribed = {
+      ...attended,
+      type: 'weekly-hours-prescribed',
+      weeklyHours: 12,
+    } as unknown as ClientEvent;
+    expect(decodeInbound(record(inboundEnvelope(prescribed)), 65536, feed)).toEqual({
+      kind: 'dead-letter',
+      reason: 'sender-not-permitted',
+      detail: expect.stringContaining('weekly-hours-prescribed'),
+    });
   });
 
   test('a dead letter keeps the original bytes and says why and where from; an oversized value is not copied', () => {
@@ -378,13 +416,13 @@ describe('dead letters always fit', () => {
       ...inboundEnvelope(attended),
       data: { ...attended, hours: Array.from({ length: 30_000 }, () => 1) },
     };
-    const decoded = decodeInbound(record(value), 1_000_000);
+    const decoded = decodeInbound(record(value), 1_000_000, feed);
     expect(decoded).toMatchObject({ kind: 'dead-letter', reason: 'invalid-event' });
     expect(decoded.kind === 'dead-letter' && decoded.detail.length).toBeLessThan(deadLetterDetailMaxLength);
   });
 
   test('the key counts towards the message size', () => {
-    expect(decodeInbound(record(inboundEnvelope(attended), 'k'.repeat(70_000)), 65536)).toMatchObject({
+    expect(decodeInbound(record(inboundEnvelope(attended), 'k'.repeat(70_000)), 65536, feed)).toMatchObject({
       reason: 'message-too-large',
     });
   });

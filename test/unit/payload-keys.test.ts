@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, keyIdMetadata, PayloadDecryptionError } from '../../codec/encryption-codec';
 import { loadKeyRing, PayloadKeyError, type KeyRing } from '../../codec/key-ring';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadLocalConfig } from '../../config';
 
 const key = () => randomBytes(32).toString('base64');
 const keyIdOf = (payload: { metadata?: Record<string, Uint8Array | null | undefined> | null }) =>
@@ -18,13 +18,13 @@ describe('payload keys and the encryption codec', () => {
 
   test('outside local mode, start-up stops without keys or with a malformed one, naming the variable', () => {
     const production = { CAREPATH_MODE: 'production', CAREPATH_OPERATOR_TOKENS_FILE: '/etc/ops.json' };
-    expect(() => loadConfig({ ...production, CAREPATH_API_TOKENS_FILE: '/t.json' })).toThrow(
+    expect(() => loadLocalConfig({ ...production, CAREPATH_API_TOKENS_FILE: '/t.json' })).toThrow(
       /CAREPATH_PAYLOAD_KEYS_FILE=\(unset\): required outside local mode/,
     );
-    expect(() => loadConfig({ CAREPATH_PAYLOAD_KEYS: 'no-key-here' })).toThrow(ConfigError);
-    const short = loadConfig({ CAREPATH_PAYLOAD_KEYS: `k1:${randomBytes(16).toString('base64')}` }, dir);
+    expect(() => loadLocalConfig({ CAREPATH_PAYLOAD_KEYS: 'no-key-here' })).toThrow(ConfigError);
+    const short = loadLocalConfig({ CAREPATH_PAYLOAD_KEYS: `k1:${randomBytes(16).toString('base64')}` }, dir);
     expect(() => loadKeyRing(short)).toThrow(/key k1 is not 32 bytes/);
-    const two = loadConfig({ CAREPATH_PAYLOAD_KEYS: `k1:${key()},k2:${key()}` }, dir);
+    const two = loadLocalConfig({ CAREPATH_PAYLOAD_KEYS: `k1:${key()},k2:${key()}` }, dir);
     expect(() => loadKeyRing(two)).toThrow(PayloadKeyError);
     expect(() => loadKeyRing(two)).toThrow(/CAREPATH_PAYLOAD_KEY_CURRENT/);
   });
@@ -33,14 +33,14 @@ describe('payload keys and the encryption codec', () => {
     const file = join(dir, 'keys');
     writeFileSync(file, `# rotated 2025-06\nold:${key()}\nnew:${key()}\n`);
     const ring = loadKeyRing(
-      loadConfig({ CAREPATH_PAYLOAD_KEYS_FILE: file, CAREPATH_PAYLOAD_KEY_CURRENT: 'new' }, dir),
+      loadLocalConfig({ CAREPATH_PAYLOAD_KEYS_FILE: file, CAREPATH_PAYLOAD_KEY_CURRENT: 'new' }, dir),
     );
     expect(ring.currentKeyId).toBe('new');
     expect([...ring.keys.keys()]).toEqual(['old', 'new']);
   });
 
   test('local mode makes one key in the data dir and reuses it', () => {
-    const config = loadConfig({ CAREPATH_DATA_DIR: dir }, dir);
+    const config = loadLocalConfig({ CAREPATH_DATA_DIR: dir }, dir);
     const first = loadKeyRing(config);
     const second = loadKeyRing(config);
     expect(

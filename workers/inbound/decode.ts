@@ -1,4 +1,5 @@
-import type { ClientEvent } from '../../schemas';
+import type { ClientEvent, IntegrationActor } from '../../schemas';
+import { maySend } from '../../schemas/event-permissions';
 import { inboundClientEventSchema, type DeadLetterReason } from '../../schemas/contract';
 import { issueList } from '../../schemas/issues';
 
@@ -20,10 +21,14 @@ const deadLetter = (reason: DeadLetterReason, detail: string): DeadLetterVerdict
 /** How many of a message's problems a dead letter lists. */
 const listedIssues = 20;
 
-/** Reads one inbound record: a client event to apply, or why it cannot be applied. */
+/**
+ * Reads one inbound record: a client event to apply, recorded by the integration the connection
+ * authenticated as (whatever `recordedBy` the message carries), or why it cannot be applied.
+ */
 export function decodeInbound(
   record: { key: Buffer | null; value: Buffer | null },
   maxBytes: number,
+  integration: IntegrationActor,
 ): Decoded {
   const size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
   if (size > maxBytes)
@@ -46,5 +51,11 @@ export function decodeInbound(
       'key-mismatch',
       `The record key must be the client id ${parsed.data.subject}, so the client's events stay in order.`,
     );
-  return { kind: 'event', event: parsed.data.data };
+  const { data } = parsed.data;
+  if (!maySend('integration', data.type))
+    return deadLetter(
+      'sender-not-permitted',
+      `Integrations may not send ${data.type}: staff record it through the API, which names who did.`,
+    );
+  return { kind: 'event', event: { ...data, recordedBy: integration } };
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../pathway';
 import { levelPlan } from '../../../pathway/plan';
 import { addDays } from '../../../pathway/time';
+import type { StaffActor } from '../../../schemas';
 import { admitTo, command, day, event, ofType } from './fixtures';
 import { staff } from '../../../testkit/fixtures';
 
@@ -230,5 +231,72 @@ describe('transition options', () => {
     expect(
       transitionOptions(j.state, defaults, day(2)).every((o) => o.refusal instanceof EpisodeNotActive),
     ).toBe(true);
+  });
+});
+
+describe('four eyes when an integration reports', () => {
+  /** An IOP client whose relapse the EHR feed reported: the default program proposes a step-up to PHP. */
+  const relapseFromFeed = () => {
+    const j = admitTo(defaults, 'iop');
+    j.apply(event('relapse-reported', day(1), { withdrawalRisk: false }, staff.feed));
+    return { j, proposalId: j.pendingProposalId() };
+  };
+  const approve = (proposalId: string, by: StaffActor = staff.coordinator) =>
+    command('transition-approved', { proposalId }, by);
+
+  test('the proposal is the integration’s; the first approval only confirms it', () => {
+    const { j, proposalId } = relapseFromFeed();
+    expect(j.state.pendingProposals[0]?.openedBy).toEqual(staff.feed);
+    const effects = j.command(approve(proposalId), day(1.1));
+    expect(j.state.level).toBe('iop');
+    expect(j.state.pendingProposals).toEqual([
+      expect.objectContaining({ proposalId, confirmedBy: staff.coordinator }),
+    ]);
+    expect(ofType(effects, 'proposal-decided')).toEqual([]);
+    expect(ofType(effects, 'staff-notification')).toEqual([
+      expect.objectContaining({ code: 'approval-waiting', recipientRole: 'care-coordinator' }),
+    ]);
+  });
+
+  test('whoever confirmed it cannot also carry it out; a second staff member does', () => {
+    const { j, proposalId } = relapseFromFeed();
+    j.command(approve(proposalId), day(1.1));
+    expect(refusalOf(() => j.command(approve(proposalId), day(1.2)))).toMatchObject({
+      name: 'ApprovalNotPermitted',
+      reason: 'confirmed-by-you',
+    });
+    j.command(approve(proposalId, staff.supervisor), day(1.3));
+    expect(j.state.level).toBe('php');
+    expect(j.state.history.at(-1)).toMatchObject({ to: 'php', actor: staff.supervisor });
+  });
+
+  test('one staff member may reject it at once', () => {
+    const { j, proposalId } = relapseFromFeed();
+    j.command(command('transition-rejected', { proposalId, reasonCode: 'clinical-judgement' }), day(1.1));
+    expect(j.state.pendingProposals).toEqual([]);
+    expect(j.state.level).toBe('iop');
+  });
+
+  test('an integration never decides a proposal, even in a role the policy names', () => {
+    const j = admitTo(defaults, 'iop');
+    j.apply(event('relapse-reported', day(1), { withdrawalRisk: false }, staff.counsellor));
+    const proposalId = j.pendingProposalId();
+    expect(refusalOf(() => j.command(approve(proposalId, staff.feed), day(1.1)))).toMatchObject({
+      reason: 'role-not-allowed',
+    });
+  });
+
+  test('a proposal a person opened is still carried out on one other person’s approval', () => {
+    const j = admitTo(defaults, 'iop');
+    j.apply(event('relapse-reported', day(1), { withdrawalRisk: false }, staff.counsellor));
+    j.command(approve(j.pendingProposalId()), day(1.1));
+    expect(j.state.level).toBe('php');
+  });
+
+  test('episodes admitted under revision 2 keep one approval for an integration’s proposal', () => {
+    const { j, proposalId } = relapseFromFeed();
+    j.state = { ...j.state, rulesRevision: 2 };
+    j.command(approve(proposalId), day(1.1));
+    expect(j.state.level).toBe('php');
   });
 });
