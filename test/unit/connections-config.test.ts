@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadLocalConfig } from '../../config';
 import { describeKafkaConnection } from '../../config/kafka-connection';
 import { describeTemporalConnection, temporalConnectOptions } from '../../config/temporal-connection';
 
@@ -24,7 +24,7 @@ const passwordFile = file('kafka-password', `${password}\n`);
 /** Every problem the configuration reports, as the message an operator reads. */
 const failure = (env: NodeJS.ProcessEnv): ConfigError => {
   try {
-    loadConfig(env, dir);
+    loadLocalConfig(env, dir);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -35,7 +35,7 @@ const variablesOf = (error: ConfigError) => error.problems.map((p) => p.variable
 
 describe('the Temporal connection (the variables of Temporal’s own tooling)', () => {
   test('mTLS with the server’s CA and a server name, from files', () => {
-    const config = loadConfig({
+    const config = loadLocalConfig({
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca,
       TEMPORAL_TLS_CLIENT_CERT_PATH: cert,
@@ -56,7 +56,7 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
   });
 
   test('an API key from a file is sent by the SDK and turns TLS on, as Temporal Cloud needs', () => {
-    const config = loadConfig({
+    const config = loadLocalConfig({
       TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
       TEMPORAL_API_KEY_FILE: apiKeyFile,
     });
@@ -68,11 +68,11 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
 
   test('TEMPORAL_TLS=false keeps an API key on a plain connection; nothing set is plain too', () => {
     expect(
-      temporalConnectOptions(loadConfig({ TEMPORAL_API_KEY: apiKey, TEMPORAL_TLS: 'false' }).temporal).tls,
+      temporalConnectOptions(loadLocalConfig({ TEMPORAL_API_KEY: apiKey, TEMPORAL_TLS: 'false' }).temporal).tls,
     ).toBe(false);
     expect(variablesOf(failure({ TEMPORAL_TLS: 'yes' }))).toEqual(['TEMPORAL_TLS']);
     expect(variablesOf(failure({ KAFKA_SSL: 'on' }))).toEqual(['KAFKA_SSL']);
-    expect(temporalConnectOptions(loadConfig({}).temporal)).toEqual({
+    expect(temporalConnectOptions(loadLocalConfig({}).temporal)).toEqual({
       address: '127.0.0.1:7233',
       tls: false,
       metadata: {},
@@ -94,7 +94,7 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
         '',
       ].join('\n'),
     );
-    const fromFile = loadConfig({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'prod' });
+    const fromFile = loadLocalConfig({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'prod' });
     expect(fromFile.temporal.address).toBe('prod.acct.tmprl.cloud:7233');
     expect(fromFile.temporal.namespace).toBe('prod.acct');
     expect(temporalConnectOptions(fromFile.temporal)).toMatchObject({
@@ -102,7 +102,7 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
       tls: {},
       metadata: { 'x-clinic': 'north' },
     });
-    const overridden = loadConfig({
+    const overridden = loadLocalConfig({
       TEMPORAL_CONFIG_FILE: profiles,
       TEMPORAL_PROFILE: 'prod',
       TEMPORAL_NAMESPACE: 'staging',
@@ -118,8 +118,8 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
     const configDir = join(home, '.config', 'temporalio');
     mkdirSync(configDir, { recursive: true });
     writeFileSync(join(configDir, 'temporal.toml'), '[profile.default]\naddress = "cloud.example:7233"\n');
-    expect(loadConfig({ HOME: home }).temporal.address).toBe('127.0.0.1:7233');
-    expect(loadConfig({ HOME: home, TEMPORAL_PROFILE: 'default' }).temporal.address).toBe(
+    expect(loadLocalConfig({ HOME: home }).temporal.address).toBe('127.0.0.1:7233');
+    expect(loadLocalConfig({ HOME: home, TEMPORAL_PROFILE: 'default' }).temporal.address).toBe(
       'cloud.example:7233',
     );
   });
@@ -148,7 +148,7 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
 
 describe('the Kafka connection', () => {
   test('SASL_SSL with SCRAM-SHA-512, the password from a file and the brokers’ CA', () => {
-    const config = loadConfig({
+    const config = loadLocalConfig({
       CAREPATH_MODE: 'local',
       KAFKA_SSL: 'true',
       KAFKA_SSL_CA_FILE: ca,
@@ -165,7 +165,7 @@ describe('the Kafka connection', () => {
 
   test('OAUTHBEARER reads its token from a file; a client certificate alone turns SSL on', () => {
     const token = file('token', 'eyJ.token.sig\n');
-    const config = loadConfig(
+    const config = loadLocalConfig(
       {
         KAFKA_SSL_CERT_FILE: cert,
         KAFKA_SSL_KEY_FILE: key,
@@ -211,7 +211,7 @@ describe('the Kafka connection', () => {
 
 describe('HTTPS for the API and the codec server', () => {
   test('both files give a certificate; one alone names the other', () => {
-    const config = loadConfig({ CAREPATH_API_TLS_CERT_FILE: cert, CAREPATH_API_TLS_KEY_FILE: key });
+    const config = loadLocalConfig({ CAREPATH_API_TLS_CERT_FILE: cert, CAREPATH_API_TLS_KEY_FILE: key });
     expect(config.api.tls?.key.reveal()).toBe(keyText);
     expect(config.codec.tls).toBeUndefined();
     expect(variablesOf(failure({ CAREPATH_CODEC_TLS_KEY_FILE: key }))).toEqual([
@@ -221,7 +221,7 @@ describe('HTTPS for the API and the codec server', () => {
 });
 
 test('a configuration with every credential prints none of them', () => {
-  const config = loadConfig({
+  const config = loadLocalConfig({
     TEMPORAL_API_KEY: apiKey,
     TEMPORAL_TLS_CLIENT_CERT_PATH: cert,
     TEMPORAL_TLS_CLIENT_KEY_PATH: key,
@@ -246,6 +246,6 @@ test('a configuration with every credential prints none of them', () => {
 
 test('a bad inline payload key is reported without its value', () => {
   const error = failure({ CAREPATH_PAYLOAD_KEYS: 'k1:not base64!' });
-  expect(error.message).toContain('CAREPATH_PAYLOAD_KEYS=(set, not shown)');
+  expect(error.message).toContain('CAREPATH_PAYLOAD_KEYS=(set; a secret, not shown)');
   expect(error.message).not.toContain('not base64!');
 });

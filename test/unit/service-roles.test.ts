@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadLocalConfig } from '../../config';
 import { roleFromArguments, rolesOf, serviceRoles } from '../../config/service-roles';
 import { startHealthListener } from '../../workers/health-listener';
 import { Readiness } from '../../workers/readiness';
@@ -8,8 +8,8 @@ describe('choosing the roles of a process', () => {
   test('the command line names the role, else CAREPATH_ROLE, which defaults to all', () => {
     expect(roleFromArguments(['--role', 'worker'], 'all')).toBe('worker');
     expect(roleFromArguments(['--role=codec'], 'all')).toBe('codec');
-    expect(roleFromArguments([], loadConfig({ CAREPATH_ROLE: 'bridge' }).role)).toBe('bridge');
-    expect(loadConfig({}).role).toBe('all');
+    expect(roleFromArguments([], loadLocalConfig({ CAREPATH_ROLE: 'bridge' }).role)).toBe('bridge');
+    expect(loadLocalConfig({}).role).toBe('all');
     expect(rolesOf('all')).toEqual(['worker', 'bridge', 'api', 'codec']);
     expect(rolesOf('api')).toEqual(['api']);
   });
@@ -19,8 +19,8 @@ describe('choosing the roles of a process', () => {
       /--role "scheduler": expected one of worker, bridge, api, codec, all/,
     );
     expect(() => roleFromArguments(['--roles', 'api'], 'all')).toThrow(/unexpected argument "--roles"/);
-    expect(() => loadConfig({ CAREPATH_ROLE: 'everything' })).toThrow(ConfigError);
-    expect(() => loadConfig({ CAREPATH_ROLE: 'everything' })).toThrow(/CAREPATH_ROLE="everything"/);
+    expect(() => loadLocalConfig({ CAREPATH_ROLE: 'everything' })).toThrow(ConfigError);
+    expect(() => loadLocalConfig({ CAREPATH_ROLE: 'everything' })).toThrow(/CAREPATH_ROLE="everything"/);
   });
 });
 
