@@ -12,6 +12,7 @@ import { identifierMaxLength } from '../schemas';
 import type { ApiApp } from './app';
 import { requireTokens } from './authentication';
 import type { ApiContext } from './context';
+import { serveCoordinatorApp } from './coordinator-app';
 import { answerErrorsAsProblems } from './error-answers';
 import { clientRoutes } from './routes/clients';
 import { commandRoutes } from './routes/commands';
@@ -80,6 +81,7 @@ export async function buildApi(
   commandRoutes(app, ctx);
   programRoutes(app, ctx);
   importRoutes(app, ctx);
+  serveCoordinatorApp(app);
   await app.ready();
   return app;
 }
