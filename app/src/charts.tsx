@@ -77,7 +77,8 @@ export function HoursChart({ weeks }: { weeks: readonly Week[] }) {
   const width = 640;
   const height = 160;
   const top = Math.max(1, ...weeks.flatMap((w) => [w.attendedHours, w.targetHours ?? 0, w.floorHours ?? 0]));
-  const slot = (width - 40) / weeks.length;
+  // A few weeks keep a bar's width readable rather than filling the chart.
+  const slot = Math.min(90, (width - 40) / weeks.length);
   const y = (h: number) => height - 20 - (h / top) * (height - 30);
   return (
     <figure class="hours">

@@ -83,6 +83,16 @@ describe('the coordinator app in Chromium', () => {
   test('sign in, admit, a week of group attendance, a relapse approved by a second person, discharge', async () => {
     await page.goto(`${api.url}/app/`);
     await page.getByRole('heading', { name: 'Sign in to carepath' }).waitFor();
+    // First load with an empty cache: the page, its script and its style from the API process.
+    const firstLoad = (await page.evaluate(
+      `(() => {
+        const [nav] = performance.getEntriesByType('navigation');
+        const bytes = performance.getEntriesByType('resource').reduce((sum, r) => sum + r.transferSize, nav.transferSize);
+        return { ms: Math.round(nav.loadEventEnd), bytes };
+      })()`,
+    )) as { ms: number; bytes: number };
+    process.stderr.write(`[browser] first load of /app/: ${firstLoad.ms} ms, ${firstLoad.bytes} bytes\n`);
+    expect(firstLoad.ms).toBeLessThan(2000);
     await checkPage('sign-in');
     await signInAs(api.tokens.coordinator);
     await page.getByRole('heading', { name: 'Caseload' }).waitFor();

@@ -112,6 +112,7 @@ export function Attendance() {
         class="form"
         onSubmit={async (event) => {
           event.preventDefault();
+          setResults(null);
           const answer = await action.run(() => recordRoster(session, roster));
           if (answer) setResults(answer);
         }}

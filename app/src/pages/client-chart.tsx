@@ -13,7 +13,7 @@ import {
   type TransitionOption,
 } from '../api/client';
 import { HoursChart, LevelTimeline } from '../charts';
-import { daysSince, formatDate, formatDateTime, levelNames, words } from '../format';
+import { daysSince, formatDate, formatDateTime, hours, levelNames, words } from '../format';
 import { useAction, usePolled } from '../hooks';
 import { SchemaFields, bodyOf, useRequestSchemas, variantsOf } from '../schema-form';
 import type { Signed } from '../session';
@@ -133,8 +133,8 @@ export function ClientChart({ clientId, signed }: { clientId: string; signed: Si
         <div>
           <dt>This week</dt>
           <dd>
-            {state.week.attendedHours} h attended of {state.week.targetHours ?? '—'} h target (floor{' '}
-            {state.week.floorHours ?? '—'} h)
+            {hours(state.week.attendedHours)} attended of {hours(state.week.targetHours)} target (floor{' '}
+            {hours(state.week.floorHours)})
           </dd>
         </div>
         <div>
