@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, token } from './api/client';
 import { Approvals } from './pages/approvals';
 import { Admit } from './pages/admit';
@@ -77,9 +77,13 @@ function App() {
     })();
   }, []);
 
+  const firstRoute = useRef(true);
   useEffect(() => {
     const title = nav.find((n) => n.page === route.page)?.label ?? 'Client';
     document.title = `${title} — carepath coordinator`;
+    // A new page moves keyboard and screen-reader focus to its content, as a page load would.
+    if (firstRoute.current) firstRoute.current = false;
+    else document.getElementById('main')?.focus();
   }, [route]);
 
   if (checking) return <p class="loading">Signing in…</p>;

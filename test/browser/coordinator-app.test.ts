@@ -136,6 +136,27 @@ describe('the coordinator app in Chromium', () => {
     expect(targets).toEqual(expect.arrayContaining(['PHP', 'Outpatient']));
     expect(targets).not.toContain('Aftercare');
 
+    // The event form shows the API's own message beside the field it is about.
+    const tooLong = { type: 'session-attended', sessionId: `s-${client}-long`, kind: 'group', hours: 30 };
+    const refusal = await api.call('POST', `/v1/clients/${client}/events`, {
+      as: 'coordinator',
+      body: tooLong,
+    });
+    expect(refusal.status).toBe(400);
+    const hoursIssue = (refusal.body.issues as { path: string[]; message: string }[]).find(
+      (i) => i.path.join('.') === 'hours',
+    );
+    expect(hoursIssue).toBeDefined();
+    await page.getByLabel('What happened').selectOption('session-attended');
+    await page.locator('#event-sessionId').fill(tooLong.sessionId);
+    await page.locator('#event-kind').selectOption('group');
+    await page.locator('#event-hours').fill('30');
+    await page.getByRole('button', { name: 'Record event' }).click();
+    await page
+      .locator('#event-hours-issue')
+      .getByText(hoursIssue?.message ?? '', { exact: true })
+      .waitFor();
+
     // A relapse opens a step-up proposal that the reporter may not decide.
     await page.getByLabel('What happened').selectOption('relapse-reported');
     await page.getByRole('button', { name: 'Record event' }).click();
