@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { appBuildDir } from '../../api/coordinator-app';
+import { shippedPrograms } from '../../programs';
+import type { ProgramRegistry } from '../../programs/registry';
 import { operations } from '../../app/src/api/operations';
 import { apiOnDevServer, uniqueClientId } from '../integration/api-harness';
 import { launchChromium, seriousAccessibilityViolations } from './chromium';
@@ -22,7 +24,7 @@ function localInput(minutesAgo: number): string {
  * checked with axe-core and must not break the app's Content-Security-Policy.
  */
 describe('the coordinator app in Chromium', () => {
-  let api: Awaited<ReturnType<typeof apiOnDevServer>>;
+  let api: Awaited<ReturnType<typeof apiOnDevServer>> & { signInCode?: string };
   let browser: Browser;
   let page: Page;
   const policyViolations: string[] = [];
@@ -31,7 +33,12 @@ describe('the coordinator app in Chromium', () => {
 
   beforeAll(async () => {
     if (!appBuildDir()) throw new Error('The coordinator app is not built: run `npm run build` first.');
-    api = await apiOnDevServer();
+    // Local mode's sign-in link needs the harness's `signIn` option, where the API has POST /v1/sign-in.
+    const start = apiOnDevServer as (
+      programs: ProgramRegistry,
+      options?: { signIn?: boolean },
+    ) => Promise<Awaited<ReturnType<typeof apiOnDevServer>> & { signInCode?: string }>;
+    api = await start(shippedPrograms, { signIn: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(20_000);
@@ -94,7 +101,12 @@ describe('the coordinator app in Chromium', () => {
     process.stderr.write(`[browser] first load of /app/: ${firstLoad.ms} ms, ${firstLoad.bytes} bytes\n`);
     expect(firstLoad.ms).toBeLessThan(2000);
     await checkPage('sign-in');
-    await signInAs(api.tokens.coordinator);
+    if (operations['post /v1/sign-in'] && api.signInCode) {
+      // The link `npm start` prints: the code leaves the address bar before it is traded for a token.
+      await page.goto(`${api.url}/app/#sign-in=${api.signInCode}`);
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      expect(page.url()).toBe(`${api.url}/app/`);
+    } else await signInAs(api.tokens.coordinator);
     await page.getByRole('heading', { name: 'Caseload' }).waitFor();
 
     await admit(groupmate);

@@ -67,6 +67,17 @@ const noFilters: Filters = {
   belowFloor: false,
 };
 
+/**
+ * Columns the API can order the whole caseload by (its `sort` values); the others are ordered
+ * within the page. More days at the level is an earlier `levelSince`.
+ */
+const serverSortOf: Partial<Record<SortKey, { sort: string; inverted: boolean }>> = {
+  clientId: { sort: 'clientId', inverted: false },
+  riskLevel: { sort: 'risk', inverted: false },
+  daysAtLevel: { sort: 'levelSince', inverted: true },
+};
+const flip = { asc: 'desc', desc: 'asc' } as const;
+
 const pageSize = 25;
 const listOperation = 'get /v1/clients';
 
@@ -79,7 +90,8 @@ export function Caseload() {
   // Cursors of the pages before this one, and this page's: Back pops, Next pushes.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
-  const serverSorts = takesQuery(listOperation, 'sort');
+  const serverSort = takesQuery(listOperation, 'sort') ? serverSortOf[sort.key] : undefined;
+  const serverSorts = serverSort !== undefined;
 
   const programs = usePolled(() => ok(api.GET('/v1/programs')), 'programs', false);
   const query: Record<string, string | number> = { pageSize };
@@ -89,9 +101,9 @@ export function Caseload() {
   if (filters.status) query.status = filters.status;
   if (filters.awaitingApproval) query.awaitingApproval = 'true';
   if (filters.belowFloor) query.belowFloor = 'true';
-  if (serverSorts) {
-    query.sort = sort.key;
-    query.order = sort.order;
+  if (serverSort) {
+    query.sort = serverSort.sort;
+    query.order = serverSort.inverted ? flip[sort.order] : sort.order;
   }
   if (cursor) query.cursor = cursor;
   const page = usePolled(
