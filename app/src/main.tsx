@@ -70,11 +70,18 @@ function App() {
   }
 
   useEffect(() => {
-    void (async () => {
+    const followLink = async () => {
       const problem = await signInFromLink();
       if (problem) setMessage(problem);
       await check();
-    })();
+    };
+    void followLink();
+    // A sign-in link opened in a tab already showing the app changes only the fragment.
+    const onHashChange = () => {
+      if (window.location.hash.includes('sign-in=')) void followLink();
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
 
   const firstRoute = useRef(true);
