@@ -21,7 +21,8 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform: tsJest,
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // The browser tests drive the coordinator app in the system's Chromium against the same stack.
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/stack/global-setup.ts',
       globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
       setupFiles: ['<rootDir>/test/stack/capture-logs.setup.ts'],

@@ -12,6 +12,7 @@ import { identifierMaxLength } from '../schemas';
 import type { ApiApp } from './app';
 import { requireTokens } from './authentication';
 import type { ApiContext } from './context';
+import { serveCoordinatorApp } from './coordinator-app';
 import { answerErrorsAsProblems } from './error-answers';
 import { approvalRoutes } from './routes/approvals';
 import { clientRoutes } from './routes/clients';
@@ -91,6 +92,7 @@ export async function buildApi(
   commandRoutes(app, ctx);
   programRoutes(app, ctx);
   importRoutes(app, ctx);
+  serveCoordinatorApp(app);
   await app.ready();
   return app;
 }

@@ -13,7 +13,7 @@ import { startApi, type RunningApi } from '../api/start';
 import { Journeys } from '../client/journeys';
 import { carepathDataConverter } from '../codec/data-converter';
 import { loadKeyRing, type KeyRing } from '../codec/key-ring';
-import { loadOperatorTokens } from '../codec/operator-tokens';
+import { loadOperatorTokens, type OperatorTokens } from '../codec/operator-tokens';
 import { startCodecServer } from '../codec/server';
 import type { CarepathConfig } from '../config';
 import type { ServiceRole } from '../config/service-roles';
@@ -119,8 +119,7 @@ async function startBridgeRole(
   return { bridge, close: () => connection.close() };
 }
 
-async function startCodecRole(config: CarepathConfig, ring: KeyRing) {
-  const { tokens: operators } = await loadOperatorTokens(config);
+async function startCodecRole(config: CarepathConfig, ring: KeyRing, operators: OperatorTokens) {
   return startCodecServer({
     ring,
     operators,
@@ -147,6 +146,8 @@ export async function startServices<R extends ServiceRole>(
   // Keys first: a missing or malformed key stops start-up before anything connects.
   const ring = loadKeyRing(config);
   const dataConverter = carepathDataConverter(ring);
+  // The codec's operator tokens too: a bad file stops start-up before anything connects.
+  const operators = runs('codec') ? (await loadOperatorTokens(config)).tokens : undefined;
   /** Closed in reverse order once every role has drained. */
   const closers: (() => Promise<void>)[] = [];
   const started: Partial<RoleServices> = {};
@@ -194,8 +195,8 @@ export async function startServices<R extends ServiceRole>(
     readiness.track('api', () => true);
   }
   let closeCodec: (() => Promise<void>) | undefined;
-  if (runs('codec')) {
-    const codec = await startCodecRole(config, ring);
+  if (operators) {
+    const codec = await startCodecRole(config, ring, operators);
     closeCodec = () => codec.close();
     readiness.track('codec', () => codec.server.listening);
     started.codec = { url: codec.url };

@@ -13,7 +13,7 @@ import { hashToken, generateToken } from '../../api/tokens';
 import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
 import { compiledEntryPoint, startServicesProcess, type ServicesProcess } from '../../testkit/services';
 import { outboundTopics, Tap } from '../../testkit/tap';
-import { loadConfig } from '../../config';
+import { loadLocalConfig } from '../../config';
 import { temporalConnectOptions } from '../../config/temporal-connection';
 import { ensureInstalled } from '../../infra/install';
 import { startKafkaBroker, waitForKafka } from '../../infra/kafka-broker';
@@ -53,7 +53,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'secrets'), { recursive: true });
   mkdirSync(join(dir, 'logs'));
   certificates = makeTestCertificates(join(dir, 'certificates'));
-  const install = await ensureInstalled(loadConfig().cacheDir, () => undefined);
+  const install = await ensureInstalled(loadLocalConfig().cacheDir, () => undefined);
   const plaintextPort = await freePort();
   const saslSslPort = await freePort();
   broker = startKafkaBroker({
@@ -84,6 +84,7 @@ beforeAll(async () => {
   const run = randomUUID().slice(0, 8);
   secureEnv = {
     CAREPATH_MODE: 'production',
+    CAREPATH_INTEGRATION_ID: 'ehr-secure',
     TEMPORAL_NAMESPACE: 'default',
     // The run's Temporal is shared with other test files.
     TEMPORAL_TASK_QUEUE: `carepath-secure-${run}`,
@@ -177,7 +178,7 @@ describe('secure connections', () => {
     expect(health.status).toBe(200);
 
     // The same settings carry the EHR feed's admission in over SASL_SSL and the care events out.
-    const config = loadConfig({ ...secureEnv, KAFKA_BROKERS: brokers.join(',') });
+    const config = loadLocalConfig({ ...secureEnv, KAFKA_BROKERS: brokers.join(',') });
     const kafka = kafkaClient(config.kafka, { clientId: 'carepath-secure-test', logLevel: logLevel.NOTHING });
     tap = await Tap.start(kafka, outboundTopics());
     const outboundOf = (clientId: string) =>
@@ -209,7 +210,7 @@ describe('secure connections', () => {
 
   /** Connects an admin client with carepath's settings from `env`; resolves with the brokers it sees. */
   const brokersSeenWith = async (env: Record<string, string>) => {
-    const config = loadConfig({
+    const config = loadLocalConfig({
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_SSL_CA_FILE: certificates.caFile,
       ...env,
@@ -268,7 +269,7 @@ describe('secure connections', () => {
       TEMPORAL_TLS_SERVER_NAME: 'localhost',
     };
     try {
-      const config = loadConfig({
+      const config = loadLocalConfig({
         ...serverTls,
         TEMPORAL_ADDRESS: tlsOnly.address,
         TEMPORAL_API_KEY_FILE: secretFile('temporal-api-key', `${temporalApiKey}\n`),
@@ -282,7 +283,7 @@ describe('secure connections', () => {
     } finally {
       await tlsOnly.close();
     }
-    const withoutCertificate = loadConfig({
+    const withoutCertificate = loadLocalConfig({
       ...serverTls,
       TEMPORAL_ADDRESS: frontend.address,
       TEMPORAL_TLS: 'true',
