@@ -1,4 +1,4 @@
-import type { HistoryEntry, LevelOfCare, Weeks } from './api/client';
+import type { HistoryEntry, Weeks } from './api/client';
 import { formatDate, formatDateTime, hours, levelNames, levels, words } from './format';
 
 /** The levels of care over time: one row per level, a bar for each stay at it. */
@@ -9,7 +9,7 @@ export function LevelTimeline({ history, until }: { history: readonly HistoryEnt
   const start = new Date(first.at).getTime();
   const end = Math.max(new Date(until).getTime(), start + 86_400_000);
   const stays = history.map((entry, i) => ({
-    level: entry.to as LevelOfCare,
+    level: entry.to,
     from: new Date(entry.at).getTime(),
     to: new Date(history[i + 1]?.at ?? until).getTime(),
     entry,
@@ -59,8 +59,8 @@ export function LevelTimeline({ history, until }: { history: readonly HistoryEnt
         {history.map((entry, i) => (
           <li key={i}>
             <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>:{' '}
-            {entry.from ? `${levelNames[entry.from as LevelOfCare]} → ` : 'admitted to '}
-            <strong>{levelNames[entry.to as LevelOfCare]}</strong> ({words(entry.reasonCode)}, by{' '}
+            {entry.from ? `${levelNames[entry.from]} → ` : 'admitted to '}
+            <strong>{levelNames[entry.to]}</strong> ({words(entry.reasonCode)}, by{' '}
             {'staffId' in entry.actor ? entry.actor.staffId : words(entry.rule)})
           </li>
         ))}
@@ -142,7 +142,7 @@ export function HoursChart({ weeks }: { weeks: readonly Week[] }) {
           {weeks.map((week) => (
             <tr key={week.start}>
               <th scope="row">{week.localStart.slice(0, 10)}</th>
-              <td>{levelNames[week.level as LevelOfCare]}</td>
+              <td>{levelNames[week.level]}</td>
               <td>
                 {hours(week.attendedHours)} ({week.attendedSessions} session
                 {week.attendedSessions === 1 ? '' : 's'})

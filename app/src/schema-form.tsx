@@ -67,6 +67,14 @@ function unwrap(schema: JsonSchema): { schema: JsonSchema; nullable: boolean } {
 type Values = Record<string, unknown>;
 
 /** The body to send: empty optional fields left out, empty nullable ones null, numbers as numbers. */
+/** What a form field shows of a value: its text, or nothing for a value a field cannot hold. */
+const fieldText = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : '';
+
 export function bodyOf(schema: JsonSchema, values: Values): Values {
   const body: Values = {};
   for (const [name, raw] of Object.entries(schema.properties ?? {})) {
@@ -87,7 +95,7 @@ export function bodyOf(schema: JsonSchema, values: Values): Values {
       continue;
     }
     if (field.type === 'number' || field.type === 'integer') body[name] = Number(value);
-    else if (field.format === 'date-time') body[name] = new Date(String(value)).toISOString();
+    else if (field.format === 'date-time') body[name] = new Date(fieldText(value)).toISOString();
     else body[name] = value;
   }
   return body;
@@ -222,7 +230,7 @@ export function SchemaFields({
             {options ? (
               <select
                 id={id}
-                value={String(value ?? '')}
+                value={fieldText(value)}
                 aria-describedby={describedBy || undefined}
                 aria-invalid={issue ? true : undefined}
                 onChange={(e) => set(e.currentTarget.value)}
@@ -247,7 +255,7 @@ export function SchemaFields({
                         : 'text'
                 }
                 step={field.type === 'integer' ? 1 : field.type === 'number' ? 'any' : undefined}
-                value={String(value ?? '')}
+                value={fieldText(value)}
                 aria-describedby={describedBy || undefined}
                 aria-invalid={issue ? true : undefined}
                 onInput={(e) => set(e.currentTarget.value)}

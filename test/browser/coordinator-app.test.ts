@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { appBuildDir } from '../../api/coordinator-app';
 import { shippedPrograms } from '../../programs';
-import type { ProgramRegistry } from '../../programs/registry';
 import { operations } from '../../app/src/api/operations';
 import { apiOnDevServer, uniqueClientId } from '../integration/api-harness';
 import { launchChromium, seriousAccessibilityViolations } from './chromium';
@@ -24,7 +23,7 @@ function localInput(minutesAgo: number): string {
  * checked with axe-core and must not break the app's Content-Security-Policy.
  */
 describe('the coordinator app in Chromium', () => {
-  let api: Awaited<ReturnType<typeof apiOnDevServer>> & { signInCode?: string };
+  let api: Awaited<ReturnType<typeof apiOnDevServer>>;
   let browser: Browser;
   let page: Page;
   const policyViolations: string[] = [];
@@ -33,12 +32,8 @@ describe('the coordinator app in Chromium', () => {
 
   beforeAll(async () => {
     if (!appBuildDir()) throw new Error('The coordinator app is not built: run `npm run build` first.');
-    // Local mode's sign-in link needs the harness's `signIn` option, where the API has POST /v1/sign-in.
-    const start = apiOnDevServer as (
-      programs: ProgramRegistry,
-      options?: { signIn?: boolean },
-    ) => Promise<Awaited<ReturnType<typeof apiOnDevServer>> & { signInCode?: string }>;
-    api = await start(shippedPrograms, { signIn: true });
+    // Local mode's sign-in link: the API answers POST /v1/sign-in for the code it was given.
+    api = await apiOnDevServer(shippedPrograms, { signIn: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(20_000);
@@ -91,13 +86,13 @@ describe('the coordinator app in Chromium', () => {
     await page.goto(`${api.url}/app/`);
     await page.getByRole('heading', { name: 'Sign in to carepath' }).waitFor();
     // First load with an empty cache: the page, its script and its style from the API process.
-    const firstLoad = (await page.evaluate(
+    const firstLoad = await page.evaluate<{ ms: number; bytes: number }>(
       `(() => {
         const [nav] = performance.getEntriesByType('navigation');
         const bytes = performance.getEntriesByType('resource').reduce((sum, r) => sum + r.transferSize, nav.transferSize);
         return { ms: Math.round(nav.loadEventEnd), bytes };
       })()`,
-    )) as { ms: number; bytes: number };
+    );
     process.stderr.write(`[browser] first load of /app/: ${firstLoad.ms} ms, ${firstLoad.bytes} bytes\n`);
     expect(firstLoad.ms).toBeLessThan(2000);
     await checkPage('sign-in');

@@ -2,20 +2,29 @@
 /** Every operation the API offers, with the names of its query parameters. */
 export const operations: Readonly<Record<string, readonly string[]>> = {
   "get /healthz": [],
+  "get /livez": [],
   "get /metrics": [],
+  "get /readyz": [],
+  "get /v1/approvals": [],
   "get /v1/clients": [
     "level",
     "program",
     "risk",
     "status",
+    "awaitingApproval",
+    "belowFloor",
+    "sort",
+    "order",
     "pageSize",
     "cursor"
   ],
   "get /v1/clients/{clientId}": [],
   "get /v1/clients/{clientId}/history": [],
+  "get /v1/clients/{clientId}/transition-options": [],
   "get /v1/clients/{clientId}/weeks": [],
   "get /v1/programs": [],
   "get /v1/programs/{programId}": [],
+  "get /v1/session": [],
   "post /v1/clients/{clientId}/discharge": [],
   "post /v1/clients/{clientId}/episodes": [],
   "post /v1/clients/{clientId}/events": [
@@ -25,5 +34,7 @@ export const operations: Readonly<Record<string, readonly string[]>> = {
   "post /v1/clients/{clientId}/proposals/{proposalId}/approve": [],
   "post /v1/clients/{clientId}/proposals/{proposalId}/reject": [],
   "post /v1/clients/{clientId}/transitions": [],
-  "post /v1/imports/clients": []
+  "post /v1/groups/attendance": [],
+  "post /v1/imports/clients": [],
+  "post /v1/sign-in": []
 };

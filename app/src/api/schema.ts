@@ -85,6 +85,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: 200 while the process answers; restart it when it does not */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "alive";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness of the process's roles: 200 when every one serves, 503 while one starts or after a stop signal */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ready" | "not-ready";
+                            /** @description The roles this process runs and the state of each */
+                            roles: {
+                                [key: string]: "ready" | "not-ready" | "stopping";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ready" | "not-ready";
+                            /** @description The roles this process runs and the state of each */
+                            roles: {
+                                [key: string]: "ready" | "not-ready" | "stopping";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -133,6 +231,130 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the bearer token identifies: staff id, API role, clinical role and programs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Local mode: trade the one-time code of `npm start`'s sign-in link for the development token
+         * @description The code is good once, for 15 minutes after start. 401 for an unknown, used or expired code; 404 outside local mode, where no code exists.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SignInInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignInGranted"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -256,7 +478,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caseload: episodes filtered by level, program, risk and status, a page at a time */
+        /**
+         * The caseload: episodes filtered by level, program, risk, status, awaiting approval and below floor, sorted, a page at a time
+         * @description Only the programs your token covers. Unsorted pages follow Temporal visibility; each open episode on a page is queried for its pending approvals and this clinic week. `sort` reads the whole filtered caseload to order it.
+         */
         get: {
             parameters: {
                 query?: {
@@ -264,6 +489,13 @@ export interface paths {
                     program?: string;
                     risk?: "low" | "medium" | "high";
                     status?: "active" | "discharged";
+                    /** @description true: only clients with a proposal awaiting approval; false: only the others */
+                    awaitingApproval?: "true" | "false";
+                    /** @description true: only clients whose hours so far this clinic week are below the week's floor; false: only the others */
+                    belowFloor?: "true" | "false";
+                    /** @description Order the whole caseload by this field (ties by client id); unsorted pages follow Temporal */
+                    sort?: "levelSince" | "clientId" | "risk";
+                    order?: "asc" | "desc";
                     pageSize?: number;
                     cursor?: string;
                 };
@@ -279,23 +511,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            clients: {
-                                clientId: string;
-                                programId: string;
-                                /** @enum {string} */
-                                level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
-                                /** @enum {string} */
-                                status: "active" | "discharged";
-                                /** @enum {string} */
-                                riskLevel: "low" | "medium" | "high";
-                                levelSince: string;
-                                workflowId: string;
-                                runId: string;
-                            }[];
-                            /** @description Pass as `cursor` for the next page; null on the last page */
-                            nextCursor: string | null;
-                        };
+                        "application/json": components["schemas"]["Caseload"];
                     };
                 };
                 /** @description Default Response */
@@ -616,6 +832,158 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/clients/{clientId}/transition-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The levels the client could be moved to now, each allowed or with the refusal a request would get
+         * @description From the care rules of the episode's own program version, checked as POST …/transitions checks a request without an override reason: same refusal codes and words.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    clientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransitionOptions"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proposals awaiting a decision across your caseload, oldest deadline first
+         * @description Only clients of the programs your token covers. `decidable` is the care rules' own check of you (approver or escalation role, four eyes) and of your token's role; every open episode is queried once.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Approvals"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clients/{clientId}/events": {
         parameters: {
             query?: never;
@@ -627,7 +995,7 @@ export interface paths {
         put?: never;
         /**
          * Record what happened to a client
-         * @description The event of the Kafka inbound topic, without clientId (the path) and recordedBy (your token). Answers 202 once the journey has it; with wait=true, 200 with the outcome once applied.
+         * @description The event of the Kafka inbound topic, without clientId (the path) and recordedBy (your token). Answers 202 once the journey has it; with wait=true, 200 with the outcome once applied. An event type your role may not record (e.g. a clinician's discharge-requested) is 403 event-not-permitted.
          */
         post: {
             parameters: {
@@ -711,6 +1079,97 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a group session's roster: who attended, who was absent and how
+         * @description One session-attended (present) or session-missed (absent) event per client, each applied and answered on its own: a client refused (not admitted, refused by the care rules, outside your programs) does not stop the others. Event ids come from sessionId and clientId, so sending the roster again records nothing twice (outcome duplicate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a write safe to retry: a repeat with the same key returns the first answer and changes nothing */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupAttendanceInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupAttendanceOutcome"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -906,6 +1365,11 @@ export interface paths {
                                     /** @enum {string} */
                                     escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
                                     escalated: boolean;
+                                    confirmedBy?: {
+                                        staffId: string;
+                                        /** @enum {string} */
+                                        role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                                    };
                                 };
                             } | {
                                 effectId: string;
@@ -1094,6 +1558,11 @@ export interface paths {
                                 /** @enum {string} */
                                 escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
                                 escalated: boolean;
+                                confirmedBy?: {
+                                    staffId: string;
+                                    /** @enum {string} */
+                                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                                };
                             } | null;
                         };
                     };
@@ -2216,6 +2685,11 @@ export interface components {
                 /** @enum {string} */
                 escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
                 escalated: boolean;
+                confirmedBy?: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                };
             }[];
             timers: {
                 timerId: string;
@@ -2419,6 +2893,11 @@ export interface components {
                     /** @enum {string} */
                     escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
                     escalated: boolean;
+                    confirmedBy?: {
+                        staffId: string;
+                        /** @enum {string} */
+                        role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                    };
                 };
             } | {
                 effectId: string;
@@ -2600,6 +3079,37 @@ export interface components {
                 floorHours: number | null;
                 flags: ("below-target" | "below-floor" | "corrected")[];
             }[];
+        };
+        CaseloadWeekInput: {
+            /** @description Hours attended so far this clinic week */
+            hours: number;
+            target: number;
+            floor: number;
+            /** @description hours < floor */
+            belowFloor: boolean;
+        };
+        CaseloadEntryInput: {
+            clientId: string;
+            programId: string;
+            /** @enum {string} */
+            level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            /** @enum {string} */
+            status: "active" | "discharged";
+            /** @enum {string} */
+            riskLevel: "low" | "medium" | "high";
+            levelSince: string;
+            workflowId: string;
+            runId: string;
+            /** @description Whole days since levelSince (until discharge for a discharged episode) */
+            daysAtLevel: number;
+            /** @description This clinic week in the program's time zone; null at 24-hour levels and after discharge */
+            week: components["schemas"]["CaseloadWeekInput"] | null;
+            pendingApprovals: number;
+        };
+        CaseloadInput: {
+            clients: components["schemas"]["CaseloadEntryInput"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. With awaitingApproval or belowFloor a page may hold fewer than pageSize clients */
+            nextCursor: string | null;
         };
         ProgramSummaryInput: {
             programId: string;
@@ -2862,6 +3372,135 @@ export interface components {
             version?: number;
             /** @enum {string} */
             reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+        };
+        TransitionOptionsInput: {
+            clientId: string;
+            /**
+             * @description The level the client is at now
+             * @enum {string}
+             */
+            level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            options: {
+                /** @enum {string} */
+                level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** @description Whether POST …/transitions to this level, without an override, is accepted now */
+                allowed: boolean;
+                refusal?: {
+                    /** @description The problem slug POST …/transitions answers with, e.g. transition-refused */
+                    code: string;
+                    /** @description Why the care rules refuse, e.g. minimum-stay-not-served or typical-stay-override-needed */
+                    reason?: string;
+                    /** @description The words POST …/transitions answers with */
+                    message: string;
+                };
+            }[];
+        };
+        PendingApprovalInput: {
+            clientId: string;
+            programId: string;
+            proposalId: string;
+            /** @enum {string} */
+            rule: "coordinator-request" | "relapse-step-up" | "missed-sessions-review" | "no-contact-discharge" | "milestones-step-down" | "assessment-level-change";
+            /** @enum {string} */
+            reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+            action: {
+                /** @constant */
+                type: "level-change";
+                /** @enum {string} */
+                from: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** @enum {string} */
+                to: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            } | {
+                /** @constant */
+                type: "discharge";
+                /** @enum {string} */
+                kind: "completed" | "left-against-advice" | "administrative" | "transferred" | "lost-to-follow-up" | "incarcerated" | "other";
+            };
+            openedBy: {
+                staffId: string;
+                /** @enum {string} */
+                role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+            } | {
+                /** @constant */
+                staffId: "carepath-engine";
+                /** @constant */
+                role: "engine";
+            };
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            deadline: string;
+            escalated: boolean;
+            /** @enum {string} */
+            approverRole: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+            /** @description Whether you may approve or reject it */
+            decidable: boolean;
+            /** @description Why not, in words */
+            notDecidableReason?: string;
+        };
+        ApprovalsInput: {
+            proposals: components["schemas"]["PendingApprovalInput"][];
+        };
+        GroupAttendanceInput: {
+            /** @description The group session; with each client id it makes the event id */
+            sessionId: string;
+            /** @enum {string} */
+            kind: "group" | "individual" | "family" | "family-workshop" | "medication-management" | "psychoeducation" | "relapse-prevention" | "life-skills" | "holistic" | "support-group" | "check-in";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description Hours each present client attended */
+            hours: number;
+            roster: {
+                clientId: string;
+                /**
+                 * @description present: session-attended; otherwise session-missed with this absence
+                 * @enum {string}
+                 */
+                status: "present" | "excused" | "unexcused" | "no-show";
+            }[];
+        };
+        GroupAttendanceOutcomeInput: {
+            results: {
+                clientId: string;
+                /**
+                 * @description duplicate: this session was already recorded for the client; nothing changed
+                 * @enum {string}
+                 */
+                outcome: "recorded" | "duplicate" | "refused";
+                eventId: string;
+                /** @description Why the client was refused, as the client events route would answer */
+                problem?: {
+                    type: string;
+                    title: string;
+                    detail: string;
+                };
+            }[];
+        };
+        SignInInput: {
+            /** @description The code after #sign-in= in the link `npm start` printed */
+            code: string;
+        };
+        SignInGrantedInput: {
+            /** @description A bearer token for Authorization: Bearer <token> */
+            token: string;
+            staffId: string;
+            /** @enum {string} */
+            role: "coordinator" | "clinician" | "viewer";
+        };
+        SessionInput: {
+            staffId: string;
+            /**
+             * @description What the token may do at the API
+             * @enum {string}
+             */
+            role: "coordinator" | "clinician" | "viewer";
+            /**
+             * @description The clinical role the care rules check, e.g. who may approve
+             * @enum {string}
+             */
+            staffRole: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+            /** @description The programs whose clients this token sees; null: every program */
+            programs: string[] | null;
         };
         Problem: {
             /** @description URN naming the kind of problem, e.g. urn:carepath:problem:transition-refused */
@@ -3202,6 +3841,11 @@ export interface components {
                 /** @enum {string} */
                 escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
                 escalated: boolean;
+                confirmedBy?: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                };
             }[];
             timers: {
                 timerId: string;
@@ -3405,6 +4049,11 @@ export interface components {
                     /** @enum {string} */
                     escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
                     escalated: boolean;
+                    confirmedBy?: {
+                        staffId: string;
+                        /** @enum {string} */
+                        role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                    };
                 };
             } | {
                 effectId: string;
@@ -3586,6 +4235,37 @@ export interface components {
                 floorHours: number | null;
                 flags: ("below-target" | "below-floor" | "corrected")[];
             }[];
+        };
+        CaseloadWeek: {
+            /** @description Hours attended so far this clinic week */
+            hours: number;
+            target: number;
+            floor: number;
+            /** @description hours < floor */
+            belowFloor: boolean;
+        };
+        CaseloadEntry: {
+            clientId: string;
+            programId: string;
+            /** @enum {string} */
+            level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            /** @enum {string} */
+            status: "active" | "discharged";
+            /** @enum {string} */
+            riskLevel: "low" | "medium" | "high";
+            levelSince: string;
+            workflowId: string;
+            runId: string;
+            /** @description Whole days since levelSince (until discharge for a discharged episode) */
+            daysAtLevel: number;
+            /** @description This clinic week in the program's time zone; null at 24-hour levels and after discharge */
+            week: components["schemas"]["CaseloadWeek"] | null;
+            pendingApprovals: number;
+        };
+        Caseload: {
+            clients: components["schemas"]["CaseloadEntry"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. With awaitingApproval or belowFloor a page may hold fewer than pageSize clients */
+            nextCursor: string | null;
         };
         ProgramSummary: {
             programId: string;
@@ -3848,6 +4528,135 @@ export interface components {
             version?: number;
             /** @enum {string} */
             reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+        };
+        TransitionOptions: {
+            clientId: string;
+            /**
+             * @description The level the client is at now
+             * @enum {string}
+             */
+            level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            options: {
+                /** @enum {string} */
+                level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** @description Whether POST …/transitions to this level, without an override, is accepted now */
+                allowed: boolean;
+                refusal?: {
+                    /** @description The problem slug POST …/transitions answers with, e.g. transition-refused */
+                    code: string;
+                    /** @description Why the care rules refuse, e.g. minimum-stay-not-served or typical-stay-override-needed */
+                    reason?: string;
+                    /** @description The words POST …/transitions answers with */
+                    message: string;
+                };
+            }[];
+        };
+        PendingApproval: {
+            clientId: string;
+            programId: string;
+            proposalId: string;
+            /** @enum {string} */
+            rule: "coordinator-request" | "relapse-step-up" | "missed-sessions-review" | "no-contact-discharge" | "milestones-step-down" | "assessment-level-change";
+            /** @enum {string} */
+            reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+            action: {
+                /** @constant */
+                type: "level-change";
+                /** @enum {string} */
+                from: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** @enum {string} */
+                to: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            } | {
+                /** @constant */
+                type: "discharge";
+                /** @enum {string} */
+                kind: "completed" | "left-against-advice" | "administrative" | "transferred" | "lost-to-follow-up" | "incarcerated" | "other";
+            };
+            openedBy: {
+                staffId: string;
+                /** @enum {string} */
+                role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+            } | {
+                /** @constant */
+                staffId: "carepath-engine";
+                /** @constant */
+                role: "engine";
+            };
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            deadline: string;
+            escalated: boolean;
+            /** @enum {string} */
+            approverRole: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+            /** @description Whether you may approve or reject it */
+            decidable: boolean;
+            /** @description Why not, in words */
+            notDecidableReason?: string;
+        };
+        Approvals: {
+            proposals: components["schemas"]["PendingApproval"][];
+        };
+        GroupAttendance: {
+            /** @description The group session; with each client id it makes the event id */
+            sessionId: string;
+            /** @enum {string} */
+            kind: "group" | "individual" | "family" | "family-workshop" | "medication-management" | "psychoeducation" | "relapse-prevention" | "life-skills" | "holistic" | "support-group" | "check-in";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description Hours each present client attended */
+            hours: number;
+            roster: {
+                clientId: string;
+                /**
+                 * @description present: session-attended; otherwise session-missed with this absence
+                 * @enum {string}
+                 */
+                status: "present" | "excused" | "unexcused" | "no-show";
+            }[];
+        };
+        GroupAttendanceOutcome: {
+            results: {
+                clientId: string;
+                /**
+                 * @description duplicate: this session was already recorded for the client; nothing changed
+                 * @enum {string}
+                 */
+                outcome: "recorded" | "duplicate" | "refused";
+                eventId: string;
+                /** @description Why the client was refused, as the client events route would answer */
+                problem?: {
+                    type: string;
+                    title: string;
+                    detail: string;
+                };
+            }[];
+        };
+        SignIn: {
+            /** @description The code after #sign-in= in the link `npm start` printed */
+            code: string;
+        };
+        SignInGranted: {
+            /** @description A bearer token for Authorization: Bearer <token> */
+            token: string;
+            staffId: string;
+            /** @enum {string} */
+            role: "coordinator" | "clinician" | "viewer";
+        };
+        Session: {
+            staffId: string;
+            /**
+             * @description What the token may do at the API
+             * @enum {string}
+             */
+            role: "coordinator" | "clinician" | "viewer";
+            /**
+             * @description The clinical role the care rules check, e.g. who may approve
+             * @enum {string}
+             */
+            staffRole: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+            /** @description The programs whose clients this token sees; null: every program */
+            programs: string[] | null;
         };
     };
     responses: never;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { runDetached } from '../run-detached';
 import { api, issuesByField, ok } from '../api/client';
 import { useAction, usePolled } from '../hooks';
 import { hrefOf, navigate } from '../router';
@@ -23,7 +24,7 @@ export function Admit() {
       {schema && programs.data && (
         <form
           class="form"
-          onSubmit={async (event) => {
+          onSubmit={runDetached(async (event) => {
             event.preventDefault();
             const admitted = await action.run(() =>
               ok(
@@ -34,7 +35,7 @@ export function Admit() {
               ),
             );
             if (admitted) navigate(hrefOf.client(admitted.clientId));
-          }}
+          })}
         >
           <div class="field">
             <label for="admit-clientId">Client id</label>

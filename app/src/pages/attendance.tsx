@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { runDetached } from '../run-detached';
 import {
   api,
   contractCall,
@@ -110,12 +111,12 @@ export function Attendance() {
       <p>Record one session for everyone on its roster. Leave a client unmarked to leave them out.</p>
       <form
         class="form"
-        onSubmit={async (event) => {
+        onSubmit={runDetached(async (event) => {
           event.preventDefault();
           setResults(null);
           const answer = await action.run(() => recordRoster(session, roster));
           if (answer) setResults(answer);
-        }}
+        })}
       >
         <fieldset class="row">
           <legend>Session</legend>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { runDetached } from '../run-detached';
 import {
   api,
   contractCall,
@@ -274,7 +275,7 @@ function ProposalItem(props: { clientId: string; proposal: Proposal; blocked: st
           type="button"
           disabled={action.busy || blocked !== null}
           aria-describedby={blocked ? blockedId : undefined}
-          onClick={async () => {
+          onClick={runDetached(async () => {
             const result = await action.run(() =>
               ok(
                 api.POST('/v1/clients/{clientId}/proposals/{proposalId}/approve', {
@@ -284,7 +285,7 @@ function ProposalItem(props: { clientId: string; proposal: Proposal; blocked: st
               ),
             );
             if (result) await onDone(`Approved: ${describeAction(proposal.action)}.`);
-          }}
+          })}
         >
           Approve
         </button>
@@ -306,7 +307,7 @@ function ProposalItem(props: { clientId: string; proposal: Proposal; blocked: st
           type="button"
           class="secondary"
           disabled={action.busy || blocked !== null || reason === ''}
-          onClick={async () => {
+          onClick={runDetached(async () => {
             const result = await action.run(() =>
               ok(
                 api.POST('/v1/clients/{clientId}/proposals/{proposalId}/reject', {
@@ -316,7 +317,7 @@ function ProposalItem(props: { clientId: string; proposal: Proposal; blocked: st
               ),
             );
             if (result) await onDone(`Rejected: ${describeAction(proposal.action)}.`);
-          }}
+          })}
         >
           Reject
         </button>
@@ -339,7 +340,7 @@ function RecordEvent({ clientId, onDone }: { clientId: string; onDone: Done }) {
       <Alert message={error} />
       <form
         class="form"
-        onSubmit={async (event) => {
+        onSubmit={runDetached(async (event) => {
           event.preventDefault();
           if (!schema) return;
           const outcome = await action.run(() =>
@@ -354,7 +355,7 @@ function RecordEvent({ clientId, onDone }: { clientId: string; onDone: Done }) {
             setValues({});
             await onDone(`Recorded ${words(type)}.`);
           }
-        }}
+        })}
       >
         <div class="field">
           <label for="event-type">What happened</label>
@@ -424,7 +425,7 @@ function RequestTransition(props: {
       <h2 id="transition-heading">Request a change of level</h2>
       <form
         class="form"
-        onSubmit={async (event) => {
+        onSubmit={runDetached(async (event) => {
           event.preventDefault();
           const answer = await action.run(() =>
             ok(
@@ -440,7 +441,7 @@ function RequestTransition(props: {
                 ? `Awaiting approval: the move to ${levelNames[target as LevelOfCare]} needs a ${words(answer.proposal.approverRole)}'s decision.`
                 : `Moved to ${levelNames[answer.state.level]}.`,
             );
-        }}
+        })}
       >
         <div class="field">
           <label for="transition-target">Move to</label>
@@ -496,7 +497,7 @@ function Discharge({ clientId, onDone }: { clientId: string; onDone: Done }) {
       {schema && (
         <form
           class="form"
-          onSubmit={async (event) => {
+          onSubmit={runDetached(async (event) => {
             event.preventDefault();
             const outcome = await action.run(() =>
               ok(
@@ -507,7 +508,7 @@ function Discharge({ clientId, onDone }: { clientId: string; onDone: Done }) {
               ),
             );
             if (outcome) await onDone('Discharged.');
-          }}
+          })}
         >
           <SchemaFields
             schema={schema}
