@@ -414,6 +414,15 @@ function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathM
       message:
         'set CAREPATH_OIDC_ISSUER and CAREPATH_OIDC_AUDIENCE together (staff sign-in, see README, "Sign-in")',
     })
+    // Keys fetched in clear could be swapped on the way, and then any token would pass.
+    .refine((e) => e.CAREPATH_MODE === 'local' || !e.CAREPATH_OIDC_ISSUER?.startsWith('http:'), {
+      path: ['CAREPATH_OIDC_ISSUER'],
+      message: 'expected an https:// issuer outside local mode',
+    })
+    .refine((e) => e.CAREPATH_MODE === 'local' || !e.CAREPATH_OIDC_JWKS_URL?.startsWith('http:'), {
+      path: ['CAREPATH_OIDC_JWKS_URL'],
+      message: 'expected an https:// key set URL outside local mode',
+    })
     .refine((e) => e.CAREPATH_PAYLOAD_KEYS === undefined || e.CAREPATH_PAYLOAD_KEYS_FILE === undefined, {
       path: ['CAREPATH_PAYLOAD_KEYS_FILE'],
       message: 'set either CAREPATH_PAYLOAD_KEYS or CAREPATH_PAYLOAD_KEYS_FILE, not both',
