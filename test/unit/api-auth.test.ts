@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { developmentStaffId, ensureDevelopmentToken } from '../../api/development-token';
-import { looksLikeJwt } from '../../api/oidc';
+import { looksLikeJwt, OidcSignIn } from '../../api/oidc';
+import { ApiProblem } from '../../api/problem';
 import { SignInCode } from '../../api/sign-in';
 import {
   generateToken,
@@ -192,6 +193,17 @@ describe('API auth configuration', () => {
     expect(looksLikeJwt('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl')).toBe(true);
     expect(looksLikeJwt(generateToken())).toBe(false);
     expect(looksLikeJwt('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.')).toBe(false);
+  });
+
+  test('a provider that cannot be reached is a 503 to retry, not a refused token', async () => {
+    const { oidc } = loadLocalConfig({
+      CAREPATH_OIDC_ISSUER: 'http://127.0.0.1:1',
+      CAREPATH_OIDC_AUDIENCE: 'carepath-api',
+    }).api;
+    const signIn = new OidcSignIn(oidc!);
+    const answer = signIn.authenticate('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl');
+    await expect(answer).rejects.toBeInstanceOf(ApiProblem);
+    await expect(answer).rejects.toMatchObject({ status: 503, slug: 'sign-in-provider-unavailable' });
   });
 
   test('the tokens file is resolved against the working directory; local mode needs none', () => {
