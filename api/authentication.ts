@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { looksLikeJwt, type OidcSignIn } from './oidc';
 import { ApiProblem } from './problem';
 import type { ApiRole } from './roles';
 import type { AuthenticatedStaff, TokenRegistry } from './tokens';
@@ -15,8 +16,12 @@ declare module 'fastify' {
 
 const docsPrefix = '/docs';
 
-/** Every route needs a bearer token of an allowed role unless it is public (health, docs, OpenAPI). */
-export function requireTokens(app: FastifyInstance, tokens: TokenRegistry): void {
+/**
+ * Every route needs a bearer token of an allowed role unless it is public (health, docs, OpenAPI).
+ * With sign-in through an OpenID Provider, a bearer that is a JWT is its access token; any other
+ * is looked up in the tokens file.
+ */
+export function requireTokens(app: FastifyInstance, tokens: TokenRegistry, oidc?: OidcSignIn): void {
   app.decorateRequest('staff', null);
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.url;
@@ -24,7 +29,12 @@ export function requireTokens(app: FastifyInstance, tokens: TokenRegistry): void
     // No route (a 404) or a public one: nothing to protect.
     if (route === undefined || access === 'public' || route.startsWith(docsPrefix)) return;
     const presented = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const staff = presented === undefined ? undefined : tokens.authenticate(presented);
+    const staff =
+      presented === undefined
+        ? undefined
+        : oidc && looksLikeJwt(presented)
+          ? await oidc.authenticate(presented)
+          : tokens.authenticate(presented);
     if (!staff)
       throw new ApiProblem(
         401,

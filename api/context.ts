@@ -5,6 +5,7 @@ import type { ReadinessAnswer } from '../schemas/readiness';
 import type { Health } from './health';
 import type { IdempotencyStore } from './idempotency';
 import type { ApiMetrics } from './metrics';
+import type { OidcSignIn } from './oidc';
 import type { SignInCode } from './sign-in';
 
 /** The inbound bridge running beside the API: whether it keeps up, and its metrics. */
@@ -31,4 +32,6 @@ export interface ApiContext {
   readiness?: { report(): ReadinessAnswer };
   /** Local mode: the one-time code of the sign-in link `npm start` prints. */
   signIn?: SignInCode;
+  /** Staff sign-in through an OpenID Provider (CAREPATH_OIDC_*), beside the tokens file. */
+  oidc?: OidcSignIn;
 }

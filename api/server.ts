@@ -78,7 +78,7 @@ export async function buildApi(
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  requireTokens(app, tokens);
+  requireTokens(app, tokens, ctx.oidc);
   enforceProgramScope(app, ctx);
   ctx.metrics.instrument(app);
   answerErrorsAsProblems(app, ctx);

@@ -14,6 +14,7 @@ import { IdempotencyStore, MemoryAnswerStore } from './idempotency';
 import { ApiMetrics } from './metrics';
 import { buildApi } from './server';
 import { developmentStaffId } from './development-token';
+import { OidcSignIn } from './oidc';
 import { SignInCode } from './sign-in';
 import { readTokensFile, TokenRegistry, watchTokensFile } from './tokens';
 import { logLine } from '../workers/log';
@@ -27,19 +28,24 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** The configured tokens file, or in local mode only, the data dir's file with a development token. */
+/**
+ * The configured tokens file; none when staff sign in through an OpenID Provider only; or in local
+ * mode only, the data dir's file with a development token.
+ */
 async function apiTokens(
   config: CarepathConfig,
-): Promise<{ file: string; tokens: TokenRegistry; developmentToken: string | null }> {
+): Promise<{ file: string | null; tokens: TokenRegistry; developmentToken: string | null }> {
   if (config.api.tokensFile)
     return {
       file: config.api.tokensFile,
       tokens: new TokenRegistry(await readTokensFile(config.api.tokensFile)),
       developmentToken: null,
     };
+  if (config.mode !== 'local' && config.api.oidc)
+    return { file: null, tokens: new TokenRegistry({ tokens: [] }), developmentToken: null };
   if (config.mode !== 'local')
     throw new Error(
-      'CAREPATH_API_TOKENS_FILE is required outside local mode: no default token exists there.',
+      'CAREPATH_API_TOKENS_FILE (or CAREPATH_OIDC_ISSUER) is required outside local mode: no default token exists there.',
     );
   const { tokensFile, token } = await ensureDevelopmentToken(config.dataDir);
   return {
@@ -63,7 +69,7 @@ export async function startApi(
   readiness?: ApiContext['readiness'],
 ): Promise<RunningApi> {
   const { file, tokens, developmentToken } = await apiTokens(config);
-  const watcher = watchTokensFile(file, tokens, (message) => logLine('warn', message));
+  const watcher = file === null ? null : watchTokensFile(file, tokens, (message) => logLine('warn', message));
   const signIn = developmentToken
     ? new SignInCode({ token: developmentToken, staffId: developmentStaffId, role: 'coordinator' })
     : undefined;
@@ -95,6 +101,7 @@ export async function startApi(
       ...(bridge && { bridge }),
       ...(readiness && { readiness }),
       ...(signIn && { signIn }),
+      ...(config.api.oidc && { oidc: new OidcSignIn(config.api.oidc) }),
     },
     tokens,
     undefined,
@@ -107,7 +114,7 @@ export async function startApi(
     developmentToken,
     signInCode: signIn?.code ?? null,
     async close() {
-      watcher.close();
+      watcher?.close();
       await app.close();
       await health.close();
       await connection.close();

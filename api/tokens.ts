@@ -79,8 +79,8 @@ export async function readTokensFile(file: string): Promise<TokensFile> {
   return parsed.data;
 }
 
-/** The staff member a token file entry names, with the defaults filled in. */
-export const staffOfEntry = (entry: TokenEntry): AuthenticatedStaff => ({
+/** The staff member a token file entry (or a sign-in's claims) names, with the defaults filled in. */
+export const staffOfEntry = (entry: Omit<TokenEntry, 'sha256'>): AuthenticatedStaff => ({
   role: entry.role,
   actor: { staffId: entry.staffId, role: entry.staffRole ?? defaultStaffRole[entry.role] },
   programs: entry.programs ?? null,

@@ -8,6 +8,7 @@ import {
   loadKafkaConnection,
   type KafkaConnectionSettings,
 } from './kafka-connection';
+import type { OidcSettings } from './oidc';
 import type { ConfigProblem } from './secret-files';
 import { loadServeTls, serveTlsVariables, type ServeTls } from './serve-tls';
 import {
@@ -37,6 +38,10 @@ const identifier = (example: string) =>
   z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `expected letters, digits, '.', '_' or '-', e.g. ${example}`);
+
+const claimName = z
+  .string()
+  .regex(/^[A-Za-z0-9_:./-]{1,200}$/, 'expected the name of a claim of the access token, e.g. carepath_role');
 
 /** Memory for remembered idempotent answers when nothing else is configured. */
 export const defaultIdempotencyMaxBytes = 64 * 1024 * 1024;
@@ -124,6 +129,43 @@ export const environmentSchema = z.object({
     .string()
     .min(1, 'expected the path of a JSON file of hashed API tokens')
     .optional(),
+  // Staff sign-in through an OpenID Provider (api/oidc.ts): JWT access tokens for this audience.
+  CAREPATH_OIDC_ISSUER: z
+    .url({ message: 'expected the issuer URL of the OpenID Provider, e.g. https://login.example.org' })
+    .optional(),
+  CAREPATH_OIDC_AUDIENCE: z
+    .string()
+    .min(1, 'expected the audience the access tokens are issued for')
+    .optional(),
+  // Unset: read from the issuer's .well-known/openid-configuration.
+  CAREPATH_OIDC_JWKS_URL: z
+    .url({ message: "expected the URL of the provider's JSON Web Key Set" })
+    .optional(),
+  CAREPATH_OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,PS256,ES256,EdDSA')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((alg) => alg.trim())
+        .filter((alg) => alg !== ''),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z0-9]+$/, 'expected JWS algorithm names, e.g. RS256,ES256'))
+        .min(1, 'expected at least one JWS algorithm, e.g. RS256'),
+    ),
+  // Clocks of the provider and the API drift apart; tokens are checked with this much slack.
+  CAREPATH_OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce
+    .number({ message: 'expected a whole number of seconds (0-300)' })
+    .int('expected a whole number of seconds (0-300)')
+    .min(0, 'expected a whole number of seconds (0-300)')
+    .max(300, 'expected a whole number of seconds (0-300)')
+    .default(30),
+  CAREPATH_OIDC_STAFF_ID_CLAIM: claimName.default('sub'),
+  CAREPATH_OIDC_ROLE_CLAIM: claimName.default('carepath_role'),
+  CAREPATH_OIDC_STAFF_ROLE_CLAIM: claimName.default('carepath_staff_role'),
+  CAREPATH_OIDC_PROGRAMS_CLAIM: claimName.default('carepath_programs'),
   CAREPATH_PAYLOAD_KEYS: z
     .string()
     .regex(/^\s*[^:,\s]+:[A-Za-z0-9+/=]+\s*(,\s*[^:,\s]+:[A-Za-z0-9+/=]+\s*)*$/, {
@@ -244,6 +286,8 @@ export interface CarepathConfig {
     idempotencyMaxBytes: number;
     /** Serve HTTPS with this certificate; plain HTTP when unset (behind a TLS-terminating proxy). */
     tls?: ServeTls;
+    /** Staff sign-in through an OpenID Provider, beside the tokens file. */
+    oidc?: OidcSettings;
   };
   /** Where the keys that encrypt Temporal payloads come from (codec/key-ring.ts reads them). */
   payloadKeys: {
@@ -338,9 +382,9 @@ const productionRequirements: readonly {
   message: string;
 }[] = [
   {
-    anyOf: ['CAREPATH_API_TOKENS_FILE'],
+    anyOf: ['CAREPATH_API_TOKENS_FILE', 'CAREPATH_OIDC_ISSUER'],
     message:
-      'required outside local mode: the JSON file of hashed API tokens (create entries with `carepath token`, see README, "Coordinator API")',
+      'required outside local mode (or CAREPATH_OIDC_ISSUER): the JSON file of hashed API tokens (create entries with `carepath token`, see README, "Coordinator API")',
   },
   {
     anyOf: ['CAREPATH_PAYLOAD_KEYS_FILE', 'CAREPATH_PAYLOAD_KEYS'],
@@ -365,6 +409,20 @@ function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathM
   );
   const input = { ...given, CAREPATH_MODE: given.CAREPATH_MODE ?? defaultMode };
   const parsed = environmentSchema
+    .refine((e) => (e.CAREPATH_OIDC_ISSUER === undefined) === (e.CAREPATH_OIDC_AUDIENCE === undefined), {
+      path: ['CAREPATH_OIDC_AUDIENCE'],
+      message:
+        'set CAREPATH_OIDC_ISSUER and CAREPATH_OIDC_AUDIENCE together (staff sign-in, see README, "Sign-in")',
+    })
+    // Keys fetched in clear could be swapped on the way, and then any token would pass.
+    .refine((e) => e.CAREPATH_MODE === 'local' || !e.CAREPATH_OIDC_ISSUER?.startsWith('http:'), {
+      path: ['CAREPATH_OIDC_ISSUER'],
+      message: 'expected an https:// issuer outside local mode',
+    })
+    .refine((e) => e.CAREPATH_MODE === 'local' || !e.CAREPATH_OIDC_JWKS_URL?.startsWith('http:'), {
+      path: ['CAREPATH_OIDC_JWKS_URL'],
+      message: 'expected an https:// key set URL outside local mode',
+    })
     .refine((e) => e.CAREPATH_PAYLOAD_KEYS === undefined || e.CAREPATH_PAYLOAD_KEYS_FILE === undefined, {
       path: ['CAREPATH_PAYLOAD_KEYS_FILE'],
       message: 'set either CAREPATH_PAYLOAD_KEYS or CAREPATH_PAYLOAD_KEYS_FILE, not both',
@@ -445,6 +503,22 @@ function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathM
       idempotencyMaxBytes: e.CAREPATH_IDEMPOTENCY_MAX_BYTES,
       ...(e.CAREPATH_API_TOKENS_FILE !== undefined && { tokensFile: absolute(e.CAREPATH_API_TOKENS_FILE) }),
       ...(apiTls.tls !== undefined && { tls: apiTls.tls }),
+      ...(e.CAREPATH_OIDC_ISSUER !== undefined &&
+        e.CAREPATH_OIDC_AUDIENCE !== undefined && {
+          oidc: {
+            issuer: e.CAREPATH_OIDC_ISSUER,
+            audience: e.CAREPATH_OIDC_AUDIENCE,
+            ...(e.CAREPATH_OIDC_JWKS_URL !== undefined && { jwksUrl: e.CAREPATH_OIDC_JWKS_URL }),
+            algorithms: e.CAREPATH_OIDC_ALGORITHMS,
+            clockToleranceSeconds: e.CAREPATH_OIDC_CLOCK_TOLERANCE_SECONDS,
+            claims: {
+              staffId: e.CAREPATH_OIDC_STAFF_ID_CLAIM,
+              role: e.CAREPATH_OIDC_ROLE_CLAIM,
+              staffRole: e.CAREPATH_OIDC_STAFF_ROLE_CLAIM,
+              programs: e.CAREPATH_OIDC_PROGRAMS_CLAIM,
+            },
+          },
+        }),
     },
     payloadKeys: {
       ...(e.CAREPATH_PAYLOAD_KEYS !== undefined && { entries: e.CAREPATH_PAYLOAD_KEYS }),

@@ -7,6 +7,7 @@ import type { BridgeView } from '../../api/context';
 import { Health } from '../../api/health';
 import { IdempotencyStore } from '../../api/idempotency';
 import { ApiMetrics } from '../../api/metrics';
+import type { OidcSignIn } from '../../api/oidc';
 import type { ApiRole } from '../../api/roles';
 import { buildApi } from '../../api/server';
 import { SignInCode } from '../../api/sign-in';
@@ -63,6 +64,8 @@ export async function serveApi(opts: {
   signIn?: boolean;
   /** Keep the tokens in this file and re-read it on change, as the services do. */
   tokensFile?: string;
+  /** Also take the access tokens of an OpenID Provider. */
+  oidc?: OidcSignIn;
 }) {
   const tokens = Object.fromEntries(Object.keys(staff).map((name) => [name, generateToken()])) as Record<
     StaffName,
@@ -100,6 +103,7 @@ export async function serveApi(opts: {
         opts.maxEventClockSkewSeconds ?? loadLocalConfig({}).inbound.maxEventClockSkewSeconds,
       ...(opts.bridge && { bridge: opts.bridge }),
       ...(signIn && { signIn }),
+      ...(opts.oidc && { oidc: opts.oidc }),
     },
     registry,
     false,
@@ -149,7 +153,7 @@ export async function serveApi(opts: {
 /** The API on the run's dev server, with a journey worker of its own (caseload, auth, errors). */
 export async function apiOnDevServer(
   programs: ProgramRegistry = shippedPrograms,
-  options: { signIn?: boolean } = {},
+  options: { signIn?: boolean; oidc?: OidcSignIn } = {},
 ) {
   const dev = await devServer();
   const connection = await Connection.connect({ address: testStack().stack.temporal.address });

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { developmentStaffId, ensureDevelopmentToken } from '../../api/development-token';
+import { looksLikeJwt, OidcSignIn } from '../../api/oidc';
+import { ApiProblem } from '../../api/problem';
 import { SignInCode } from '../../api/sign-in';
 import {
   generateToken,
@@ -120,6 +122,88 @@ describe('API auth configuration', () => {
         }),
       );
     }
+  });
+
+  const production = {
+    CAREPATH_MODE: 'production',
+    CAREPATH_PAYLOAD_KEYS_FILE: '/etc/carepath/payload-keys',
+    CAREPATH_OPERATOR_TOKENS_FILE: '/etc/carepath/operators.json',
+    CAREPATH_INTEGRATION_ID: 'ehr-east',
+  };
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadLocalConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError)
+        return error.problems.map(({ variable, message }) => ({ variable, message }));
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  test('sign-in through an OpenID Provider replaces the tokens file in production, with claim names by default', () => {
+    const { oidc, tokensFile } = loadLocalConfig({
+      ...production,
+      CAREPATH_OIDC_ISSUER: 'https://login.example.org/realms/clinic',
+      CAREPATH_OIDC_AUDIENCE: 'carepath-api',
+    }).api;
+    expect(tokensFile).toBeUndefined();
+    expect(oidc).toEqual({
+      issuer: 'https://login.example.org/realms/clinic',
+      audience: 'carepath-api',
+      algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      clockToleranceSeconds: 30,
+      claims: {
+        staffId: 'sub',
+        role: 'carepath_role',
+        staffRole: 'carepath_staff_role',
+        programs: 'carepath_programs',
+      },
+    });
+    expect(
+      loadLocalConfig({
+        CAREPATH_OIDC_ISSUER: 'http://127.0.0.1:17900',
+        CAREPATH_OIDC_AUDIENCE: 'carepath-api',
+        CAREPATH_OIDC_JWKS_URL: 'http://127.0.0.1:17900/jwks',
+        CAREPATH_OIDC_ALGORITHMS: 'ES256, RS256',
+        CAREPATH_OIDC_ROLE_CLAIM: 'roles',
+      }).api.oidc,
+    ).toMatchObject({
+      jwksUrl: 'http://127.0.0.1:17900/jwks',
+      algorithms: ['ES256', 'RS256'],
+      claims: { role: 'roles', staffId: 'sub' },
+    });
+  });
+
+  test('an issuer without its audience, or keys fetched in clear outside local mode, stop start-up', () => {
+    expect(problemsOf({ CAREPATH_OIDC_ISSUER: 'https://login.example.org' })).toEqual([
+      { variable: 'CAREPATH_OIDC_AUDIENCE', message: expect.stringMatching(/together/) },
+    ]);
+    expect(
+      problemsOf({
+        ...production,
+        CAREPATH_OIDC_ISSUER: 'http://login.example.org',
+        CAREPATH_OIDC_AUDIENCE: 'carepath-api',
+        CAREPATH_OIDC_JWKS_URL: 'http://login.example.org/jwks',
+      }).map((problem) => problem.variable),
+    ).toEqual(['CAREPATH_OIDC_ISSUER', 'CAREPATH_OIDC_JWKS_URL']);
+  });
+
+  test('only a bearer shaped as a JWT goes to the provider; a tokens-file token never is one', () => {
+    expect(looksLikeJwt('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl')).toBe(true);
+    expect(looksLikeJwt(generateToken())).toBe(false);
+    expect(looksLikeJwt('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.')).toBe(false);
+  });
+
+  test('a provider that cannot be reached is a 503 to retry, not a refused token', async () => {
+    const { oidc } = loadLocalConfig({
+      CAREPATH_OIDC_ISSUER: 'http://127.0.0.1:1',
+      CAREPATH_OIDC_AUDIENCE: 'carepath-api',
+    }).api;
+    const signIn = new OidcSignIn(oidc!);
+    const answer = signIn.authenticate('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl');
+    await expect(answer).rejects.toBeInstanceOf(ApiProblem);
+    await expect(answer).rejects.toMatchObject({ status: 503, slug: 'sign-in-provider-unavailable' });
   });
 
   test('the tokens file is resolved against the working directory; local mode needs none', () => {
