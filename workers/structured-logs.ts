@@ -3,7 +3,7 @@ import { logLevel, type logCreator } from 'kafkajs';
 import { logLine, type LogFields } from './log';
 
 /**
- * Routes the Temporal SDK's and kafkajs's own log lines through carepath's structured, redacted
+ * Routes the Temporal SDK's (its Core's included) and kafkajs's own log lines through carepath's structured, redacted
  * JSON log, so that every line a service writes follows the same rules.
  */
 
@@ -35,6 +35,8 @@ export function installTemporalLogging(
 ): void {
   Runtime.install({
     ...(shutdownSignals && { shutdownSignals }),
+    // Core (the SDK's native part) would otherwise print its own lines straight to the console.
+    telemetryOptions: { logging: { filter: { core: minimum, other: 'WARN' }, forward: {} } },
     logger: new DefaultLogger(minimum, (entry) => {
       const level = temporalLevels[entry.level];
       if (level) logLine(level, entry.message, { logger: 'temporal', ...scalars(entry.meta) });
