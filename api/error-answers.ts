@@ -51,10 +51,8 @@ export function answerErrorsAsProblems(app: ApiApp, ctx: ApiContext): void {
       problem = (await problemFromJourneyError(error, everAdmitted(ctx))) ?? fastifyClientError(error);
     }
     if (!problem) {
-      request.log.error(
-        { err: { name: error.name, message: error.message, stack: error.stack } },
-        'request failed',
-      );
+      // The error's name only: its message and stack may quote what the request carried.
+      request.log.error({ error: error.name }, 'request failed');
       problem = new ApiProblem(
         500,
         'internal-error',

@@ -1,6 +1,11 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -27,36 +32,47 @@ import { sessionRoutes } from './routes/session';
 import { enforceProgramScope } from './scope';
 import type { TokenRegistry } from './tokens';
 import type { ServeTls } from '../config/serve-tls';
+import { logger as carepathLogger } from '../workers/log';
 
 /**
- * Structured request logs with identifiers only: method, path (whose ids are client and proposal
- * ids) and status; never bodies, headers or addresses.
+ * One access line per answered request through carepath's logger (so it has the same shape and
+ * redaction as every other line): request id, method, path (whose ids are client and proposal
+ * ids), route template, status, time taken and, once authenticated, the staff id (a binding
+ * `requireTokens` gives `request.log`); never bodies, headers, tokens or addresses.
  */
-export const requestLogging: FastifyServerOptions['logger'] = {
-  level: 'info',
-  // Through process.stdout like every other log line, rather than pino's own file descriptor writer.
-  stream: process.stdout,
-  serializers: {
-    req: (request: { method: string; url: string; id: string }) => ({
-      id: request.id,
-      method: request.method,
-      path: request.url.split('?')[0],
-    }),
-    res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
-  },
-};
+class AccessLines extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'requestId' });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+  }
+}
 
 /** The coordinator API, ready to listen (or to take injected requests); over HTTPS when given `tls`. */
 export async function buildApi(
   ctx: ApiContext,
   tokens: TokenRegistry,
-  logger: FastifyServerOptions['logger'] = requestLogging,
+  logger: FastifyBaseLogger | false = carepathLogger,
   tls?: ServeTls,
 ): Promise<ApiApp> {
   // Every id that validates must be routable (fastify answers 404 to a longer path parameter), even
   // with each character percent-encoded.
   const app = Fastify({
-    logger,
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    logController: new AccessLines(),
     routerOptions: { maxParamLength: 3 * identifierMaxLength },
     ...(tls && { https: { cert: tls.cert, key: tls.key.reveal() } }),
   }).withTypeProvider<ZodTypeProvider>();

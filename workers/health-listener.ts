@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { livenessAnswer, readinessAnswer } from '../schemas/readiness';
 import type { Readiness } from './readiness';
+import { temporalSdkMetrics } from './temporal-metrics';
 
 /**
  * The small listener of a process that runs no API (`--role worker|bridge|codec`): `GET /livez`,
  * `GET /readyz` and `GET /metrics` (the process's own counters, e.g. parked effects or the bridge's
- * lag). It carries no client data and takes no token, so it belongs on an internal network only.
+ * lag, and the Temporal SDK's). It carries no client data and takes no token, so it belongs on an
+ * internal network only.
  */
 export async function startHealthListener(opts: {
   host: string;
@@ -28,10 +30,12 @@ export async function startHealthListener(opts: {
         return json(report.status === 'ready' ? 200 : 503, report);
       }
       case '/metrics':
-        return void opts.registry.metrics().then(
-          (text) => response.writeHead(200, { 'content-type': opts.registry.contentType }).end(text),
-          () => json(500, { message: 'metrics could not be collected' }),
-        );
+        return void Promise.all([opts.registry.metrics(), temporalSdkMetrics()])
+          .then(([own, sdk]) => own + sdk)
+          .then(
+            (text) => response.writeHead(200, { 'content-type': opts.registry.contentType }).end(text),
+            () => json(500, { message: 'metrics could not be collected' }),
+          );
       default:
         return json(404, { message: 'no such route: GET /livez, /readyz or /metrics' });
     }

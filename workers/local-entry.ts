@@ -1,7 +1,8 @@
 import { loadLocalConfig } from '../config';
 import { serviceRoles } from '../config/service-roles';
 import { loadProgramsDirectory } from '../programs/load';
-import { installTemporalLogging } from './structured-logs';
+import { installTemporalLogging, releaseTemporalRuntime } from './structured-logs';
+import { freePort } from '../infra/ports';
 import { describeStack, ensureLocalStack } from '../infra/local';
 import { isRunning } from '../infra/processes';
 import { stopStack } from '../infra/stack';
@@ -18,7 +19,7 @@ async function main() {
   // Before the stack and services start: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
   // No SDK shutdown signals: the services report not-ready before the worker drains.
-  installTemporalLogging('INFO', []);
+  installTemporalLogging('INFO', [], await freePort());
   if (config.mode !== 'local') {
     throw new Error(
       'npm start runs the local development stack, but CAREPATH_MODE is not local. ' +
@@ -61,6 +62,7 @@ async function main() {
     void services.stop().catch(() => undefined);
   }
   await services.done;
+  await releaseTemporalRuntime();
   if (startedHere) {
     progress('stopping the local stack…');
     await stopStack(stack, config.dataDir);

@@ -1,3 +1,5 @@
+import pino, { type Logger } from 'pino';
+
 /**
  * Structured JSON log lines. Fields are identifiers, codes and counts only — never names, notes or
  * event data (42 CFR Part 2). The field type keeps them to scalars, and `redactFields` drops every
@@ -18,6 +20,7 @@ const operationalFields = new Set([
   'type',
   'method',
   'path',
+  'route',
   'status',
   'ms',
   'payloads',
@@ -36,27 +39,58 @@ const operationalFields = new Set([
   'kafkaSsl',
   'kafkaSasl',
 ]);
-/** A code or identifier: one token of letters, digits and separators, never free text. */
-const codeShaped = /^[A-Za-z0-9][A-Za-z0-9._:/@…-]{0,199}$/;
+/** A code, identifier or request path: one token of letters, digits and separators, never free text. */
+const codeShaped = /^[A-Za-z0-9/][A-Za-z0-9._:/@…-]{0,199}$/;
 
 const keepField = (name: string, value: string | number | boolean) =>
   (operationalFields.has(name) || /(Id|Ids)$/.test(name)) &&
   (typeof value !== 'string' || codeShaped.test(value));
 
+const isScalar = (value: unknown): value is string | number | boolean =>
+  ['string', 'number', 'boolean'].includes(typeof value);
+
 /** The fields a log line may carry, and how many others were dropped. */
-export function redactFields(fields: LogFields): Record<string, string | number | boolean> {
+export function redactFields(
+  fields: Readonly<Record<string, unknown>>,
+): Record<string, string | number | boolean> {
   const kept: Record<string, string | number | boolean> = {};
   let redacted = 0;
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if (keepField(name, value)) kept[name] = value;
+    // A nested object or list (a request, an error) could carry anything: dropped as free text is.
+    if (isScalar(value) && keepField(name, value)) kept[name] = value;
     else redacted++;
   }
   return redacted === 0 ? kept : { ...kept, redacted };
 }
 
+/**
+ * The process's one logger: the API's request logs, the Temporal SDK's and Core's, kafkajs's and
+ * carepath's own lines all pass through it, so every line has one shape and one redaction.
+ * Information goes to the console's log, warnings and errors to its error stream, as test runners
+ * and container runtimes capture them.
+ */
+export const logger: Logger = pino(
+  {
+    level: 'info',
+    base: {},
+    messageKey: 'message',
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: {
+      level: (label) => ({ level: label === 'fatal' ? 'error' : label }),
+      bindings: redactFields,
+      log: redactFields,
+    },
+  },
+  pino.multistream(
+    [
+      { level: 'info', stream: { write: (line: string) => console.log(line.trimEnd()) } },
+      { level: 'warn', stream: { write: (line: string) => console.error(line.trimEnd()) } },
+    ],
+    { dedupe: true },
+  ),
+);
+
 export function logLine(level: 'info' | 'warn' | 'error', message: string, fields: LogFields = {}): void {
-  const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...redactFields(fields) });
-  if (level === 'info') console.log(line);
-  else console.error(line);
+  logger[level](fields, message);
 }

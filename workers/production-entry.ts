@@ -4,7 +4,8 @@ import { describeKafkaConnection } from '../config/kafka-connection';
 import { describeTemporalConnection } from '../config/temporal-connection';
 import { loadProgramsDirectory } from '../programs/load';
 import { logLine } from './log';
-import { installTemporalLogging } from './structured-logs';
+import { installTemporalLogging, releaseTemporalRuntime } from './structured-logs';
+import { freePort } from '../infra/ports';
 import { startServices } from './services';
 
 /**
@@ -18,7 +19,7 @@ async function main() {
   // Before anything connects: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
   // No SDK shutdown signals: the services report not-ready before the worker drains.
-  installTemporalLogging('INFO', []);
+  installTemporalLogging('INFO', [], await freePort());
   const services = await startServices(config, programs, rolesOf(role));
   const temporal = describeTemporalConnection(config.temporal.connection);
   const kafka = describeKafkaConnection(config.kafka.connection);
@@ -35,6 +36,7 @@ async function main() {
     ...(services.healthUrl && { healthUrl: services.healthUrl }),
   });
   await services.done;
+  await releaseTemporalRuntime();
   logLine('info', 'carepath services stopped', { role });
 }
 

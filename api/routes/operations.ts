@@ -5,6 +5,7 @@ import type { ApiContext } from '../context';
 import { readers } from '../roles';
 import { livenessAnswer, readinessAnswer } from '../../schemas/readiness';
 import { healthAnswer } from '../route-schemas';
+import { temporalSdkMetrics } from '../../workers/temporal-metrics';
 
 export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
@@ -82,7 +83,7 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
       const bridge = ctx.bridge ? await ctx.bridge.registry.metrics() : '';
       return reply
         .type(ctx.metrics.registry.contentType)
-        .send((await ctx.metrics.registry.metrics()) + bridge);
+        .send((await ctx.metrics.registry.metrics()) + bridge + (await temporalSdkMetrics()));
     },
   );
 

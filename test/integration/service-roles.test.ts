@@ -105,7 +105,7 @@ test.each(serviceRoles)('the %s role runs alone: alive, and ready with only its 
   expect(JSON.parse(ready.text)).toEqual({ status: 'ready', roles: { [role]: 'ready' } });
 });
 
-test('the worker loads the bundle the build made, and each process without the API serves its own metrics', async () => {
+test("the worker loads the bundle the build made, and each process without the API serves its own metrics, the SDK's included", async () => {
   expect(readFileSync(roleProcess('worker').child.logFile, 'utf8')).not.toContain(
     'no current prebuilt workflow bundle',
   );
@@ -113,6 +113,9 @@ test('the worker loads the bundle the build made, and each process without the A
   expect(worker.status).toBe(200);
   expect(worker.text).toContain('carepath_effects_parked_total');
   expect(worker.text).not.toContain('carepath_bridge_dead_letters_total');
+  // The Temporal SDK's series beside carepath's, on the same endpoint: the worker's pollers.
+  expect(worker.text).toMatch(/^temporal_num_pollers\{[^}]*\} \d+/m);
+  expect(worker.text).toMatch(/^temporal_request_total\{[^}]*\} \d+/m);
   const bridge = await get(`${roleProcess('bridge').url}/metrics`);
   expect(bridge.text).toContain('carepath_bridge_dead_letters_total');
   expect(bridge.text).not.toContain('carepath_effects_parked_total');

@@ -1,14 +1,9 @@
+import { captureLogLines } from './log-lines';
 import { logLine, redactFields } from '../../workers/log';
 
 /** Logs carry identifiers and codes only (42 CFR Part 2), whatever a caller hands them. */
 describe('log redaction', () => {
-  let lines: string[];
-  beforeEach(() => {
-    lines = [];
-    jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-    jest.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const log = captureLogLines();
 
   test('keeps identifiers, codes and counts', () => {
     const operational = {
@@ -33,10 +28,10 @@ describe('log redaction', () => {
       reason: 'client reports daily heroin use',
       staffId: 'Jane Doe',
     });
-    expect(lines).toHaveLength(1);
-    const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    expect(log.lines).toHaveLength(1);
+    const line = JSON.parse(log.lines[0] ?? '{}') as Record<string, unknown>;
     expect(Object.keys(line).sort()).toEqual(['clientId', 'level', 'message', 'redacted', 'time']);
     expect(line).toMatchObject({ clientId: 'client-42', redacted: 6 });
-    for (const value of ['2019-03-17', 'PHQ-9', 'heroin', 'Jane']) expect(lines[0]).not.toContain(value);
+    for (const value of ['2019-03-17', 'PHQ-9', 'heroin', 'Jane']) expect(log.lines[0]).not.toContain(value);
   });
 });
