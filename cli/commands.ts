@@ -1,5 +1,4 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { z } from 'zod';
 import type {
   admissionAnswer,
   caseloadAnswer,
@@ -16,6 +15,7 @@ import { callApi, type ApiTarget } from './api-client';
 import { eventFields, UsageError } from './event-fields';
 import { importColumns, importFile, renderImportReport } from './import';
 import {
+  type Answer,
   renderCaseload,
   renderHistory,
   renderOutcome,
@@ -59,7 +59,6 @@ const idempotencyHelp = [
 ] as const;
 
 // The API validates its answers against the routes' schemas; the CLI reads them as those types.
-type Answer<S extends z.ZodType> = z.output<S>;
 
 export const commands: Readonly<Record<string, Command>> = {
   admit: {

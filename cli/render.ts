@@ -1,27 +1,23 @@
+import type { z } from 'zod';
+import type {
+  caseloadAnswer,
+  episodeState,
+  historyAnswer,
+  programAnswer,
+  programListAnswer,
+  weeksAnswer,
+} from '../api/route-schemas';
 import { fields, table } from './table';
 
-/** Human-readable views of the API's answers (identifiers and codes, as the API gives them). */
+/**
+ * Human-readable views of the API's answers (identifiers and codes, as the API gives them). Each
+ * renderer takes what its route's schema declares, so the CLI cannot drift from the API.
+ */
+export type Answer<S extends z.ZodType> = z.output<S>;
 
-interface Proposal {
-  proposalId: string;
-  action: { type: string; from?: string; to?: string; kind?: string };
-  approverRole: string;
-  deadline: string;
-}
+type State = Answer<typeof episodeState>;
 
-interface State {
-  clientId: string;
-  programId: string;
-  status: string;
-  level: string;
-  levelSince: string;
-  riskLevel: string;
-  riskFlags: string[];
-  cohortId: string | null;
-  week: { attendedHours: number; targetHours: number | null };
-  pendingProposals: Proposal[];
-  discharge: { kind: string; at: string } | null;
-}
+type Proposal = State['pendingProposals'][number];
 
 const action = (p: Proposal) =>
   p.action.type === 'level-change' ? `${p.action.from} -> ${p.action.to}` : `discharge (${p.action.kind})`;
@@ -49,16 +45,7 @@ export function renderState(state: State): string {
   )}`;
 }
 
-interface HistoryEntry {
-  from: string | null;
-  to: string;
-  at: string;
-  reasonCode: string;
-  rule: string;
-  actor: { staffId: string; role: string };
-}
-
-export function renderHistory(history: { clientId: string; history: HistoryEntry[] }): string {
+export function renderHistory(history: Answer<typeof historyAnswer>): string {
   return table(
     ['AT', 'FROM', 'TO', 'REASON', 'RULE', 'BY'],
     history.history.map((e) => [
@@ -72,27 +59,9 @@ export function renderHistory(history: { clientId: string; history: HistoryEntry
   );
 }
 
-interface Weeks {
-  timeZone: string;
-  weekStartsOn: string | null;
-  weeks: {
-    status: string;
-    level: string;
-    localStart: string;
-    localEnd: string;
-    scheduledHours: number;
-    scheduledSessions: number;
-    attendedHours: number;
-    attendedSessions: number;
-    targetHours: number | null;
-    floorHours: number | null;
-    flags: string[];
-  }[];
-}
-
 const hoursOf = (hours: number | null) => (hours === null ? '-' : `${hours} h`);
 
-export function renderWeeks(weeks: Weeks): string {
+export function renderWeeks(weeks: Answer<typeof weeksAnswer>): string {
   const starts =
     weeks.weekStartsOn === null ? '7-day weeks from the level' : `weeks from ${weeks.weekStartsOn}`;
   return `Clinic time zone ${weeks.timeZone}, ${starts}\n\n${table(
@@ -111,25 +80,10 @@ export function renderWeeks(weeks: Weeks): string {
   )}`;
 }
 
-interface Caseload {
-  clients: {
-    clientId: string;
-    programId: string;
-    level: string;
-    status: string;
-    riskLevel: string;
-    levelSince: string;
-    daysAtLevel: number;
-    week: { hours: number; floor: number; belowFloor: boolean } | null;
-    pendingApprovals: number;
-  }[];
-  nextCursor: string | null;
-}
-
 /** A week's floor is scaled by the share of the week at the level, so it may have many decimals. */
 const oneDecimal = (hours: number): string => String(Math.round(hours * 10) / 10);
 
-export function renderCaseload(caseload: Caseload): string {
+export function renderCaseload(caseload: Answer<typeof caseloadAnswer>): string {
   if (caseload.clients.length === 0) return 'No clients match.';
   const rows = table(
     ['CLIENT', 'PROGRAM', 'LEVEL', 'SINCE', 'DAYS', 'WEEK H/FLOOR', 'APPROVALS', 'RISK', 'STATUS'],
@@ -155,15 +109,7 @@ export function renderOutcome(headline: string, outcome: { state: State }): stri
   return `${headline}\n\n${renderState(outcome.state)}`;
 }
 
-interface ProgramSummary {
-  programId: string;
-  latestVersion: number;
-  versions: number[];
-  levels: string[];
-  entryLevels: string[];
-}
-
-export function renderPrograms(answer: { programs: ProgramSummary[] }): string {
+export function renderPrograms(answer: Answer<typeof programListAnswer>): string {
   return table(
     ['PROGRAM', 'LATEST', 'VERSIONS', 'LEVELS', 'ENTRY LEVELS'],
     answer.programs.map((p) => [
@@ -176,16 +122,7 @@ export function renderPrograms(answer: { programs: ProgramSummary[] }): string {
   );
 }
 
-interface ProgramVersion {
-  version: number;
-  levels: Record<string, { billing: { serviceCode: string; revenueCode: string; unit: string } }>;
-}
-
-export function renderProgram(answer: {
-  programId: string;
-  latestVersion: number;
-  versions: ProgramVersion[];
-}): string {
+export function renderProgram(answer: Answer<typeof programAnswer>): string {
   return `${answer.programId}, latest version ${answer.latestVersion}\n\n${table(
     ['VERSION', 'LEVEL', 'SERVICE CODE', 'REVENUE CODE', 'UNIT'],
     answer.versions.flatMap((v) =>
