@@ -107,6 +107,11 @@ export class Tap {
     return this.records.filter((r) => r.topic === topic && (subject === undefined || r.key === subject));
   }
 
+  /** One client's records on the outbound topics among `topics` (default: the contract's names). */
+  outboundOf(clientId: string, topics: Topics = carepathTopics): TappedRecord[] {
+    return outboundTopics(topics).flatMap((topic) => this.of(topic, clientId));
+  }
+
   /** How often each event (by `eventKey`) was read on `topics`: more than once is a duplicate. */
   timesRead(topics: readonly string[]): Map<string, number> {
     const times = new Map<string, number>();

@@ -46,7 +46,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const outboundOf = (clientId: string) => outboundTopics(topics).flatMap((topic) => tap.of(topic, clientId));
+const outboundOf = (clientId: string) => tap.outboundOf(clientId, topics);
 // Publishing is at least once: a send repeated after a retry (a local activity whose workflow task
 // was refused) repeats its (source, id), which consumers de-duplicate on. An event applied twice would
 // instead make new ids.

@@ -180,9 +180,8 @@ describe('secure connections', () => {
     // The same settings carry the EHR feed's admission in over SASL_SSL and the care events out.
     const config = loadLocalConfig({ ...secureEnv, KAFKA_BROKERS: brokers.join(',') });
     const kafka = kafkaClient(config.kafka, { clientId: 'carepath-secure-test', logLevel: logLevel.NOTHING });
-    tap = await Tap.start(kafka, outboundTopics());
-    const outboundOf = (clientId: string) =>
-      outboundTopics().flatMap((topic) => tap?.of(topic, clientId) ?? []);
+    const outbound = await Tap.start(kafka, outboundTopics());
+    tap = outbound;
     producer = kafka.producer();
     await producer.connect();
     const client = new SyntheticClient(`secure-${randomUUID().slice(0, 8)}`, 'default');
@@ -197,12 +196,12 @@ describe('secure connections', () => {
       state = await httpsRequest(`${api}/v1/clients/${client.clientId}`, {
         headers: { authorization: `Bearer ${apiToken}` },
       });
-      if (state.status === 200 && outboundOf(client.clientId).length > 0) break;
+      if (state.status === 200 && outbound.outboundOf(client.clientId).length > 0) break;
       await sleep(500);
     }
     expect(state.status).toBe(200);
     expect(JSON.parse(state.body)).toMatchObject({ clientId: client.clientId, status: 'active' });
-    expect(outboundOf(client.clientId).length).toBeGreaterThan(0);
+    expect(outbound.outboundOf(client.clientId).length).toBeGreaterThan(0);
 
     const codecAnswer = await httpsRequest(`${String(line.codecUrl)}/decode`, { method: 'POST', body: '{}' });
     expect(codecAnswer.status).toBe(401);
