@@ -27,7 +27,11 @@ import { percentile } from './stats';
 type History = temporal.api.history.v1.IHistory;
 
 /** The event count of every run of a workflow, following continue-as-new from its first run. */
-async function historiesOf(client: Client, workflowId: string, firstRunId: string): Promise<History[]> {
+export async function historiesOf(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+): Promise<History[]> {
   const histories: History[] = [];
   for (let runId: string | null | undefined = firstRunId; runId;) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();

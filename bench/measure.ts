@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { eventKey, type Tap } from '../testkit/tap';
 import type { Progress } from '../testkit/lab';
 
@@ -171,19 +172,53 @@ export function bridgeLog(logFile: string): Map<string, BridgeHandling> {
   return events;
 }
 
+type History = temporal.api.history.v1.IHistory;
+
+/** `EVENT_TYPE_WORKFLOW_TASK_SCHEDULED` as the Temporal UI names it: `WorkflowTaskScheduled`. */
+function eventTypeName(type: temporal.api.enums.v1.EventType | null | undefined): string {
+  const name = typeof type === 'number' ? temporal.api.enums.v1.EventType[type] : String(type);
+  return (name ?? 'Unknown')
+    .replace(/^EVENT_TYPE_/, '')
+    .toLowerCase()
+    .replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * History events of some workflow runs, in all and by event type (most frequent first), per input:
+ * where the events of one inbound event go (workflow tasks, signals, markers, search attributes, timers…).
+ */
+export function historyBreakdown(histories: readonly History[]) {
+  const byType = new Map<string, number>();
+  let events = 0;
+  for (const history of histories)
+    for (const event of history.events ?? []) {
+      const type = eventTypeName(event.eventType);
+      byType.set(type, (byType.get(type) ?? 0) + 1);
+      events++;
+    }
+  return {
+    events,
+    perType: (inputs: number): Record<string, number> =>
+      Object.fromEntries(
+        [...byType].sort(([, a], [, b]) => b - a).map(([type, n]) => [type, round(n / inputs, 2)]),
+      ),
+  };
+}
+
 /**
  * History events per input of some workflows (their whole history over the inputs each was given):
- * how much Temporal persists for one inbound event, the server's share of the cost.
+ * how much Temporal persists for one inbound event, the server's share of the cost, and by type.
  */
 export async function historyEventsPerInput(
   client: Client,
   workflows: readonly { workflowId: string; inputs: number }[],
-): Promise<number> {
-  let events = 0;
+): Promise<{ perInput: number; byType: Record<string, number> }> {
+  const histories: History[] = [];
   let inputs = 0;
   for (const { workflowId, inputs: given } of workflows) {
-    events += (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+    histories.push(await client.workflow.getHandle(workflowId).fetchHistory());
     inputs += given;
   }
-  return round(events / inputs, 2);
+  const breakdown = historyBreakdown(histories);
+  return { perInput: round(breakdown.events / inputs, 2), byType: breakdown.perType(inputs) };
 }

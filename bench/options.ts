@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { programs } from '../programs';
 
 /** The benchmarks, in the order they run. */
-export const benchmarkNames = ['throughput', 'latency', 'scale', 'long'] as const;
+export const benchmarkNames = ['throughput', 'latency', 'scale', 'long', 'realistic'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
+
+/** `--journeys` when not given, per benchmark. */
+export const defaultJourneys = { scale: 1000, realistic: 40 } as const;
 
 const count = (min: number, max: number) =>
   z.coerce
@@ -13,7 +16,7 @@ const count = (min: number, max: number) =>
     .max(max, `expected a whole number from ${min} to ${max}`);
 
 /**
- * `npm run bench` options, each `--name value` (or `--name=value`). Defaults finish the four
+ * `npm run bench` options, each `--name value` (or `--name=value`). Defaults finish the
  * benchmarks in a few minutes on a 2-core machine; the README says how to run the full sizes.
  */
 export const benchOptionsSchema = z.object({
@@ -29,14 +32,29 @@ export const benchOptionsSchema = z.object({
   events: count(2, 500).default(6).describe('throughput: inbound events per client, admission included'),
   concurrency: count(1, 1000).default(20).describe('clients driven at once, on both sides'),
   'latency-clients': count(1, 100_000).default(40).describe('latency: clients, each a stream of probes'),
-  probes: count(1, 20).default(3).describe('latency: probes (missed sessions) per client'),
-  journeys: count(1, 100_000).default(1000).describe('scale: journeys admitted and held open'),
+  probes: count(1, 20)
+    .default(3)
+    .describe(
+      'latency: probes (missed sessions) per client; realistic: inbound events and reads per journey',
+    ),
+  // One option for both: each counts the journeys open at once, at a default sized for its own run.
+  journeys: count(1, 100_000)
+    .optional()
+    .describe(
+      `scale: journeys admitted and held open (default ${defaultJourneys.scale}); realistic: journeys given months of history (default ${defaultJourneys.realistic})`,
+    ),
+  months: count(1, 24)
+    .default(3)
+    .describe("realistic: months of each journey's history, lived before the load"),
+  cache: count(2, 100_000)
+    .default(10)
+    .describe("realistic: the worker's cache of workflows in the uncached run (below --journeys)"),
   program: z
     .enum(Object.keys(programs) as [string, ...string[]], {
       message: `expected one of ${Object.keys(programs).join(', ')}`,
     })
     .default('milestone-tapered-iop')
-    .describe('long: the program walked end to end'),
+    .describe('long: the program walked end to end; realistic: the program the journeys live in'),
   'cpu-prof': z
     .boolean()
     .default(false)
@@ -87,5 +105,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     throw new UsageError(
       parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('\n'),
     );
-  return parsed.data;
+  const options = parsed.data;
+  const journeys = options.journeys ?? defaultJourneys.realistic;
+  if ((options.only?.includes('realistic') ?? true) && options.cache >= journeys)
+    throw new UsageError(
+      `--cache ${options.cache} must be below the realistic benchmark's ${journeys} journeys (--journeys), or no journey is ever evicted`,
+    );
+  return options;
 }

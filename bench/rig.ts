@@ -38,6 +38,11 @@ export interface Rig {
    * benchmark has used them yet.
    */
   freshWorkers(tag: string): Promise<void>;
+  /**
+   * Stops the workers for a benchmark that runs its own (their bridge would share its consumer
+   * group); the next benchmark asking for fresh workers gets them back.
+   */
+  releaseWorkers(): Promise<void>;
   /** Marks the workers as used by a benchmark. */
   used(): void;
   /** CPU used per process (services, bare, Temporal, Kafka, this load generator) over a phase. */
@@ -119,6 +124,10 @@ export async function startRig(progress: Progress, cleanup: Cleanup, files: RigF
       await Promise.all([workers.services.stop(), workers.bare.stop()]);
       workers = await startWorkers(lab, tag, files, progress);
       used = false;
+    },
+    async releaseWorkers() {
+      await Promise.all([workers.services.stop(), workers.bare.stop()]);
+      used = true;
     },
     used: () => void (used = true),
     cpu: () =>

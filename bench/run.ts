@@ -7,6 +7,7 @@ import { benchmarkNames, parseBenchOptions, usage, UsageError, type BenchmarkNam
 import { machine, resultsPath, table, writeResults, type BenchmarkResult } from './report';
 import { startRig, type Rig } from './rig';
 import { scaleBenchmark } from './scale';
+import { realisticBenchmark } from './realistic';
 import { throughputBenchmark } from './throughput';
 
 /** Progress goes to stderr with the time since start, so the table on stdout stays clean. */
@@ -16,7 +17,7 @@ const progress = (message: string) =>
     `[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)}s] ${message}\n`,
   );
 
-const onRig: Record<Exclude<BenchmarkName, 'long'>, typeof throughputBenchmark> = {
+const onRig: Record<Exclude<BenchmarkName, 'long' | 'realistic'>, typeof throughputBenchmark> = {
   throughput: throughputBenchmark,
   latency: latencyBenchmark,
   scale: scaleBenchmark,
@@ -46,7 +47,10 @@ async function main(cleanup: Cleanup): Promise<void> {
         logsDir: join(resultsPath(startedAt), 'logs'),
         ...(options['cpu-prof'] && { profilesDir: join(resultsPath(startedAt), 'profiles') }),
       });
-      results[name] = await onRig[name](rig, options, progress);
+      results[name] =
+        name === 'realistic'
+          ? await realisticBenchmark(rig, options, progress, cleanup)
+          : await onRig[name](rig, options, progress);
       rig.used();
     }
   }

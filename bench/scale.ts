@@ -5,7 +5,7 @@ import { SyntheticClient } from '../testkit/inbound';
 import type { Progress } from '../testkit/lab';
 import type { LabProcess } from '../testkit/services';
 import { round, ticker } from './measure';
-import type { BenchOptions } from './options';
+import { defaultJourneys, type BenchOptions } from './options';
 import type { BenchmarkResult } from './report';
 import type { Rig } from './rig';
 import { predictOutbound } from './scenario';
@@ -117,7 +117,8 @@ export async function scaleBenchmark(
   progress: Progress,
 ): Promise<BenchmarkResult> {
   const say = (side: string) => (message: string) => progress(`scale (${side}): ${message}`);
-  const { journeys, concurrency } = opts;
+  const { concurrency } = opts;
+  const journeys = opts.journeys ?? defaultJourneys.scale;
   // Fresh workers on task queues of their own: memory and the open count are this load's alone.
   await rig.freshWorkers('scale');
   const { workers } = rig;

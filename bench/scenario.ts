@@ -18,7 +18,7 @@ export interface ScriptedClient {
   outbound: PredictedRecord[][];
 }
 
-function recordsOf(decision: Decision, program: ProgramDefinition): PredictedRecord[] {
+export function recordsOf(decision: Decision, program: ProgramDefinition): PredictedRecord[] {
   return [...routeEffects(decision.effects)].flatMap(([stream, effects]) =>
     cloudEventsOf(stream, effectBatch(decision.state, program, effects)).map(({ event, stream: topic }) => ({
       key: `${String(event.source)} ${event.id}`,

@@ -166,9 +166,14 @@ export async function throughputBenchmark(
       },
     ],
     notes: [
-      `throughput: per inbound event, Temporal history events ${carepath.historyEventsPerEvent} (carepath) vs ${bare.historyEventsPerEvent} (baseline), ` +
+      `throughput: per inbound event, Temporal history events ${carepath.historyEventsPerEvent.perInput} (carepath) vs ${bare.historyEventsPerEvent.perInput} (baseline), ` +
         `Temporal server CPU ${perThousand(carepath)} vs ${perThousand(bare)} s per 1,000 events; ` +
         `the bridge handled each event ${carepath.bridgeHandlingsPerEvent} times`,
+      `throughput: carepath's history events per inbound event by type: ${Object.entries(
+        carepath.historyEventsPerEvent.byType,
+      )
+        .map(([type, n]) => `${type} ${n}`)
+        .join(', ')}`,
     ],
     details: {
       arrangement: `both workers in a child process against the same lab servers; ${clients} clients × ${events} events, ${concurrency} clients at a time on both sides`,

@@ -114,11 +114,12 @@ export async function startLabProcess(
  */
 export async function startServicesProcess(
   lab: Pick<Lab, 'dataDir' | 'temporalAddress' | 'brokers'>,
-  opts: { name?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
+  opts: { name?: string; env?: Record<string, string>; nodeArgs?: string[]; args?: string[] } = {},
 ): Promise<ServicesProcess> {
   return startLabProcess(lab, {
     name: opts.name ?? 'services',
     ...(opts.nodeArgs && { nodeArgs: opts.nodeArgs }),
+    ...(opts.args && { args: opts.args }),
     entry: join('workers', 'production-entry.js'),
     readyLine: 'carepath services started',
     env: {

@@ -1,4 +1,4 @@
-import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /**
  * The bare baseline: the least a Temporal workflow can do with the same inputs as a journey, so each
@@ -13,6 +13,9 @@ export const countUpdate = defineUpdate<number, [unknown]>('countAndWait');
 /** Asks for one notification: the workflow runs one activity that produces one Kafka record. */
 export const probeSignal = defineSignal<[string]>('probe');
 
+/** A read of a notifying workflow: the probes it has been given, answered by its worker as a journey's state is. */
+export const probesQuery = defineQuery<number>('probes');
+
 /** Where the baseline's activity produces its records; created by the bare worker at start. */
 export const bareTopic = 'carepath.bench.bare-notifications.v1';
 /** The `source` of the baseline's records, as the outbound tap keys events by `source id`. */
@@ -25,6 +28,9 @@ export const bareRecordKey = (probeId: string): string => `${bareSource} ${probe
 export interface BareActivities {
   notify(streamId: string, probeId: string): Promise<void>;
 }
+
+/** A loopback port on which the bare worker serves the SDK's metrics (Prometheus), when set. */
+export const bareMetricsPortVariable = 'BENCH_BARE_METRICS_PORT';
 
 /** The log line the bare worker prints once it polls. */
 export const bareWorkerReady = 'bare worker started';

@@ -4,7 +4,13 @@ import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkaj
 import { loadLocalConfig } from '../../config';
 import { logLine } from '../../workers/log';
 import { installTemporalLogging, kafkaLogCreator } from '../../workers/structured-logs';
-import { bareSource, bareTopic, bareWorkerReady, type BareActivities } from './definitions';
+import {
+  bareMetricsPortVariable,
+  bareSource,
+  bareTopic,
+  bareWorkerReady,
+  type BareActivities,
+} from './definitions';
 
 /**
  * The bare baseline's worker, in a child process of its own as carepath's services are: the same
@@ -12,7 +18,8 @@ import { bareSource, bareTopic, bareWorkerReady, type BareActivities } from './d
  */
 async function main() {
   const config = loadLocalConfig();
-  installTemporalLogging();
+  const metricsPort = process.env[bareMetricsPortVariable];
+  installTemporalLogging('INFO', undefined, metricsPort === undefined ? undefined : Number(metricsPort));
   const kafka = new Kafka({
     clientId: 'carepath-bench-bare',
     brokers: config.kafka.brokers,
@@ -56,6 +63,8 @@ async function main() {
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
     activities,
+    // As carepath's worker: a bounded cache, so the realistic benchmark can make both replay.
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
   const running = worker.run();
   logLine('info', bareWorkerReady, { taskQueue: config.temporal.taskQueue });

@@ -1,5 +1,5 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { countSignal, countUpdate, probeSignal, type BareActivities } from './definitions';
+import { countSignal, countUpdate, probeSignal, probesQuery, type BareActivities } from './definitions';
 
 // The same activity options as a journey's effects (workflows/episode.ts).
 const { notify } = proxyActivities<BareActivities>({
@@ -23,11 +23,18 @@ export async function countingWorkflow(expected: number, _admission?: unknown): 
 /**
  * Produces one Kafka record per probe, one at a time as a journey hands over its effects; with
  * `startProbe`, one at start too, as an admission publishes `episode-started`. Never completes:
- * like an open episode, it waits for the next input.
+ * like an open episode, it waits for the next input. Counted inputs only lengthen its history (the
+ * realistic benchmark pads it to a journey's length); the query answers as a journey's reads do.
  */
 export async function notifyingWorkflow(streamId: string, startProbe?: string): Promise<never> {
   const probes: string[] = startProbe === undefined ? [] : [startProbe];
-  setHandler(probeSignal, (probeId) => void probes.push(probeId));
+  let given = probes.length;
+  setHandler(probeSignal, (probeId) => {
+    given++;
+    probes.push(probeId);
+  });
+  setHandler(countSignal, () => undefined);
+  setHandler(probesQuery, () => given);
   for (;;) {
     await condition(() => probes.length > 0);
     await notify(streamId, probes.shift() as string);
