@@ -222,3 +222,14 @@ export async function historyEventsPerInput(
   const breakdown = historyBreakdown(histories);
   return { perInput: round(breakdown.events / inputs, 2), byType: breakdown.perType(inputs) };
 }
+
+/** A counter of the SDK's, from Prometheus' text exposition, summed over its labels. */
+export function sdkCounter(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (match?.[1] === name) total += Number(match[3]);
+  }
+  return total;
+}

@@ -6,7 +6,7 @@ export const benchmarkNames = ['throughput', 'latency', 'scale', 'long', 'realis
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 /** `--journeys` when not given, per benchmark. */
-export const defaultJourneys = { scale: 1000, realistic: 40 } as const;
+export const defaultJourneys = { scale: 1000, realistic: 10 } as const;
 
 const count = (min: number, max: number) =>
   z.coerce
@@ -41,14 +41,14 @@ export const benchOptionsSchema = z.object({
   journeys: count(1, 100_000)
     .optional()
     .describe(
-      `scale: journeys admitted and held open (default ${defaultJourneys.scale}); realistic: journeys given months of history (default ${defaultJourneys.realistic})`,
+      `scale: journeys admitted and held open (default ${defaultJourneys.scale}); realistic: journeys per case, cached and uncached, given months of history (default ${defaultJourneys.realistic})`,
     ),
   months: count(1, 24)
-    .default(3)
+    .default(2)
     .describe("realistic: months of each journey's history, lived before the load"),
   cache: count(2, 100_000)
-    .default(10)
-    .describe("realistic: the worker's cache of workflows in the uncached run (below --journeys)"),
+    .default(4)
+    .describe("realistic: the workflows the uncached case's workers cache (below --journeys)"),
   program: z
     .enum(Object.keys(programs) as [string, ...string[]], {
       message: `expected one of ${Object.keys(programs).join(', ')}`,

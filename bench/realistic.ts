@@ -28,7 +28,7 @@ import type { notifyingWorkflow } from './bare/workflows';
 import type { Cleanup } from './cleanup';
 import { liveJourneys, type LivedJourney } from './lived-journeys';
 import { historiesOf } from './long-journey';
-import { historyBreakdown, round } from './measure';
+import { historyBreakdown, round, sdkCounter } from './measure';
 import { defaultJourneys, type BenchOptions } from './options';
 import type { BenchmarkResult, Figure } from './report';
 import type { Rig } from './rig';
@@ -42,20 +42,9 @@ const probeTimeoutMs = 3 * 60_000;
 type LabServer = Pick<Lab, 'dataDir' | 'temporalAddress' | 'brokers'>;
 
 /**
- * Workflow tasks that replayed a whole history: the worker's sticky-cache misses (Core counts one
- * whenever a task arrives for a workflow it no longer holds and it fetches the history from the
- * start). Read from the SDK's Prometheus series, summed over their labels.
+ * Workflow tasks that replayed a whole history: the worker's sticky-cache misses, which Core counts
+ * whenever a task arrives for a workflow it no longer holds, so it fetches the history from the start.
  */
-export function sdkCounter(text: string, name: string): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (match?.[1] === name) total += Number(match[3]);
-  }
-  return total;
-}
-
 const cacheMisses = 'temporal_sticky_cache_miss_total';
 
 async function scrape(url: string): Promise<number> {

@@ -1,5 +1,7 @@
 import { forEachConcurrently, percentile, ratePerSecond, ratio } from '../../bench/stats';
 import { met, table, type Figure } from '../../bench/report';
+import { historyBreakdown, sdkCounter } from '../../bench/measure';
+import { temporal } from '@temporalio/proto';
 
 describe('benchmark figures', () => {
   test('percentiles are nearest-rank: always one of the samples', () => {
@@ -62,5 +64,44 @@ describe('benchmark figures', () => {
     });
     expect(most).toBe(3);
     expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  test("an SDK counter is summed over its labels from Prometheus' text", () => {
+    const text = [
+      '# HELP temporal_sticky_cache_miss_total Count of times the workflow cache was missed',
+      '# TYPE temporal_sticky_cache_miss_total counter',
+      'temporal_sticky_cache_miss_total{namespace="default",task_queue="a",workflow_type="episodeWorkflow"} 7',
+      'temporal_sticky_cache_miss_total{namespace="default",task_queue="b",workflow_type="episodeWorkflow"} 5',
+      'temporal_sticky_cache_miss_totals 100',
+      'temporal_sticky_cache_hit_total{namespace="default"} 40',
+    ].join('\n');
+    expect(sdkCounter(text, 'temporal_sticky_cache_miss_total')).toBe(12);
+    expect(sdkCounter(text, 'temporal_workflow_task_replay_latency_seconds_count')).toBe(0);
+  });
+
+  test('history events are counted by type, most frequent first, per input', () => {
+    const { EventType } = temporal.api.enums.v1;
+    const events = [
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+      EventType.EVENT_TYPE_MARKER_RECORDED,
+      EventType.EVENT_TYPE_MARKER_RECORDED,
+      EventType.EVENT_TYPE_MARKER_RECORDED,
+      EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    ].map((eventType) => ({ eventType }));
+    const breakdown = historyBreakdown([{ events: events.slice(0, 5) }, { events: events.slice(5) }]);
+    expect(breakdown.events).toBe(8);
+    const perInput = breakdown.perType(2);
+    expect(Object.keys(perInput)[0]).toBe('MarkerRecorded');
+    expect(perInput).toEqual({
+      MarkerRecorded: 1.5,
+      WorkflowExecutionStarted: 0.5,
+      WorkflowTaskScheduled: 0.5,
+      WorkflowTaskStarted: 0.5,
+      WorkflowTaskCompleted: 0.5,
+      UpsertWorkflowSearchAttributes: 0.5,
+    });
   });
 });
