@@ -9,18 +9,13 @@ import { getProgram, shippedPrograms } from '../programs';
 import type { ClientEvent, EpisodeState, ProgramDefinition } from '../schemas';
 import { SyntheticClient } from '../testkit/inbound';
 import type { Lab, Progress } from '../testkit/lab';
-import {
-  compiledEntryPoint,
-  startLabProcess,
-  startServicesProcess,
-  type LabProcess,
-} from '../testkit/services';
+import { compiledEntryPoint, startLabProcess, startServicesProcess } from '../testkit/services';
 import { timeSkippingServer } from '../testkit/time-skipping';
 import {
   bareMetricsPortVariable,
   bareRecordKey,
   bareWorkerReady,
-  countSignal,
+  countUpdate,
   probeSignal,
   probesQuery,
 } from './bare/definitions';
@@ -147,7 +142,6 @@ interface Case {
   taskQueue: string;
   bareTaskQueue: string;
   journeys: Journeys;
-  worker?: LabProcess;
   workerMetricsPort: number;
   bareMetricsPort: number;
   expected: Expected[];
@@ -244,8 +238,8 @@ async function runCase(
 }
 
 /**
- * Signals counted into each bare workflow until its history is `target` events long: a quarter of
- * what is missing at a time, as a signal adds at most four events.
+ * Inputs counted into each bare workflow until its history is `target` events long, as Updates (as
+ * the journeys' history was recorded), each answered before the next, so the length is read exactly.
  */
 async function padBare(
   bare: Client,
@@ -260,7 +254,9 @@ async function padBare(
     for (;;) {
       const length = (await handle.describe()).historyLength;
       if (length >= target) return void lengths.push(length);
-      for (let i = 0; i < Math.ceil((target - length) / 4); i++) await handle.signal(countSignal, payload);
+      // An Update adds five events at most: a workflow task's three, accepted and completed.
+      for (let i = 0; i < Math.ceil((target - length) / 5); i++)
+        await handle.executeUpdate(countUpdate, { args: [payload] });
     }
   });
   return lengths;
@@ -311,6 +307,7 @@ export async function realisticBenchmark(
     expected: [],
     bareIds: Array.from({ length: count }, (_, i) => `realistic-bare-${tag}-${i + 1}`),
   });
+  // Room to spare in the cached case: none of its journeys is ever evicted.
   const cases = [await makeCase('cached', count + 10), await makeCase('uncached', opts.cache)];
   for (const c of cases) {
     say(c.tag)(`a journey worker and a bare worker, each caching ${c.cache} workflows…`);
@@ -349,12 +346,12 @@ export async function realisticBenchmark(
   const currentRunEvents = runs.map((histories) => histories.at(-1)?.events?.length ?? 0);
   const runsPerJourney = runs.map((histories) => histories.length);
 
-  // The bare workflows, padded with signals to the mean current run of their case's journeys.
+  // The bare workflows, padded to the mean current run of their case's journeys.
   const bare = new Client({ connection: env.connection });
   const bareEvents: number[] = [];
   for (const [index, c] of cases.entries()) {
     const target = mean(currentRunEvents.filter((_, i) => i % 2 === index));
-    say(c.tag)(`${count} bare workflows padded with signals to ${target} history events…`);
+    say(c.tag)(`${count} bare workflows padded with Updates to ${target} history events…`);
     for (const workflowId of c.bareIds)
       await bare.workflow.start<typeof notifyingWorkflow>('notifyingWorkflow', {
         workflowId,

@@ -24,7 +24,8 @@ export async function countingWorkflow(expected: number, _admission?: unknown): 
  * Produces one Kafka record per probe, one at a time as a journey hands over its effects; with
  * `startProbe`, one at start too, as an admission publishes `episode-started`. Never completes:
  * like an open episode, it waits for the next input. Counted inputs only lengthen its history (the
- * realistic benchmark pads it to a journey's length); the query answers as a journey's reads do.
+ * realistic benchmark pads it to a journey's length, with Updates as journeys are given their
+ * history); the query answers as a journey's reads do.
  */
 export async function notifyingWorkflow(streamId: string, startProbe?: string): Promise<never> {
   const probes: string[] = startProbe === undefined ? [] : [startProbe];
@@ -33,7 +34,9 @@ export async function notifyingWorkflow(streamId: string, startProbe?: string): 
     given++;
     probes.push(probeId);
   });
-  setHandler(countSignal, () => undefined);
+  let counted = 0;
+  setHandler(countSignal, () => void counted++);
+  setHandler(countUpdate, () => ++counted);
   setHandler(probesQuery, () => given);
   for (;;) {
     await condition(() => probes.length > 0);
