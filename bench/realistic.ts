@@ -74,7 +74,8 @@ const measured = (latencies: number[], elapsedMs: number, replays: number): Meas
 
 /**
  * `total` events, each to a random journey not already waiting for one (so each journey's events
- * stay in order), `concurrency` at a time; each timed from its send to its record being read.
+ * stay in order), `concurrency` at a time but on at most half the journeys, so that each next one is
+ * drawn from at least half of them; each timed from its send to its record being read.
  */
 async function eventLoad(rig: Rig, side: Side, journeys: number, total: number, concurrency: number) {
   const busy = new Set<number>();
@@ -90,7 +91,7 @@ async function eventLoad(rig: Rig, side: Side, journeys: number, total: number, 
   let lastReadAt = started;
   await forEachConcurrently(
     Array.from({ length: total }, (_, n) => n),
-    Math.min(concurrency, journeys),
+    Math.max(1, Math.min(concurrency, Math.floor(journeys / 2))),
     async () => {
       const i = pick();
       busy.add(i);
