@@ -53,8 +53,6 @@ export class RequestRefused extends JourneyError {
  */
 export class ReadsBusy extends JourneyError {
   constructor(readonly retryAfterSeconds: number) {
-    super(
-      `Too many reads of open journeys are waiting in this process: retry after ${retryAfterSeconds} s.`,
-    );
+    super(`Too many reads of open journeys are waiting in this process: retry after ${retryAfterSeconds} s.`);
   }
 }

@@ -307,7 +307,11 @@ export class Journeys {
    * whose program predates the clinic's clock, which the workflow completed with defaults only when
    * the run was patched, and for a version the loaded files do not have.
    */
-  private async closedProgram({ workflowId, runId, state }: CompletedRun): Promise<ProgramDefinition | undefined> {
+  private async closedProgram({
+    workflowId,
+    runId,
+    state,
+  }: CompletedRun): Promise<ProgramDefinition | undefined> {
     const started = await this.startedProgram(workflowId, runId);
     const clockFields = ['timeZone', 'weekStartsOn', 'correctionWindowDays'] as const;
     if (!started || clockFields.some((field) => started[field] === undefined)) return undefined;

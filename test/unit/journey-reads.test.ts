@@ -98,7 +98,9 @@ describe('reads of open journeys are bounded per process', () => {
 
   test('a failed query frees its place for the next one', async () => {
     const limiter = new QueryLimiter({ maxConcurrentQueries: 1, maxQueuedQueries: 0 });
-    await expect(limiter.run(() => Promise.reject(new Error('query failed')))).rejects.toThrow('query failed');
+    await expect(limiter.run(() => Promise.reject(new Error('query failed')))).rejects.toThrow(
+      'query failed',
+    );
     await expect(limiter.run(() => Promise.resolve('next'))).resolves.toBe('next');
   });
 });
@@ -117,7 +119,8 @@ describe('the API answers a read refused as busy with 503 and Retry-After', () =
     });
     const app = await buildApi(ctx, tokens);
     try {
-      const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+      const get = (url: string) =>
+        app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
       const first = get('/v1/clients/client-1');
       await settle();
       while (port.pending.length === 0) await settle();
