@@ -1,4 +1,7 @@
 import {
+  QueryRejectCondition,
+  QueryRejectedError,
+  WorkflowClient,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -82,6 +85,8 @@ export interface ImportOutcome {
 export class Journeys {
   private readonly settings: JourneySettings;
   private readonly queries: QueryLimiter;
+  /** The same client (connection, codec, interceptors), whose queries the server refuses for a closed run. */
+  private readonly openRuns: WorkflowClient;
 
   constructor(
     private readonly client: Client,
@@ -95,6 +100,10 @@ export class Journeys {
   ) {
     this.settings = journeySettingsSchema.parse(settings);
     this.queries = new QueryLimiter(reads);
+    this.openRuns = new WorkflowClient({
+      ...client.workflow.options,
+      queryRejectCondition: QueryRejectCondition.NOT_OPEN,
+    });
   }
 
   /**
@@ -248,14 +257,14 @@ export class Journeys {
   }
 
   history(clientId: string): Promise<LevelHistoryEntry[]> {
-    return this.read(clientId, historyQuery, (closed) => closed.state.history);
+    return this.read(clientId, historyQuery, async (closed) => (await closed.state).history);
   }
 
   /** The latest episode's recent weeks and current week, in the clinic's time zone. */
   weeks(clientId: string): Promise<WeeksView> {
     return this.read(clientId, weeksQuery, async (closed) => {
-      const program = await this.closedProgram(closed);
-      return program && weeksView(closed.state, program);
+      const [state, program] = await Promise.all([closed.state, this.closedProgram(closed)]);
+      return program && weeksView(state, program);
     });
   }
 
@@ -263,6 +272,7 @@ export class Journeys {
   program(clientId: string): Promise<ProgramDefinition> {
     return this.read(clientId, programQuery, (closed) => this.closedProgram(closed));
   }
+
   private async update<A>(clientId: string, update: UpdateDefinition<CommandOutcome, [A]>, arg: A) {
     const handle = this.client.workflow.getHandle(episodeWorkflowId(clientId));
     try {
@@ -274,10 +284,11 @@ export class Journeys {
   }
 
   /**
-   * A read of the client's latest run. A completed run is read from its result (the close event
-   * alone, never a replay), through `fromResult`; an open one, or one `fromResult` cannot answer,
-   * by a query, at most `maxConcurrentQueries` of them at once in this process. A run that failed,
-   * was terminated or timed out has no result: the query (a replay) is its only source.
+   * A read of the client's latest run. An open one answers a query, at most `maxConcurrentQueries`
+   * of them at once in this process; the server refuses the query of a closed one without asking a
+   * worker. A completed run is then read from its result (the close event alone, never a replay)
+   * through `fromResult`; a run that failed, was terminated or timed out has no result, and a query
+   * (a replay) is its only source, as it is for what `fromResult` cannot answer.
    */
   private async read<R>(
     clientId: string,
@@ -286,12 +297,18 @@ export class Journeys {
   ): Promise<R> {
     const workflowId = episodeWorkflowId(clientId);
     try {
+      try {
+        return await this.queries.run(() => this.openRuns.getHandle(workflowId).query(query));
+      } catch (error) {
+        if (!(error instanceof QueryRejectedError)) throw error;
+      }
+      // Described afresh: a readmission since the refusal makes the latest run open again.
       const { runId, status } = await this.client.workflow.getHandle(workflowId).describe();
       const handle = this.client.workflow.getHandle<typeof episodeWorkflow>(workflowId, runId, {
         followRuns: false,
       });
       if (status.name === 'COMPLETED') {
-        const answer = await fromResult({ workflowId, runId, state: await handle.result() });
+        const answer = await fromResult({ workflowId, runId, state: handle.result() });
         if (answer !== undefined) return answer;
       }
       return await this.queries.run(() => handle.query(query));
@@ -312,13 +329,16 @@ export class Journeys {
     runId,
     state,
   }: CompletedRun): Promise<ProgramDefinition | undefined> {
-    const started = await this.startedProgram(workflowId, runId);
+    const [started, { programId, programVersionChanges }] = await Promise.all([
+      this.startedProgram(workflowId, runId),
+      state,
+    ]);
     const clockFields = ['timeZone', 'weekStartsOn', 'correctionWindowDays'] as const;
     if (!started || clockFields.some((field) => started[field] === undefined)) return undefined;
-    const moved = state.programVersionChanges?.at(-1)?.toVersion;
+    const moved = programVersionChanges?.at(-1)?.toVersion;
     if (moved === undefined || moved === started.version) return started;
     try {
-      return this.programs.version(state.programId, moved);
+      return this.programs.version(programId, moved);
     } catch (error) {
       if (error instanceof UnknownProgram || error instanceof UnknownProgramVersion) return undefined;
       throw error;
@@ -348,9 +368,9 @@ export class Journeys {
   }
 }
 
-/** A client's latest run that completed, with the state it returned. */
+/** A client's latest run that completed, with the state it returned (fetched while its program is). */
 interface CompletedRun {
   workflowId: string;
   runId: string;
-  state: EpisodeState;
+  state: Promise<EpisodeState>;
 }

@@ -1,4 +1,5 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { ApiMetrics } from '../../api/metrics';
 import type { ApiContext } from '../../api/context';
 import { buildApi } from '../../api/server';
@@ -6,10 +7,11 @@ import { generateToken, hashToken, TokenRegistry } from '../../api/tokens';
 import { ReadsBusy } from '../../client/errors';
 import { Journeys } from '../../client/journeys';
 import { QueryLimiter, type ReadSettings } from '../../client/query-limiter';
-import { shippedPrograms } from '../../programs';
+import { getProgram, shippedPrograms } from '../../programs';
+import { admitTo } from './pathway/fixtures';
 
 /**
- * Stands in for Temporal's client: every journey is open (describe says RUNNING) and each query
+ * Stands in for the Temporal frontend behind a real client: every journey is open and each query
  * waits until the test answers it, so the test sees how many are in flight at once.
  */
 class OpenJourneysPort {
@@ -19,27 +21,25 @@ class OpenJourneysPort {
   maxInFlight = 0;
 
   asClient(): Client {
-    const getHandle = (workflowId: string) => ({
-      describe: async () => ({ runId: `run-of-${workflowId}`, status: { name: 'RUNNING' } }),
-      query: () => {
-        this.inFlight += 1;
-        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-        return new Promise((resolve, reject) =>
-          this.pending.push({
-            workflowId,
-            answer: (value) => {
-              this.inFlight -= 1;
-              resolve(value);
-            },
-            fail: (error) => {
-              this.inFlight -= 1;
-              reject(error);
-            },
-          }),
-        );
-      },
-    });
-    return { workflow: { getHandle } } as unknown as Client;
+    const queryWorkflow = (request: { execution: { workflowId: string } }) => {
+      this.inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      return new Promise((resolve, reject) =>
+        this.pending.push({
+          workflowId: request.execution.workflowId,
+          answer: (value) => {
+            this.inFlight -= 1;
+            resolve({ queryResult: { payloads: [defaultPayloadConverter.toPayload(value)] } });
+          },
+          fail: (error) => {
+            this.inFlight -= 1;
+            reject(error);
+          },
+        }),
+      );
+    };
+    const connection = { workflowService: { queryWorkflow } } as unknown as Connection;
+    return new Client({ connection });
   }
 
   /** Answers the oldest query in flight. */
@@ -134,8 +134,11 @@ describe('the API answers a read refused as busy with 503 and Retry-After', () =
         retryAfterSeconds: 3,
         detail: expect.stringContaining('retry after 3 s'),
       });
-      port.pending.shift()?.fail(new WorkflowNotFoundError('gone', 'episode-client-1', undefined));
-      expect((await first).statusCode).toBe(404);
+      const admitted = admitTo(getProgram('step-down-iop')).state;
+      port.answerNext(admitted);
+      const answered = await first;
+      expect(answered.statusCode).toBe(200);
+      expect(answered.json()).toMatchObject({ clientId: admitted.clientId, episodeId: admitted.episodeId });
     } finally {
       await app.close();
     }
