@@ -10,7 +10,7 @@ export const readSettingsSchema = z.object({
   /** Queries in flight at once; keep the sum over every API and bridge process below the workers' slots. */
   maxConcurrentQueries: z.number().int().min(1).default(8),
   /** Queries waiting for one of those; one more is refused with ReadsBusy instead of waiting. */
-  maxQueuedQueries: z.number().int().min(0).default(64),
+  maxQueuedQueries: z.number().int().min(0).default(256),
   /** What a refused reader is told to wait before trying again. */
   retryAfterSeconds: z.number().int().min(1).default(1),
 });
