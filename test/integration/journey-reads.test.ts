@@ -113,6 +113,9 @@ describe('reads of journeys, on the time-skipping server', () => {
     expect(expected.stayed.state.status).toBe('discharged');
     expect(expected.stayed.program.version).toBe(1);
     expect(expected.moved.program.version).toBe(2);
+    // Services whose files lack the version moved to read the program by query, never the one admitted under.
+    expect(await admitting.program(moved.clientId)).toEqual(expected.moved.program);
+    expect(await admitting.weeks(moved.clientId)).toEqual(expected.moved.weeks);
 
     await stopWorker();
     for (const [name, j] of [
