@@ -6,6 +6,7 @@ import {
 import {
   EpisodeAlreadyOpen,
   NoOpenEpisode,
+  ReadsBusy,
   RequestRefused,
   UnknownClient,
   type JourneyRefusal,
@@ -151,6 +152,15 @@ export async function problemFromJourneyError(
     });
   if (error instanceof RequestRefused)
     return problem(refusalOf(error.type), error.message, refusalExtensions(error));
+  if (error instanceof ReadsBusy)
+    return new ApiProblem(
+      503,
+      'reads-busy',
+      'Too many reads waiting',
+      error.message,
+      { retryAfterSeconds: error.retryAfterSeconds },
+      { 'retry-after': String(error.retryAfterSeconds) },
+    );
   if (
     error instanceof ServiceError ||
     error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||

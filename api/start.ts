@@ -90,7 +90,7 @@ export async function startApi(
   const health = new Health(connection, kafka.admin());
   const app = await buildApi(
     {
-      journeys: new Journeys(temporal, config.temporal.taskQueue, programs),
+      journeys: new Journeys(temporal, config.temporal.taskQueue, programs, {}, config.reads),
       temporal,
       namespace: config.temporal.namespace,
       health,

@@ -46,3 +46,13 @@ export class RequestRefused extends JourneyError {
     super(message);
   }
 }
+
+/**
+ * This process already has as many queries of open journeys in flight and waiting as it allows
+ * (`CAREPATH_MAX_CONCURRENT_QUERIES`, `CAREPATH_MAX_QUEUED_QUERIES`): the read was not sent.
+ */
+export class ReadsBusy extends JourneyError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many reads of open journeys are waiting in this process: retry after ${retryAfterSeconds} s.`);
+  }
+}

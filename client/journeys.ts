@@ -1,4 +1,7 @@
 import {
+  QueryRejectCondition,
+  QueryRejectedError,
+  WorkflowClient,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -6,8 +9,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import { checkAdmission, checkImport, importedEpisodeId } from '../pathway';
-import type { ProgramRegistry } from '../programs/registry';
+import { checkAdmission, checkImport, importedEpisodeId, weeksView } from '../pathway';
+import { UnknownProgram, UnknownProgramVersion, type ProgramRegistry } from '../programs/registry';
 import type {
   AdmittedEvent,
   ClientEvent,
@@ -53,6 +56,7 @@ import {
   RiskLevel,
 } from '../workflows/search-attributes';
 import { EpisodeAlreadyOpen, NoOpenEpisode, RequestRefused, UnknownClient } from './errors';
+import { QueryLimiter, type ReadSettings } from './query-limiter';
 
 /** A refusal carried by an update failure, as a typed error; anything else passes through. */
 function refusedOrRethrown(error: unknown): never {
@@ -80,6 +84,9 @@ export interface ImportOutcome {
  */
 export class Journeys {
   private readonly settings: JourneySettings;
+  private readonly queries: QueryLimiter;
+  /** The same client (connection, codec, interceptors), whose queries the server refuses for a closed run. */
+  private readonly openRuns: WorkflowClient;
 
   constructor(
     private readonly client: Client,
@@ -88,8 +95,15 @@ export class Journeys {
     /** The programs new admissions are admitted under (the latest version of each). */
     readonly programs: ProgramRegistry,
     settings: Partial<JourneySettings> = {},
+    /** How many queries of open journeys this process sends at once (client/query-limiter.ts). */
+    reads: Partial<ReadSettings> = {},
   ) {
     this.settings = journeySettingsSchema.parse(settings);
+    this.queries = new QueryLimiter(reads);
+    this.openRuns = new WorkflowClient({
+      ...client.workflow.options,
+      queryRejectCondition: QueryRejectCondition.NOT_OPEN,
+    });
   }
 
   /**
@@ -239,21 +253,24 @@ export class Journeys {
 
   /** The latest episode's state, open or discharged. */
   state(clientId: string): Promise<EpisodeState> {
-    return this.query(clientId, stateQuery);
+    return this.read(clientId, stateQuery, (closed) => closed.state);
   }
 
   history(clientId: string): Promise<LevelHistoryEntry[]> {
-    return this.query(clientId, historyQuery);
+    return this.read(clientId, historyQuery, async (closed) => (await closed.state).history);
   }
 
   /** The latest episode's recent weeks and current week, in the clinic's time zone. */
   weeks(clientId: string): Promise<WeeksView> {
-    return this.query(clientId, weeksQuery);
+    return this.read(clientId, weeksQuery, async (closed) => {
+      const [state, program] = await Promise.all([closed.state, this.closedProgram(closed)]);
+      return program && weeksView(state, program);
+    });
   }
 
   /** The program version the latest episode runs under, which may be older than the loaded files' latest. */
   program(clientId: string): Promise<ProgramDefinition> {
-    return this.query(clientId, programQuery);
+    return this.read(clientId, programQuery, (closed) => this.closedProgram(closed));
   }
 
   private async update<A>(clientId: string, update: UpdateDefinition<CommandOutcome, [A]>, arg: A) {
@@ -266,12 +283,94 @@ export class Journeys {
     }
   }
 
-  private async query<R>(clientId: string, query: QueryDefinition<R>): Promise<R> {
+  /**
+   * A read of the client's latest run. An open one answers a query, at most `maxConcurrentQueries`
+   * of them at once in this process; the server refuses the query of a closed one without asking a
+   * worker. A completed run is then read from its result (the close event alone, never a replay)
+   * through `fromResult`; a run that failed, was terminated or timed out has no result, and a query
+   * (a replay) is its only source, as it is for what `fromResult` cannot answer.
+   */
+  private async read<R>(
+    clientId: string,
+    query: QueryDefinition<R>,
+    fromResult: (closed: CompletedRun) => R | undefined | Promise<R | undefined>,
+  ): Promise<R> {
+    const workflowId = episodeWorkflowId(clientId);
     try {
-      return await this.client.workflow.getHandle(episodeWorkflowId(clientId)).query(query);
+      try {
+        return await this.queries.run(() => this.openRuns.getHandle(workflowId).query(query));
+      } catch (error) {
+        if (!(error instanceof QueryRejectedError)) throw error;
+      }
+      // Described afresh: a readmission since the refusal makes the latest run open again.
+      const { runId, status } = await this.client.workflow.getHandle(workflowId).describe();
+      const handle = this.client.workflow.getHandle<typeof episodeWorkflow>(workflowId, runId, {
+        followRuns: false,
+      });
+      if (status.name === 'COMPLETED') {
+        const answer = await fromResult({ workflowId, runId, state: handle.result() });
+        if (answer !== undefined) return answer;
+      }
+      return await this.queries.run(() => handle.query(query));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new UnknownClient(clientId);
       throw error;
     }
   }
+
+  /**
+   * The program a completed run ended under: the one its input carried, or the loaded file of the
+   * version a coordinator moved it to during the run. Undefined (read by query instead) for a run
+   * whose program predates the clinic's clock, which the workflow completed with defaults only when
+   * the run was patched, and for a version the loaded files do not have.
+   */
+  private async closedProgram({
+    workflowId,
+    runId,
+    state,
+  }: CompletedRun): Promise<ProgramDefinition | undefined> {
+    const [started, { programId, programVersionChanges }] = await Promise.all([
+      this.startedProgram(workflowId, runId),
+      state,
+    ]);
+    const clockFields = ['timeZone', 'weekStartsOn', 'correctionWindowDays'] as const;
+    if (!started || clockFields.some((field) => started[field] === undefined)) return undefined;
+    const moved = programVersionChanges?.at(-1)?.toVersion;
+    if (moved === undefined || moved === started.version) return started;
+    try {
+      return this.programs.version(programId, moved);
+    } catch (error) {
+      if (error instanceof UnknownProgram || error instanceof UnknownProgramVersion) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The program in a run's input: its first history event alone (WorkflowExecutionStarted),
+   * decoded through the client's payload codecs as the SDK decodes results.
+   */
+  private async startedProgram(workflowId: string, runId: string): Promise<ProgramDefinition | undefined> {
+    const { namespace, loadedDataConverter } = this.client.options;
+    const response = await this.client.workflowService.getWorkflowExecutionHistory({
+      namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: 1,
+    });
+    const encoded = response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    if (!encoded?.length) return undefined;
+    const context = { type: 'workflow', namespace, workflowId } as const;
+    let payloads = encoded;
+    for (const codec of [...loadedDataConverter.payloadCodecs].reverse())
+      payloads = await codec.decode(payloads, context);
+    const [first] = payloads;
+    if (!first) return undefined;
+    return loadedDataConverter.payloadConverter.fromPayload<EpisodeWorkflowInput>(first).program;
+  }
+}
+
+/** A client's latest run that completed, with the state it returned (fetched while its program is). */
+interface CompletedRun {
+  workflowId: string;
+  runId: string;
+  state: Promise<EpisodeState>;
 }

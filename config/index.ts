@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { readSettingsSchema, type ReadSettings } from '../client/query-limiter';
 import { shippedProgramsDir } from '../programs/load';
 import { roleChoiceSchema, type RoleChoice } from './service-roles';
 import {
@@ -48,6 +49,8 @@ export const defaultIdempotencyMaxBytes = 64 * 1024 * 1024;
 
 export const modeSchema = z.enum(['local', 'production'], { message: "expected 'local' or 'production'" });
 export type CarepathMode = z.infer<typeof modeSchema>;
+
+const readDefaults = readSettingsSchema.parse({});
 
 export const environmentSchema = z.object({
   // No default here: the caller names it (loadConfig fails closed to production, loadLocalConfig is for local tools).
@@ -116,6 +119,20 @@ export const environmentSchema = z.object({
     .min(1, 'expected a whole number of seconds (1-86400)')
     .max(86400, 'expected a whole number of seconds (1-86400)')
     .default(60),
+  // Queries of open journeys a process sends at once, and how many more wait (client/query-limiter.ts):
+  // each is answered in a workflow task slot of a journey worker, which decisions need too.
+  CAREPATH_MAX_CONCURRENT_QUERIES: z.coerce
+    .number({ message: 'expected a whole number of queries (1-1000)' })
+    .int('expected a whole number of queries (1-1000)')
+    .min(1, 'expected a whole number of queries (1-1000)')
+    .max(1000, 'expected a whole number of queries (1-1000)')
+    .default(readDefaults.maxConcurrentQueries),
+  CAREPATH_MAX_QUEUED_QUERIES: z.coerce
+    .number({ message: 'expected a whole number of queries (0-100000)' })
+    .int('expected a whole number of queries (0-100000)')
+    .min(0, 'expected a whole number of queries (0-100000)')
+    .max(100000, 'expected a whole number of queries (0-100000)')
+    .default(readDefaults.maxQueuedQueries),
   CAREPATH_API_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_API_PORT: port.default(3000),
   // Remembered idempotent answers, measured as their JSON; the oldest go first beyond it.
@@ -274,6 +291,8 @@ export interface CarepathConfig {
      */
     integrationId: string;
   };
+  /** Reads of open journeys by this process's API and bridge (client/query-limiter.ts). */
+  reads: Pick<ReadSettings, 'maxConcurrentQueries' | 'maxQueuedQueries'>;
   api: {
     host: string;
     port: number;
@@ -496,6 +515,10 @@ function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathM
       maxEventClockSkewSeconds: e.CAREPATH_MAX_CLOCK_SKEW_SECONDS,
       bridgeStallSeconds: e.CAREPATH_BRIDGE_STALL_SECONDS,
       integrationId: e.CAREPATH_INTEGRATION_ID ?? localIntegrationId,
+    },
+    reads: {
+      maxConcurrentQueries: e.CAREPATH_MAX_CONCURRENT_QUERIES,
+      maxQueuedQueries: e.CAREPATH_MAX_QUEUED_QUERIES,
     },
     api: {
       host: e.CAREPATH_API_HOST,

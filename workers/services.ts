@@ -106,6 +106,8 @@ async function startBridgeRole(
       new Client({ connection, namespace: config.temporal.namespace, dataConverter }),
       config.temporal.taskQueue,
       programs,
+      {},
+      config.reads,
     ),
     sender,
     topics: carepathTopics,

@@ -28,6 +28,7 @@ describe('loadLocalConfig', () => {
         connection: { ssl: false },
       },
       inbound: { maxEventClockSkewSeconds: 300, bridgeStallSeconds: 60, integrationId: 'local-integration' },
+      reads: { maxConcurrentQueries: 8, maxQueuedQueries: 256 },
       api: { host: '127.0.0.1', port: 3000, idempotencyMaxBytes: 64 * 1024 * 1024 },
       payloadKeys: {},
       codec: {
@@ -60,6 +61,12 @@ describe('loadLocalConfig', () => {
     );
   });
 
+  test("the bound on a process's queries of open journeys is read from the environment", () => {
+    expect(
+      loadLocalConfig({ CAREPATH_MAX_CONCURRENT_QUERIES: '4', CAREPATH_MAX_QUEUED_QUERIES: '0' }).reads,
+    ).toEqual({ maxConcurrentQueries: 4, maxQueuedQueries: 0 });
+  });
+
   test('several brokers are read from a comma-separated list', () => {
     expect(loadLocalConfig({ KAFKA_BROKERS: 'a:9092, b:9093' }).kafka.brokers).toEqual(['a:9092', 'b:9093']);
   });
@@ -82,6 +89,11 @@ describe('loadLocalConfig', () => {
       'CAREPATH_IDEMPOTENCY_MAX_BYTES',
       '1024',
       /CAREPATH_IDEMPOTENCY_MAX_BYTES="1024": expected a size in bytes \(65536-1073741824\)/,
+    ],
+    [
+      'CAREPATH_MAX_CONCURRENT_QUERIES',
+      '0',
+      /CAREPATH_MAX_CONCURRENT_QUERIES="0": expected a whole number of queries \(1-1000\)/,
     ],
     [
       'CAREPATH_MAX_CLOCK_SKEW_SECONDS',

@@ -1,6 +1,6 @@
 import { ServiceError } from '@temporalio/client';
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
-import { EpisodeAlreadyOpen, NoOpenEpisode, UnknownClient } from '../../client/errors';
+import { EpisodeAlreadyOpen, NoOpenEpisode, ReadsBusy, UnknownClient } from '../../client/errors';
 import type { AdmittedEvent, ClientEvent, EpisodeState } from '../../schemas';
 import { contentDigest } from '../../pathway/dedup';
 import { deadLetterDetailMaxLength, deadLetterHeaders } from '../../schemas/contract';
@@ -310,6 +310,7 @@ describe('classifying failures', () => {
       } as unknown as Error),
       'kafka-unavailable',
     ],
+    ["this process's queries of open journeys at their bound", new ReadsBusy(1), 'temporal-unavailable'],
   ])('%s is infrastructure away: waited out', (_what, error, cause) => {
     expect(classifyFailure(error)).toEqual({ kind: 'infrastructure-away', cause });
   });

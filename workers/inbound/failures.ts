@@ -3,6 +3,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
+import { ReadsBusy } from '../../client/errors';
 import type { DeadLetterReason } from '../../schemas/contract';
 
 /**
@@ -85,7 +86,8 @@ export function classifyFailure(error: unknown): Failure {
         code: typeof code === 'number' ? (grpcNames[code] ?? `grpc-${code}`) : 'grpc',
       };
     }
-    if (link instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    // Reads of open journeys at this process's bound: the journey worker is busy, not the event wrong.
+    if (link instanceof WorkflowUpdateRPCTimeoutOrCancelledError || link instanceof ReadsBusy)
       return { kind: 'infrastructure-away', cause: 'temporal-unavailable' };
     if (link instanceof Error && kafkaAway.has(link.name))
       return { kind: 'infrastructure-away', cause: 'kafka-unavailable' };
