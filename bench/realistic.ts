@@ -153,7 +153,7 @@ interface Case {
 async function startCaseWorkers(server: LabServer, c: Case, payloadKeys: string) {
   const worker = await startServicesProcess(server, {
     name: `realistic-worker-${c.tag}`,
-    args: ['--role', 'worker'],
+    role: 'worker',
     env: {
       TEMPORAL_TASK_QUEUE: c.taskQueue,
       TEMPORAL_MAX_CACHED_WORKFLOWS: String(c.cache),
@@ -369,7 +369,7 @@ export async function realisticBenchmark(
   say('setup')("the inbound bridge, on the server's clock…");
   const bridge = await startServicesProcess(server, {
     name: 'realistic-bridge',
-    args: ['--role', 'bridge'],
+    role: 'bridge',
     nodeArgs: ['--require', compiledEntryPoint(join('bench', 'shifted-clock.js'))],
     env: { CAREPATH_PAYLOAD_KEYS: payloadKeys, [shiftedClockVariable]: String(shift) },
   });

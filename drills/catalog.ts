@@ -17,13 +17,15 @@ export interface DrillSizes {
   /** poison: minutes the Kafka broker stays down in the middle of its traffic (0: none). */
   poisonKafkaOutageMinutes: number;
   temporalDownSeconds: number;
+  /** cluster: seconds each killed process stays down. */
+  clusterDownSeconds: number;
   bad: number;
   seed: number;
   settleSeconds: number;
 }
 
 /** Load before and after an outage. */
-const leadSeconds = 10;
+export const leadSeconds = 10;
 
 /** The drills, in the order `npm run drill` runs them. */
 export const drills = {

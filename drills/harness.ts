@@ -9,6 +9,7 @@ import { Journeys } from '../client/journeys';
 import { carepathDataConverter } from '../codec/data-converter';
 import { loadKeyRing } from '../codec/key-ring';
 import { loadConfig, type CarepathConfig } from '../config';
+import type { RoleChoice } from '../config/service-roles';
 import { carepathTopics } from '../schemas/contract';
 import type { Progress } from './report';
 
@@ -38,6 +39,15 @@ function chunks(messages: readonly Message[]): Message[][] {
   return out;
 }
 
+/** One carepath process of a drill's deployment and the roles it runs. */
+export interface ServiceSlot {
+  name: string;
+  role: RoleChoice;
+}
+
+/** Every role in one process, as a small installation runs them. */
+const allInOne: readonly ServiceSlot[] = [{ name: 'services', role: 'all' }];
+
 /**
  * What every drill works with: the lab, carepath's services in a child process (restartable),
  * a producer standing in for the EHR feed, and clients that read the journeys' state for the
@@ -48,7 +58,7 @@ export class Harness {
   private generation = 0;
   /** Inbound records produced so far by this harness, for a drill to say how much load it was under. */
   inboundSent = 0;
-  private current: ServicesProcess | undefined;
+  private readonly running = new Map<string, ServicesProcess>();
   private temporal: { connection: Connection; client: Client; journeys: Journeys } | undefined;
 
   private constructor(
@@ -58,9 +68,14 @@ export class Harness {
     private readonly producer: Producer,
     readonly admin: Admin,
     private readonly progress: Progress,
+    readonly deployment: readonly ServiceSlot[],
   ) {}
 
-  static async open(lab: Lab, progress: Progress): Promise<Harness> {
+  static async open(
+    lab: Lab,
+    progress: Progress,
+    deployment: readonly ServiceSlot[] = allInOne,
+  ): Promise<Harness> {
     const config = loadConfig({
       ...process.env,
       CAREPATH_MODE: 'local',
@@ -77,7 +92,7 @@ export class Harness {
     });
     const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
     const admin = kafka.admin();
-    const harness = new Harness(lab, config, kafka, producer, admin, progress);
+    const harness = new Harness(lab, config, kafka, producer, admin, progress, deployment);
     try {
       // The services create the topics and the payload key the drill's clients need.
       await harness.startServices();
@@ -89,34 +104,51 @@ export class Harness {
     return harness;
   }
 
-  /** Starts carepath's services; each start logs to a file of its own in the lab's log dir. */
+  /** Starts every process of the deployment that is not running; each start logs to a file of its own. */
   async startServices(progress = this.progress): Promise<void> {
-    const name = `services-${++this.generation}`;
+    // One after the other: the first creates the topics the others then find.
+    for (const slot of this.deployment)
+      if (!this.running.has(slot.name)) await this.startService(slot.name, progress);
+  }
+
+  /** Starts one process of the deployment, by name. */
+  async startService(name: string, progress = this.progress): Promise<void> {
+    const slot = this.deployment.find((s) => s.name === name);
+    if (!slot) throw new Error(`the drill's deployment has no process ${name}`);
     const started = Date.now();
-    this.current = await startServicesProcess(this.lab, { name });
-    progress('services started', { pid: this.current.pid, ms: Date.now() - started });
+    const services = await startServicesProcess(this.lab, {
+      name: `${name}-${++this.generation}`,
+      role: slot.role,
+    });
+    this.running.set(name, services);
+    progress('services started', { process: name, pid: services.pid, ms: Date.now() - started });
   }
 
   /** Starts the services unless they run: a drill that failed halfway may have left them stopped. */
   async ensureServices(progress = this.progress): Promise<void> {
-    if (!this.current) await this.startServices(progress);
+    await this.startServices(progress);
   }
 
-  /** SIGKILLs the services (worker, bridge, API) mid-flight and waits until the process has gone. */
+  /** SIGKILLs every services process mid-flight and waits until they have gone. */
   async killServices(progress = this.progress): Promise<void> {
-    const services = this.current;
+    for (const name of [...this.running.keys()]) await this.killService(name, progress);
+  }
+
+  /** SIGKILLs one process of the deployment, by name, and waits until it has gone. */
+  async killService(name: string, progress = this.progress): Promise<void> {
+    const services = this.running.get(name);
     if (!services) return;
-    this.current = undefined;
+    this.running.delete(name);
     services.kill('SIGKILL');
     await services.exited;
-    progress('services killed', { pid: services.pid });
+    progress('services killed', { process: name, pid: services.pid });
   }
 
   /** Stops the services as an operator would (SIGTERM), then SIGKILL if they do not leave in time. */
   async stopServices(graceMs: number): Promise<void> {
-    const services = this.current;
-    this.current = undefined;
-    await services?.stop(graceMs);
+    const stopping = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(stopping.map((services) => services.stop(graceMs)));
   }
 
   /** A client of the lab's Temporal with the services' data converter (their payloads are encrypted). */

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startLab, type Lab } from '../testkit/lab';
-import { drillNames, drills, type DrillName, type DrillSizes } from './catalog';
+import { startClusterLab } from '../testkit/cluster-lab';
+import { drillNames, drills, leadSeconds, type DrillName, type DrillSizes } from './catalog';
+import { clusterDeployment, clusterDrill } from './cluster';
 import { Harness } from './harness';
 import { countsTable, drillAccount, drillLog, noCounts, progressOf, type DrillResult } from './report';
 
@@ -26,6 +28,11 @@ and prints what each did and its counts. Exits 1 if any drill fails, 2 on a usag
   --bad N                malformed: bad messages mixed into valid traffic (default 1000)
   --seed N               random seed of the scenarios (default: random, printed)
   --settle S             seconds to wait for carepath to finish after the load (default 240)
+  --cluster              instead of the drills above, the cluster drill: Temporal as separate services
+                         on PostgreSQL and three Kafka brokers, two workers, two bridges and the API;
+                         a broker, a history process and a worker are killed in turn under load
+                         (first run builds the Temporal server with go install: many minutes)
+  --cluster-down S       cluster: seconds each killed process stays down (default 20)
   --help                 this text`;
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -47,17 +54,23 @@ const optionsSchema = z.object({
   bad: count(0, 100_000).default(1000),
   seed: count(0, 2 ** 32 - 1).default(() => Math.floor(Math.random() * 2 ** 32)),
   settle: count(10, 3600).default(240),
+  cluster: z.boolean().default(false),
+  'cluster-down': count(1, 900).default(20),
 });
 
+const flags = new Set(['help', 'cluster']);
+
 /** The drills to run and their sizes, or a usage error naming the option and what it accepts. */
-export function parseOptions(argv: string[]): { names: DrillName[]; sizes: DrillSizes } | 'help' {
+export function parseOptions(
+  argv: string[],
+): { names: DrillName[]; sizes: DrillSizes; cluster: boolean } | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
     options: Object.fromEntries(
       [...Object.keys(optionsSchema.shape), 'help'].map((name) => [
         name,
-        { type: name === 'help' ? 'boolean' : 'string' },
+        { type: flags.has(name) ? 'boolean' : 'string' },
       ]),
     ),
   });
@@ -68,7 +81,9 @@ export function parseOptions(argv: string[]): { names: DrillName[]; sizes: Drill
       parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('\n'),
     );
   const o = parsed.data;
+  if (o.cluster && o.only) throw new UsageError('--cluster runs the cluster drill alone: leave out --only');
   return {
+    cluster: o.cluster,
     names: o.only ?? drillNames,
     sizes: {
       clients: o.clients,
@@ -78,6 +93,7 @@ export function parseOptions(argv: string[]): { names: DrillName[]; sizes: Drill
       kafkaOutageSeconds: o['kafka-outage'],
       poisonKafkaOutageMinutes: o['kafka-outage-minutes'],
       temporalDownSeconds: o['temporal-down'],
+      clusterDownSeconds: o['cluster-down'],
       bad: o.bad,
       seed: o.seed,
       settleSeconds: o.settle,
@@ -97,15 +113,20 @@ function describeError(error: unknown): string {
   return messages.join(': ');
 }
 
+interface DrillRun {
+  name: string;
+  run: (harness: Harness) => Promise<DrillResult>;
+}
+
 /** Runs the drills one after the other on one lab; a drill that throws counts as failed. */
-async function runDrills(names: readonly DrillName[], sizes: DrillSizes, harness: Harness) {
+async function runDrills(runs: readonly DrillRun[], seed: number, harness: Harness) {
   const results: DrillResult[] = [];
-  for (const name of names) {
+  for (const { name, run } of runs) {
     const started = Date.now();
-    progressOf(name)('drill started', { seed: sizes.seed });
+    progressOf(name)('drill started', { seed });
     let result: DrillResult;
     try {
-      result = await drills[name](harness, sizes);
+      result = await run(harness);
     } catch (error) {
       result = {
         name,
@@ -137,7 +158,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const { names, sizes } = options;
+  const { names, sizes, cluster } = options;
   const started = Date.now();
   let lab: Lab | undefined;
   let harness: Harness | undefined;
@@ -156,10 +177,21 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    lab = await startLab(progressOf('lab'));
-    if (interrupted) return 130;
-    harness = await Harness.open(lab, progressOf('lab'));
-    const results = await runDrills(names, sizes, harness);
+    let runs: DrillRun[];
+    if (cluster) {
+      const clusterLab = await startClusterLab(progressOf('lab'));
+      lab = clusterLab;
+      if (interrupted) return 130;
+      harness = await Harness.open(lab, progressOf('lab'), clusterDeployment);
+      const opts = { ...sizes, downSeconds: sizes.clusterDownSeconds, leadSeconds };
+      runs = [{ name: 'cluster', run: (h) => clusterDrill(h, clusterLab, opts) }];
+    } else {
+      lab = await startLab(progressOf('lab'));
+      if (interrupted) return 130;
+      harness = await Harness.open(lab, progressOf('lab'));
+      runs = names.map((name) => ({ name, run: (h) => drills[name](h, sizes) }));
+    }
+    const results = await runDrills(runs, sizes.seed, harness);
     passed = results.every((result) => result.passed);
     process.stdout.write(
       `${countsTable(results)}\n\n(a/b: measured/expected; seed ${sizes.seed}; ` +

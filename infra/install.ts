@@ -17,9 +17,9 @@ export interface Installation {
 type Progress = (message: string) => void;
 
 /** Runs an installer command; asynchronous so that pip and Maven can download side by side. */
-function run(command: string, args: string[], what: string): Promise<void> {
+export function run(command: string, args: string[], what: string, env?: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -180,6 +180,98 @@ async function ensureKafka(cacheDir: string, progress: Progress) {
     }
   });
   return libs;
+}
+
+/**
+ * The multi-service Temporal server and its SQL schema tool, built from the server's Go module (the
+ * dev server in the CLI is one process; a cluster runs frontend, history and matching apart).
+ */
+export const temporalServerModule = { path: 'go.temporal.io/server', version: 'v1.32.2' } as const;
+/** The server's module needs a newer Go than Debian's; the go command fetches this one from the module proxy. */
+const goToolchain = 'go1.27.3';
+
+export interface TemporalClusterInstallation {
+  /** `temporal-server`: `start --service=NAME` runs one service. */
+  server: string;
+  /** `temporal-sql-tool`: creates the databases and applies the versioned schema. */
+  sqlTool: string;
+  /** `schema/postgresql/v12` in the module's source, with `temporal/` and `visibility/` inside. */
+  postgresSchemaDir: string;
+}
+
+function checkGo() {
+  if (canRun('go', ['version']) === undefined) {
+    throw new PrerequisiteMissing(
+      'Go',
+      "to build Temporal's multi-service server for the cluster drill",
+      '`go version` could not run. Install it (e.g. apt-get install golang) and try again.',
+    );
+  }
+}
+
+/** Builds the server and its schema tool with `go install` into the cache, once per version. */
+export async function ensureTemporalCluster(
+  cacheDir: string,
+  progress: Progress,
+): Promise<TemporalClusterInstallation> {
+  const { path, version } = temporalServerModule;
+  const dir = join(cacheDir, `temporal-server-${version}`);
+  const bin = join(dir, 'bin');
+  const env = { ...process.env, GOBIN: bin, GOTOOLCHAIN: goToolchain };
+  await installOnce(
+    dir,
+    `Temporal server ${version} (go install; compiles for many minutes)`,
+    progress,
+    async () => {
+      checkGo();
+      const started = Date.now();
+      const ticker = setInterval(
+        () =>
+          progress(
+            `still compiling the Temporal server (${Math.round((Date.now() - started) / 60000)} min)…`,
+          ),
+        60_000,
+      );
+      try {
+        await run(
+          'go',
+          ['install', `${path}/cmd/server@${version}`, `${path}/cmd/tools/sql@${version}`],
+          `${path}@${version}`,
+          env,
+        );
+      } finally {
+        clearInterval(ticker);
+      }
+    },
+  );
+  const modCache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8', env }).stdout.trim();
+  const postgresSchemaDir = join(modCache, `${path}@${version}`, 'schema', 'postgresql', 'v12');
+  if (!existsSync(postgresSchemaDir)) {
+    throw new InstallFailed(
+      `the Temporal server's SQL schema`,
+      `go env GOMODCACHE`,
+      `${postgresSchemaDir} is missing; remove ${dir} so that the next run installs the module again`,
+    );
+  }
+  return { server: join(bin, 'server'), sqlTool: join(bin, 'sql'), postgresSchemaDir };
+}
+
+/** The newest PostgreSQL server Debian's packages installed (`/usr/lib/postgresql/<major>/bin`). */
+export function findPostgres(root = '/usr/lib/postgresql'): string {
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')))
+        .map(Number)
+        .sort((a, b) => b - a)
+    : [];
+  if (majors[0] === undefined) {
+    throw new PrerequisiteMissing(
+      'PostgreSQL',
+      "to store the Temporal cluster's history and visibility",
+      `no initdb under ${root}/<version>/bin. Install it (e.g. apt-get install postgresql).`,
+    );
+  }
+  return join(root, String(majors[0]), 'bin');
 }
 
 /** Installs what is missing (once; reused after) and returns where everything is. */

@@ -17,6 +17,16 @@ export interface KafkaBrokerOptions {
   heap?: string;
   /** A second listener that only authenticated clients reach over TLS; the plaintext one stays for the broker itself. */
   saslSsl?: SaslSslListener;
+  /** One node of a multi-node KRaft cluster; a single node when undefined. */
+  quorum?: KafkaQuorum;
+}
+
+/** Every node is a broker and a controller; node `i + 1` listens for the quorum on `controllerPorts[i]`. */
+export interface KafkaQuorum {
+  nodeId: number;
+  controllerPorts: readonly number[];
+  /** The same on every node: formatted into each node's storage on its first start. */
+  clusterId: string;
 }
 
 /** A SASL_SSL listener with SCRAM users, as a managed Kafka offers. */
@@ -34,13 +44,17 @@ export interface SaslSslListener {
 
 const scramLogin = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
 
-/** Single node, combined broker and controller (KRaft), loopback only. */
-function serverProperties(opts: KafkaBrokerOptions) {
+/** Combined broker and controller (KRaft), loopback only: a single node, or one node of `opts.quorum`. */
+export function serverProperties(opts: KafkaBrokerOptions): string {
   const secure = opts.saslSsl;
+  const controllerPorts = opts.quorum?.controllerPorts ?? [opts.controllerPort];
+  // A write is acknowledged once two replicas hold it, so losing any one broker loses nothing.
+  const replicas = Math.min(3, controllerPorts.length);
+  const inSync = Math.min(2, replicas);
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
+    `node.id=${opts.quorum?.nodeId ?? 1}`,
+    `controller.quorum.voters=${controllerPorts.map((port, i) => `${i + 1}@127.0.0.1:${port}`).join(',')}`,
     `listeners=PLAINTEXT://127.0.0.1:${opts.port},CONTROLLER://127.0.0.1:${opts.controllerPort}` +
       (secure ? `,SASL_SSL://127.0.0.1:${secure.port}` : ''),
     `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port}` +
@@ -78,11 +92,13 @@ function serverProperties(opts: KafkaBrokerOptions) {
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${join(opts.dir, 'data')}`,
     'num.partitions=3',
-    // One node: internal topics cannot be replicated, and few partitions make group joins quick.
-    'offsets.topic.replication.factor=1',
+    // Few partitions for the offsets topic make group joins quick.
+    `default.replication.factor=${replicas}`,
+    `min.insync.replicas=${inSync}`,
+    `offsets.topic.replication.factor=${replicas}`,
     'offsets.topic.num.partitions=3',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${inSync}`,
     'group.initial.rebalance.delay.ms=0',
     '',
   ].join('\n');
@@ -114,7 +130,7 @@ function javaArgs(opts: KafkaBrokerOptions, main: string, ...args: string[]) {
  * A new KRaft cluster id: 16 random bytes in base64url, as Kafka makes them, and like Kafka's own never
  * starting with '-', which the storage tool would read as an option (1 start in 64 failed so).
  */
-function newClusterId(): string {
+export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
@@ -134,7 +150,7 @@ function prepare(opts: KafkaBrokerOptions) {
     'format',
     '--ignore-formatted',
     '-t',
-    newClusterId(),
+    opts.quorum?.clusterId ?? newClusterId(),
     '-c',
     config,
     ...(opts.saslSsl?.scramUsers.flatMap((user) => [
@@ -156,7 +172,7 @@ function prepare(opts: KafkaBrokerOptions) {
 export function startKafkaBroker(opts: KafkaBrokerOptions): ServerProcess {
   const config = prepare(opts);
   return startServer({
-    name: 'Kafka broker',
+    name: opts.quorum ? `Kafka broker ${opts.quorum.nodeId}` : 'Kafka broker',
     command: opts.java,
     args: javaArgs(opts, 'kafka.Kafka', config),
     logFile: opts.logFile,
@@ -164,8 +180,8 @@ export function startKafkaBroker(opts: KafkaBrokerOptions): ServerProcess {
   });
 }
 
-/** Ready when a client can fetch the cluster's metadata from the broker. */
-export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
+/** Ready when a client can fetch the cluster's metadata from the broker, naming `minBrokers` or more. */
+export async function kafkaAnswers(brokers: string[], minBrokers = 1): Promise<boolean> {
   const admin = new Kafka({
     clientId: 'carepath-stack-health',
     brokers,
@@ -175,7 +191,7 @@ export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
   }).admin();
   await admin.connect();
   try {
-    return (await admin.describeCluster()).brokers.length > 0;
+    return (await admin.describeCluster()).brokers.length >= minBrokers;
   } finally {
     await admin.disconnect();
   }

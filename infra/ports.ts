@@ -23,3 +23,20 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   if (port === undefined) throw new Error(`Could not find a free TCP port on ${host}`);
   return port;
 }
+
+const handedOut = new Set<number>();
+
+/**
+ * A free port in `[first, last]` that this process has not handed out before: for servers that
+ * cannot take an ephemeral port (Temporal keeps membership ports in a 16-bit signed column).
+ */
+export async function freePortInRange(first: number, last: number, host = '127.0.0.1'): Promise<number> {
+  for (let port = first; port <= last; port++) {
+    if (handedOut.has(port)) continue;
+    if ((await tryListen(port, host)) === port) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`No free TCP port on ${host} between ${first} and ${last}`);
+}

@@ -25,6 +25,8 @@ export function startServer(opts: {
   commandMatch: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Runs the server as this user (e.g. PostgreSQL, which refuses to run as root). */
+  user?: { uid: number; gid: number };
 }): ServerProcess {
   const log = openSync(opts.logFile, 'a');
   try {
@@ -33,6 +35,7 @@ export function startServer(opts: {
       env: opts.env ?? process.env,
       detached: true,
       stdio: ['ignore', log, log],
+      ...opts.user,
     });
     if (child.pid === undefined) {
       throw new ServerDidNotStart(
@@ -96,20 +99,28 @@ export async function waitUntilReady(
   }
 }
 
+function signalGroup(proc: ServerProcess, sig: NodeJS.Signals) {
+  try {
+    process.kill(-proc.pid, sig);
+  } catch {
+    try {
+      process.kill(proc.pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** SIGKILL to the server's process group, as a crash would end it; resolves once it has gone. */
+export async function killServer(proc: ServerProcess): Promise<void> {
+  signalGroup(proc, 'SIGKILL');
+  while (isRunning(proc)) await sleep(50);
+}
+
 /** SIGTERM to the server's process group, then SIGKILL if it has not exited within `graceMs`. */
 export async function stopServer(proc: ServerProcess, graceMs = 15000): Promise<void> {
   if (!isRunning(proc)) return;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-proc.pid, sig);
-    } catch {
-      try {
-        process.kill(proc.pid, sig);
-      } catch {
-        // already gone
-      }
-    }
-  };
+  const signal = (sig: NodeJS.Signals) => signalGroup(proc, sig);
   signal('SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isRunning(proc) && Date.now() < deadline) await sleep(100);

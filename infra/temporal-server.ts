@@ -3,7 +3,7 @@ import { carepathSearchAttributes } from '../workflows/search-attributes';
 import { startServer, waitUntilReady, type ServerProcess } from './processes';
 
 /** The CLI's spelling of each search attribute type, e.g. KEYWORD → Keyword. */
-function cliType(type: string) {
+export function cliType(type: string) {
   return type === 'KEYWORD_LIST' ? 'KeywordList' : type.charAt(0) + type.slice(1).toLowerCase();
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RoleChoice } from '../config/service-roles';
 import { freePort } from '../infra/ports';
 import type { Lab } from './lab';
 
@@ -114,12 +115,12 @@ export async function startLabProcess(
  */
 export async function startServicesProcess(
   lab: Pick<Lab, 'dataDir' | 'temporalAddress' | 'brokers'>,
-  opts: { name?: string; env?: Record<string, string>; nodeArgs?: string[]; args?: string[] } = {},
+  opts: { name?: string; role?: RoleChoice; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<ServicesProcess> {
   return startLabProcess(lab, {
     name: opts.name ?? 'services',
     ...(opts.nodeArgs && { nodeArgs: opts.nodeArgs }),
-    ...(opts.args && { args: opts.args }),
+    ...(opts.role && { args: ['--role', opts.role] }),
     entry: join('workers', 'production-entry.js'),
     readyLine: 'carepath services started',
     env: {
@@ -127,6 +128,8 @@ export async function startServicesProcess(
       CAREPATH_DATA_DIR: join(lab.dataDir, 'carepath'),
       CAREPATH_API_PORT: String(await freePort()),
       CAREPATH_CODEC_PORT: String(await freePort()),
+      // Several services processes run side by side in the cluster drill.
+      CAREPATH_HEALTH_PORT: String(await freePort()),
       ...opts.env,
     },
   });

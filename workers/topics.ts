@@ -1,4 +1,5 @@
-import type { Admin } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KafkaJSProtocolError, type Admin } from 'kafkajs';
 import type { Topics } from '../schemas/contract';
 
 /**
@@ -13,7 +14,7 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions: num
   if (missing.length === 0) return [];
   const replicationFactor = Math.min(3, (await admin.describeCluster()).brokers.length);
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: missing.map((topic) => ({
       topic,
       numPartitions: partitions,
@@ -21,5 +22,26 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions: num
       configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) }],
     })),
   });
+  await untilLeadersKnown(admin, missing);
   return missing;
+}
+
+/**
+ * A new topic reaches each broker's metadata a moment after its creation; until then the broker
+ * asked says it does not host it (kafkajs' own wait gives up on that answer in a cluster).
+ */
+async function untilLeadersKnown(admin: Admin, topics: string[], attempts = 150) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      if (metadata.topics.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      const propagating =
+        error instanceof KafkaJSProtocolError &&
+        ['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE'].includes(error.type);
+      if (!propagating || attempt >= attempts) throw error;
+    }
+    if (attempt >= attempts) throw new Error(`no leader for every partition of ${topics.join(', ')} yet`);
+    await sleep(200);
+  }
 }
