@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { effectSchema } from './effects';
 import { episodeStateSchema } from './episode';
+import { growingStateParts } from './episode-snapshot';
 import { admittedEventSchema } from './events';
 import { unsentOutboxSchema } from './outbox';
 import { outboxSettingsDefaults } from './engine-defaults';
@@ -53,9 +54,20 @@ export const episodeWorkflowInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type EpisodeWorkflowInput = z.infer<typeof episodeWorkflowInputSchema>;
 
-/** What an Update answers: the episode after the command, and the effects it caused. */
+/** The episode as an Update answers it: its state without the parts that grow with the run. */
+export const episodeSnapshotSchema = episodeStateSchema.omit(
+  Object.fromEntries(growingStateParts.map((part) => [part, true])) as Record<
+    (typeof growingStateParts)[number],
+    true
+  >,
+);
+
+/**
+ * What an Update answers: the episode after the command, and the effects it caused. Answers of
+ * journeys recorded before carry the whole state; `snapshotOf` reads both alike.
+ */
 export const commandOutcomeSchema = z.object({
-  state: episodeStateSchema,
+  state: episodeSnapshotSchema,
   effects: z.array(effectSchema),
 });
 export type CommandOutcome = z.infer<typeof commandOutcomeSchema>;

@@ -39,6 +39,7 @@ import {
   type Decision,
 } from '../pathway';
 import { sighting } from '../pathway/dedup';
+import { snapshotOf } from '../schemas/episode-snapshot';
 import type { DeadLetterReason } from '../schemas/contract';
 import { defaultMaxBackdateDays } from '../schemas/engine-defaults';
 import type {
@@ -281,7 +282,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
           eventRules(),
         );
         apply(decision);
-        return { state, effects: decision.effects };
+        return { state: snapshotOf(state), effects: decision.effects };
       } catch (error) {
         throw refusal(error);
       }
@@ -310,7 +311,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
         try {
           const decision = applyCommand(state, parsed(schema, command, what), program, now());
           apply(decision);
-          return { state, effects: decision.effects };
+          return { state: snapshotOf(state), effects: decision.effects };
         } catch (error) {
           throw refusal(error);
         }
@@ -337,7 +338,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
         const decision = changeProgramVersion(state, command, program, now());
         apply(decision);
         program = clinicClock ? withClinicClock(command.program) : command.program;
-        return { state, effects: decision.effects };
+        return { state: snapshotOf(state), effects: decision.effects };
       } catch (error) {
         throw refusal(error);
       }
