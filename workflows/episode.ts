@@ -137,6 +137,8 @@ const outboxPatch = 'outbox-chunks-parking-carry';
 const deadLettersPatch = 'inbound-refusals-dead-lettered';
 /** Journeys recorded before the backdating limit replay their admission without it. */
 const backdatePatch = 'admission-backdate-limit';
+// `outbox-one-send-per-round` (workflows/outbox.ts): journeys recorded before it send each stream's
+// chunks in a local activity of their own; since, one local activity sends every stream's chunk.
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
