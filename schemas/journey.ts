@@ -15,8 +15,12 @@ import { programDefinitionSchema } from './program';
 
 /** Engine settings, not clinical rules: how the workflow manages its own history. */
 export const journeySettingsSchema = z.object({
-  /** Continue-as-new after this many applied inputs, even if the server has not suggested it. */
-  continueAsNewAfter: z.number().int().min(10).default(500),
+  /**
+   * Continue-as-new after this many applied inputs (events, commands, timers), at the next moment
+   * nothing is being sent or handled, even if the server has not suggested it: a short run replays
+   * quickly when a worker has to rebuild the journey.
+   */
+  continueAsNewAfter: z.number().int().min(10).default(100),
   failedSendRoundsBeforeContinueAsNew: z
     .number()
     .int()
