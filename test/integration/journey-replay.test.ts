@@ -42,6 +42,16 @@ describe('recorded journey histories', () => {
     );
   });
 
+  test('include journeys recorded with a local activity per stream and the whole state in each answer', () => {
+    expect(olderFiles).toEqual(
+      expect.arrayContaining([
+        join('before-one-send-per-round', 'reference-milestone-tapered-iop.history'),
+        join('before-one-send-per-round', 'outbox-failing-rounds.history'),
+        join('before-one-send-per-round', 'outbox-parked-effect.history'),
+      ]),
+    );
+  });
+
   test('include journeys admitted under care-rule revision 1', () => {
     expect(olderFiles).toEqual(
       expect.arrayContaining([
