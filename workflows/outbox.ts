@@ -4,7 +4,6 @@ import {
   continueAsNew,
   log,
   metricMeter,
-  patched,
   proxyLocalActivities,
   sleep,
   workflowInfo,
@@ -17,6 +16,7 @@ import type { OutboxItem, UnsentOutbox } from '../schemas/outbox';
 import { outboxSettingsDefaults } from '../schemas/engine-defaults';
 import type { JourneySettings } from '../schemas/journey';
 import { outboxStreamOf, outboxSummary, routeOutbox } from './effect-routing';
+import { isCurrentCode } from './patches';
 
 /**
  * A send is tried twice in the worker (the second after a workflow timer, so the workflow task
@@ -34,12 +34,6 @@ const sendOptions: LocalActivityOptions = {
   localRetryThreshold: '1 second',
 };
 const { sendOutbox, sendOutboxRound } = proxyLocalActivities<EffectActivities>(sendOptions);
-
-/**
- * Journeys recorded before it send one local activity per stream and chunk; since, a round sends a
- * chunk of every stream in one local activity, one marker in history however many streams it touches.
- */
-export const oneSendPerRoundPatch = 'outbox-one-send-per-round';
 
 export type OutboxSettings = Pick<JourneySettings, keyof typeof outboxSettingsDefaults>;
 
@@ -71,10 +65,15 @@ export class Outbox {
   /** Consecutive failed rounds: the pause before the next round grows with it. */
   failedRounds: number;
 
+  /**
+   * `oneSendPerRound`: a round sends a chunk of every stream in one local activity (one marker in
+   * history however many streams it touches); runs recorded before send one per stream and chunk.
+   */
   constructor(
     unsent: UnsentOutbox | undefined,
     private readonly settings: OutboxSettings,
     private readonly identity: () => OutboxIdentity,
+    private readonly oneSendPerRound: boolean,
   ) {
     this.items = unsent ? [...unsent.items] : [];
     this.failedRounds = unsent?.failedRounds ?? 0;
@@ -122,12 +121,16 @@ export class Outbox {
 
   /** One round: tries to send everything queued. `failed` when a transient failure left items unsent. */
   deliver(): Promise<'progress' | 'failed'> {
-    return patched(oneSendPerRoundPatch) ? this.deliverTogether() : this.deliverPerStream();
+    return this.oneSendPerRound ? this.deliverTogether() : this.deliverPerStream();
   }
 
   /** Every stream's next chunk in one send, until each stream is sent or has failed. */
   private async deliverTogether(): Promise<'progress' | 'failed'> {
-    const taken = [...routeOutbox(this.items.splice(0))].map(([stream, items]) => ({ stream, items, sent: 0 }));
+    const taken = [...routeOutbox(this.items.splice(0))].map(([stream, items]) => ({
+      stream,
+      items,
+      sent: 0,
+    }));
     const unsent: OutboxItem[] = [];
     const parked: OutboxItem[] = [];
     const { maxItemsPerSend } = this.settings;
@@ -265,7 +268,12 @@ export const outboxWorkflowId = (episodeId: string): string => `outbox-${episode
  * can close and the client be readmitted. Continues as new like a journey to keep history bounded.
  */
 export async function outboxWorkflow(input: OutboxWorkflowInput): Promise<void> {
-  const outbox = new Outbox(input.unsent, outboxSettingsOf(input.settings), () => input.identity);
+  const outbox = new Outbox(
+    input.unsent,
+    outboxSettingsOf(input.settings),
+    () => input.identity,
+    isCurrentCode(),
+  );
   while (outbox.pending) {
     if ((await outbox.deliver()) !== 'failed') continue;
     if (outbox.dueForContinueAsNew())

@@ -42,12 +42,12 @@ describe('recorded journey histories', () => {
     );
   });
 
-  test('include journeys recorded with a local activity per stream and the whole state in each answer', () => {
+  test('include journeys recorded calling every patch, with a local activity per stream and the whole state in each answer', () => {
     expect(olderFiles).toEqual(
       expect.arrayContaining([
-        join('before-one-send-per-round', 'reference-milestone-tapered-iop.history'),
-        join('before-one-send-per-round', 'outbox-failing-rounds.history'),
-        join('before-one-send-per-round', 'outbox-parked-effect.history'),
+        join('before-one-patch-per-run', 'reference-milestone-tapered-iop.history'),
+        join('before-one-patch-per-run', 'outbox-failing-rounds.history'),
+        join('before-one-patch-per-run', 'outbox-parked-effect.history'),
       ]),
     );
   });
