@@ -32,6 +32,17 @@ export interface OutboxChunk {
   items: OutboxItem[];
 }
 
+/** One send for a journey: a chunk of each stream with items queued, each stream's in order. */
+export interface OutboxRound extends Omit<OutboxChunk, 'stream' | 'items'> {
+  chunks: Pick<OutboxChunk, 'stream' | 'items'>[];
+}
+
+/** What became of one stream's chunk in a round: sent, sent but for items to park, or not sent (to retry). */
+export type ChunkReport =
+  | { stream: OutboxStream; outcome: 'sent' }
+  | { stream: OutboxStream; outcome: 'unsendable'; unsendable: Unsendable[] }
+  | { stream: OutboxStream; outcome: 'failed' };
+
 /** An item no retry can send: its index in the chunk, why, and what to do about it. */
 export interface Unsendable {
   index: number;
@@ -94,6 +105,28 @@ export function createEffectActivities(publisher: EffectPublisher) {
           details: [{ unsendable: error.unsendable }],
         });
       }
+    },
+    /**
+     * Sends every stream's chunk of a round at once, so a workflow task records one activity however
+     * many streams its decisions touched. A stream that fails is reported and the others stand; only
+     * when every chunk failed does the activity fail, to be tried again in the worker.
+     */
+    async sendOutboxRound({ chunks, ...identity }: OutboxRound): Promise<ChunkReport[]> {
+      const reports = await Promise.all(
+        chunks.map(async ({ stream, items }): Promise<ChunkReport & { cause?: unknown }> => {
+          try {
+            await publisher.sendOutbox({ ...identity, stream, items });
+            return { stream, outcome: 'sent' };
+          } catch (error) {
+            if (error instanceof OutboxItemsUnsendable)
+              return { stream, outcome: 'unsendable', unsendable: [...error.unsendable] };
+            return { stream, outcome: 'failed', cause: error };
+          }
+        }),
+      );
+      const failed = reports.find((report) => report.outcome === 'failed');
+      if (failed && reports.every((report) => report.outcome === 'failed')) throw failed.cause;
+      return reports.map(({ cause: _cause, ...report }) => report);
     },
   };
 }

@@ -22,6 +22,7 @@ import {
   transitionRejectedCommandSchema,
   transitionRequestedCommandSchema,
 } from '../schemas';
+import { episodeSnapshotSchema } from '../schemas/journey';
 import { idempotencyKeySchema } from './idempotency';
 
 /**
@@ -135,12 +136,15 @@ export const eventAccepted = z.object({
   status: z.literal('accepted'),
 });
 
+/** The episode after a command, without its growing parts (the state and history reads give those). */
+export const episodeSnapshot = episodeSnapshotSchema.meta({ id: 'EpisodeSnapshot' });
+
 export const outcomeAnswer = z
-  .object({ state: episodeState, effects: z.array(effectSchema) })
+  .object({ state: episodeSnapshot, effects: z.array(effectSchema) })
   .meta({ id: 'CommandOutcome' });
 
 export const transitionAnswer = z.object({
-  state: episodeState,
+  state: episodeSnapshot,
   effects: z.array(effectSchema),
   proposal: proposalSchema
     .nullable()

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type {
   caseloadAnswer,
-  episodeState,
+  episodeSnapshot,
   historyAnswer,
   programAnswer,
   programListAnswer,
@@ -15,7 +15,8 @@ import { fields, table } from './table';
  */
 export type Answer<S extends z.ZodType> = z.output<S>;
 
-type State = Answer<typeof episodeState>;
+/** What `renderState` shows is in both the state read and a command's answer. */
+type State = Answer<typeof episodeSnapshot>;
 
 type Proposal = State['pendingProposals'][number];
 

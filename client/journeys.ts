@@ -26,6 +26,7 @@ import type {
   TransitionRejectedCommand,
   TransitionRequestedCommand,
 } from '../schemas';
+import { snapshotOf } from '../schemas/episode-snapshot';
 import {
   journeySettingsSchema,
   type CommandOutcome,
@@ -276,7 +277,8 @@ export class Journeys {
   private async update<A>(clientId: string, update: UpdateDefinition<CommandOutcome, [A]>, arg: A) {
     const handle = this.client.workflow.getHandle(episodeWorkflowId(clientId));
     try {
-      return await handle.executeUpdate(update, { args: [arg] });
+      const { state, effects } = await handle.executeUpdate(update, { args: [arg] });
+      return { state: snapshotOf(state), effects };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new NoOpenEpisode(clientId);
       return refusedOrRethrown(error);

@@ -1,12 +1,13 @@
-import {
-  levelsOfCare,
-  type CoordinatorCommand,
-  type EpisodeState,
-  type LevelOfCare,
-  type ProgramDefinition,
-  type Proposal,
-  type StaffActor,
+import type {
+  CoordinatorCommand,
+  EpisodeState,
+  LevelOfCare,
+  ProgramDefinition,
+  Proposal,
+  StaffActor,
 } from '../schemas';
+// From its own module, not the index: each journey evaluates every schema module it imports.
+import { levelsOfCare } from '../schemas/levels';
 import { alreadySeen, rememberId } from './dedup';
 import { checkDischarge, discharge } from './discharge';
 import { DecisionDraft, type Decision } from './draft';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { effectSchema } from './effects';
 import { episodeStateSchema } from './episode';
+import { growingStateParts } from './episode-snapshot';
 import { admittedEventSchema } from './events';
 import { unsentOutboxSchema } from './outbox';
 import { outboxSettingsDefaults } from './engine-defaults';
@@ -14,8 +15,12 @@ import { programDefinitionSchema } from './program';
 
 /** Engine settings, not clinical rules: how the workflow manages its own history. */
 export const journeySettingsSchema = z.object({
-  /** Continue-as-new after this many applied inputs, even if the server has not suggested it. */
-  continueAsNewAfter: z.number().int().min(10).default(500),
+  /**
+   * Continue-as-new after this many applied inputs (events, commands, timers), at the next moment
+   * nothing is being sent or handled, even if the server has not suggested it: a short run replays
+   * quickly when a worker has to rebuild the journey.
+   */
+  continueAsNewAfter: z.number().int().min(10).default(100),
   failedSendRoundsBeforeContinueAsNew: z
     .number()
     .int()
@@ -53,9 +58,20 @@ export const episodeWorkflowInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type EpisodeWorkflowInput = z.infer<typeof episodeWorkflowInputSchema>;
 
-/** What an Update answers: the episode after the command, and the effects it caused. */
+/** The episode as an Update answers it: its state without the parts that grow with the run. */
+export const episodeSnapshotSchema = episodeStateSchema.omit(
+  Object.fromEntries(growingStateParts.map((part) => [part, true])) as Record<
+    (typeof growingStateParts)[number],
+    true
+  >,
+);
+
+/**
+ * What an Update answers: the episode after the command, and the effects it caused. Answers of
+ * journeys recorded before carry the whole state; `snapshotOf` reads both alike.
+ */
 export const commandOutcomeSchema = z.object({
-  state: episodeStateSchema,
+  state: episodeSnapshotSchema,
   effects: z.array(effectSchema),
 });
 export type CommandOutcome = z.infer<typeof commandOutcomeSchema>;

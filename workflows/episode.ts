@@ -39,6 +39,7 @@ import {
   type Decision,
 } from '../pathway';
 import { sighting } from '../pathway/dedup';
+import { snapshotOf } from '../schemas/episode-snapshot';
 import type { DeadLetterReason } from '../schemas/contract';
 import { defaultMaxBackdateDays } from '../schemas/engine-defaults';
 import type {
@@ -75,8 +76,9 @@ import {
   programQuery,
 } from './definitions';
 import { batchSummary, effectBatch, programBilling, publishActivityOf, routeEffects } from './effect-routing';
-import { nextTimer, operatorView } from './operator-view';
+import { nextTimer, operatorView, viewAtStart } from './operator-view';
 import { Outbox, outboxSettingsOf, outboxWorkflow, outboxWorkflowId } from './outbox';
+import { isCurrentCode } from './patches';
 import type { z } from 'zod';
 
 // Unlimited attempts: an effect is never dropped, however long Kafka is away.
@@ -112,7 +114,8 @@ const rulesRevision2Patch = 'care-rules-revision-2';
 /** Episodes admitted before it keep the revision they had: an integration-opened proposal needs one staff approval. */
 const rulesRevision3Patch = 'care-rules-revision-3';
 /** The care-rule revision a new episode is admitted under; a replayed one gets the revision it was admitted under. */
-const admissionRulesRevision = () => (patched(rulesRevision3Patch) ? 3 : patched(rulesRevision2Patch) ? 2 : 1);
+const admissionRulesRevision = (current: boolean) =>
+  current || patched(rulesRevision3Patch) ? 3 : patched(rulesRevision2Patch) ? 2 : 1;
 
 /**
  * Journeys recorded before the clinic's clock carry programs without a time zone and replay with
@@ -136,6 +139,12 @@ const outboxPatch = 'outbox-chunks-parking-carry';
 const deadLettersPatch = 'inbound-refusals-dead-lettered';
 /** Journeys recorded before the backdating limit replay their admission without it. */
 const backdatePatch = 'admission-backdate-limit';
+/*
+ * `current-code-one-patch` (workflows/patches.ts): a run started by this code records that one
+ * patch and takes the current path of every patch above without calling them; since it, the outbox
+ * sends every stream's chunk of a round in one local activity, and the operator's view starts from
+ * the search attributes the run was started with. Runs recorded before it replay as they were.
+ */
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -166,13 +175,13 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 /** The episode id is the admission's event id: unique per episode, stable across continue-as-new. */
 const episodeIdOf = (admission: ClientEvent) => `ep-${admission.eventId}`;
 
-function initialDecision(input: EpisodeWorkflowInput): Decision {
+function initialDecision(input: EpisodeWorkflowInput, current: boolean): Decision {
   try {
     switch (input.kind) {
       case 'continued':
         return { state: input.state, effects: [] };
       case 'admission':
-        if (patched(backdatePatch)) {
+        if (current || patched(backdatePatch)) {
           // A program carried in an input from before the limit has none: the default applies.
           const fallback = { maxBackdateDays: defaultMaxBackdateDays };
           const admission = { ...fallback, ...input.program.admission };
@@ -182,7 +191,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
           input.admission,
           input.program,
           episodeIdOf(input.admission),
-          admissionRulesRevision(),
+          admissionRulesRevision(current),
         );
       case 'import':
         return importEpisode(
@@ -190,7 +199,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
           input.program,
           importedEpisodeId(input.imported.importId),
           new Date().toISOString(),
-          admissionRulesRevision(),
+          admissionRulesRevision(current),
         );
       default: {
         const unknown: never = input;
@@ -209,19 +218,26 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
  */
 export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<EpisodeState> {
   const { settings } = input;
-  const clinicClock = patched(clinicClockPatch);
+  // First, before any other patch: a run recorded before it replays the patches it called.
+  const current = isCurrentCode();
+  const clinicClock = current || patched(clinicClockPatch);
   // A coordinator may move the episode to a newer version of its program (changeProgramVersion).
   let program = clinicClock ? withClinicClock(input.program) : input.program;
-  const refreshView = operatorView();
-  const first = initialDecision(input);
+  const refreshView = operatorView(current ? viewAtStart() : {});
+  const first = initialDecision(input, current);
   let state = first.state;
   const outboxSettings = outboxSettingsOf(settings);
-  const outbox = new Outbox(input.kind === 'continued' ? input.outbox : undefined, outboxSettings, () => ({
-    clientId: state.clientId,
-    episodeId: state.episodeId,
-    programId: state.programId,
-    billing: programBilling(program),
-  }));
+  const outbox = new Outbox(
+    input.kind === 'continued' ? input.outbox : undefined,
+    outboxSettings,
+    () => ({
+      clientId: state.clientId,
+      episodeId: state.episodeId,
+      programId: state.programId,
+      billing: programBilling(program),
+    }),
+    current,
+  );
   outbox.add(first.effects);
   let applied = 0;
   refreshView(state);
@@ -233,7 +249,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     refreshView(state);
   };
   const now = () => new Date().toISOString();
-  const eventRules = () => (patched(deadLettersPatch) ? 'current' : 'before-refusals');
+  const eventRules = () => (current || patched(deadLettersPatch) ? 'current' : 'before-refusals');
 
   /** A signalled event the journey does not apply goes to the inbound dead-letter topic, never nowhere. */
   const deadLetter = (event: unknown, eventId: string | null, reason: DeadLetterReason, detail: string) => {
@@ -281,7 +297,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
           eventRules(),
         );
         apply(decision);
-        return { state, effects: decision.effects };
+        return { state: snapshotOf(state), effects: decision.effects };
       } catch (error) {
         throw refusal(error);
       }
@@ -310,7 +326,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
         try {
           const decision = applyCommand(state, parsed(schema, command, what), program, now());
           apply(decision);
-          return { state, effects: decision.effects };
+          return { state: snapshotOf(state), effects: decision.effects };
         } catch (error) {
           throw refusal(error);
         }
@@ -337,7 +353,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
         const decision = changeProgramVersion(state, command, program, now());
         apply(decision);
         program = clinicClock ? withClinicClock(command.program) : command.program;
-        return { state, effects: decision.effects };
+        return { state: snapshotOf(state), effects: decision.effects };
       } catch (error) {
         throw refusal(error);
       }
@@ -394,7 +410,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
 
   for (;;) {
     if (outbox.pending) {
-      if (!patched(outboxPatch)) {
+      if (!current && !patched(outboxPatch)) {
         await deliver(outbox.takeEffects());
         continue;
       }

@@ -1,5 +1,5 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { weekEnd } from '../pathway/week';
 import type { EpisodeState, Timer } from '../schemas';
 import { CareLevel, ClientId, EpisodeStatus, LevelSince, ProgramId, RiskLevel } from './search-attributes';
@@ -46,9 +46,28 @@ export function currentDetails(state: EpisodeState): string {
   return lines.join('\n');
 }
 
+type Shown = Partial<ReturnType<typeof searchAttributeValues>>;
+
+/**
+ * The search attributes the run was started with: set by the client at admission, carried by the
+ * server across continue-as-new. Upserting them again at the start of each run would change nothing.
+ */
+export function viewAtStart(): Shown {
+  const attributes = workflowInfo().typedSearchAttributes;
+  const since = attributes.get(LevelSince);
+  return {
+    CareLevel: attributes.get(CareLevel) as Shown['CareLevel'],
+    ProgramId: attributes.get(ProgramId),
+    EpisodeStatus: attributes.get(EpisodeStatus) as Shown['EpisodeStatus'],
+    RiskLevel: attributes.get(RiskLevel) as Shown['RiskLevel'],
+    ClientId: attributes.get(ClientId),
+    LevelSince: since?.toISOString(),
+  };
+}
+
 /** Keeps the operator's view current; upserts only the attributes that changed, to keep history short. */
-export function operatorView() {
-  let shown: Partial<ReturnType<typeof searchAttributeValues>> = {};
+export function operatorView(initial: Shown) {
+  let shown = initial;
   return (state: EpisodeState): void => {
     const values = searchAttributeValues(state);
     const keys = { CareLevel, ProgramId, EpisodeStatus, RiskLevel, ClientId } as const;

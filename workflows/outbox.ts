@@ -9,13 +9,14 @@ import {
   workflowInfo,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
-import type { EffectActivities, OutboxChunk, Unsendable } from '../activities/effects';
+import type { ChunkReport, EffectActivities, OutboxChunk, Unsendable } from '../activities/effects';
 import type { Effect } from '../schemas';
 import { isOutboundStream } from '../schemas/contract/topics';
 import type { OutboxItem, UnsentOutbox } from '../schemas/outbox';
 import { outboxSettingsDefaults } from '../schemas/engine-defaults';
 import type { JourneySettings } from '../schemas/journey';
 import { outboxStreamOf, outboxSummary, routeOutbox } from './effect-routing';
+import { isCurrentCode } from './patches';
 
 /**
  * A send is tried twice in the worker (the second after a workflow timer, so the workflow task
@@ -32,7 +33,7 @@ const sendOptions: LocalActivityOptions = {
   },
   localRetryThreshold: '1 second',
 };
-const { sendOutbox } = proxyLocalActivities<EffectActivities>(sendOptions);
+const { sendOutbox, sendOutboxRound } = proxyLocalActivities<EffectActivities>(sendOptions);
 
 export type OutboxSettings = Pick<JourneySettings, keyof typeof outboxSettingsDefaults>;
 
@@ -64,10 +65,15 @@ export class Outbox {
   /** Consecutive failed rounds: the pause before the next round grows with it. */
   failedRounds: number;
 
+  /**
+   * `oneSendPerRound`: a round sends a chunk of every stream in one local activity (one marker in
+   * history however many streams it touches); runs recorded before send one per stream and chunk.
+   */
   constructor(
     unsent: UnsentOutbox | undefined,
     private readonly settings: OutboxSettings,
     private readonly identity: () => OutboxIdentity,
+    private readonly oneSendPerRound: boolean,
   ) {
     this.items = unsent ? [...unsent.items] : [];
     this.failedRounds = unsent?.failedRounds ?? 0;
@@ -114,7 +120,75 @@ export class Outbox {
   }
 
   /** One round: tries to send everything queued. `failed` when a transient failure left items unsent. */
-  async deliver(): Promise<'progress' | 'failed'> {
+  deliver(): Promise<'progress' | 'failed'> {
+    return this.oneSendPerRound ? this.deliverTogether() : this.deliverPerStream();
+  }
+
+  /** Every stream's next chunk in one send, until each stream is sent or has failed. */
+  private async deliverTogether(): Promise<'progress' | 'failed'> {
+    const taken = [...routeOutbox(this.items.splice(0))].map(([stream, items]) => ({
+      stream,
+      items,
+      sent: 0,
+    }));
+    const unsent: OutboxItem[] = [];
+    const parked: OutboxItem[] = [];
+    const { maxItemsPerSend } = this.settings;
+    for (;;) {
+      const open = taken.filter((stream) => stream.sent < stream.items.length);
+      if (open.length === 0) break;
+      const chunks = open.map(({ stream, items, sent }) => ({
+        stream,
+        items: items.slice(sent, sent + maxItemsPerSend),
+      }));
+      let reports: ChunkReport[];
+      try {
+        reports = await sendOutboxRound.executeWithOptions(
+          { ...sendOptions, summary: chunks.map((c) => outboxSummary(c.stream, c.items)).join('; ') },
+          [{ ...this.identity(), chunks }],
+        );
+      } catch {
+        reports = chunks.map(({ stream }) => ({ stream, outcome: 'failed' }));
+      }
+      reports.forEach((report, i) => {
+        const stream = open[i]!;
+        const chunk = chunks[i]!;
+        if (report.outcome === 'failed') {
+          this.warnFailed(stream.stream, stream.items.length - stream.sent);
+          unsent.push(...stream.items.slice(stream.sent));
+          stream.sent = stream.items.length;
+          return;
+        }
+        if (report.outcome === 'unsendable')
+          parked.push(...this.park({ ...this.identity(), ...chunk }, report.unsendable));
+        stream.sent += chunk.items.length;
+      });
+    }
+    return this.endRound(unsent, parked);
+  }
+
+  private warnFailed(stream: string, items: number): void {
+    log.warn('outbox send failed; retrying after a pause', {
+      episodeId: this.identity().episodeId,
+      stream,
+      items,
+      failedRounds: this.failedRounds + 1,
+    });
+  }
+
+  /** Puts back what a round did not send, ahead of what was queued meanwhile, and counts a failed round. */
+  private endRound(unsent: OutboxItem[], parked: OutboxItem[]): 'progress' | 'failed' {
+    this.items = [...unsent, ...parked, ...this.items];
+    if (unsent.length > 0) {
+      this.failedRounds += 1;
+      return 'failed';
+    }
+    this.failedRounds = 0;
+    return 'progress';
+  }
+
+  /** Each stream's chunks in a local activity of their own (journeys recorded before one send per round). */
+  private async deliverPerStream(): Promise<'progress' | 'failed'> {
     const taken = this.items.splice(0);
     const unsent: OutboxItem[] = [];
     const parked: OutboxItem[] = [];
@@ -135,12 +209,7 @@ export class Outbox {
           } catch (error) {
             const unsendable = unsendableOf(error);
             if (!unsendable) {
-              log.warn('outbox send failed; retrying after a pause', {
-                episodeId: chunk.episodeId,
-                stream,
-                items: items.length - start,
-                failedRounds: this.failedRounds + 1,
-              });
+              this.warnFailed(stream, items.length - start);
               unsent.push(...items.slice(start));
               return;
             }
@@ -149,13 +218,7 @@ export class Outbox {
         }
       }),
     );
-    this.items = [...unsent, ...parked, ...this.items];
-    if (unsent.length > 0) {
-      this.failedRounds += 1;
-      return 'failed';
-    }
-    this.failedRounds = 0;
-    return 'progress';
+    return this.endRound(unsent, parked);
   }
 
   /** The parked form of each unsendable effect; a dead letter that cannot be sent is only counted. */
@@ -205,7 +268,12 @@ export const outboxWorkflowId = (episodeId: string): string => `outbox-${episode
  * can close and the client be readmitted. Continues as new like a journey to keep history bounded.
  */
 export async function outboxWorkflow(input: OutboxWorkflowInput): Promise<void> {
-  const outbox = new Outbox(input.unsent, outboxSettingsOf(input.settings), () => input.identity);
+  const outbox = new Outbox(
+    input.unsent,
+    outboxSettingsOf(input.settings),
+    () => input.identity,
+    isCurrentCode(),
+  );
   while (outbox.pending) {
     if ((await outbox.deliver()) !== 'failed') continue;
     if (outbox.dueForContinueAsNew())

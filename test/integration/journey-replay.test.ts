@@ -42,6 +42,16 @@ describe('recorded journey histories', () => {
     );
   });
 
+  test('include journeys recorded calling every patch, with a local activity per stream and the whole state in each answer', () => {
+    expect(olderFiles).toEqual(
+      expect.arrayContaining([
+        join('before-one-patch-per-run', 'reference-milestone-tapered-iop.history'),
+        join('before-one-patch-per-run', 'outbox-failing-rounds.history'),
+        join('before-one-patch-per-run', 'outbox-parked-effect.history'),
+      ]),
+    );
+  });
+
   test('include journeys admitted under care-rule revision 1', () => {
     expect(olderFiles).toEqual(
       expect.arrayContaining([

@@ -240,7 +240,8 @@ describe('journey rules on the time-skipping server', () => {
       j.clientId,
       j.command('transition-requested', { targetLevel: 'php', reasonCode: 'needs-more-structure' }),
     );
-    expect(outcome.state.history.at(-1)).toMatchObject({
+    expect(outcome.state.level).toBe('php');
+    expect((await harness.journeys.history(j.clientId)).at(-1)).toMatchObject({
       from: 'iop',
       to: 'php',
       actor: staff.coordinator,

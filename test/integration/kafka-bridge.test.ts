@@ -186,7 +186,7 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     });
     const carried = await approval(supervisor, `${client.clientId}-approve-3`);
     expect(carried.state.level).toBe('php');
-    expect(carried.state.history.at(-1)?.actor).toEqual(supervisor);
+    expect((await services.journeys.history(client.clientId)).at(-1)?.actor).toEqual(supervisor);
   });
 
   test('malformed and invalid messages end in the DLQ with reasons; the bridge keeps running', async () => {

@@ -212,6 +212,56 @@ describe('failures no retry can change', () => {
   });
 });
 
+describe('one send per round', () => {
+  const away = Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+    name: 'KafkaJSConnectionError',
+    retriable: true,
+  });
+  const round = (...chunks: OutboxChunk[]) => ({
+    ...batchOf(),
+    chunks: chunks.map(({ stream, items }) => ({ stream, items })),
+  });
+  const careEvent = chunk('care-events', [effect(sampleEffects['episode-started'])]);
+  const notification = chunk('staff-notifications', [effect(sampleEffects['staff-notification'])]);
+
+  test("every stream's chunk goes in the one activity, each reported on its own", async () => {
+    const sender = new FakeSender();
+    const reports = await createEffectActivities(kafkaEffectPublisher(sender)).sendOutboxRound(
+      round(careEvent, notification, chunk('billing-events', [effect(sampleEffects['staff-notification'])])),
+    );
+    expect(reports).toEqual([
+      { stream: 'care-events', outcome: 'sent' },
+      { stream: 'staff-notifications', outcome: 'sent' },
+      {
+        stream: 'billing-events',
+        outcome: 'unsendable',
+        unsendable: [expect.objectContaining({ index: 0, reason: 'no-event-definition' })],
+      },
+    ]);
+    expect(sender.sent.map((record) => record.topic).sort()).toEqual(
+      [carepathTopics['care-events'], carepathTopics['staff-notifications']].sort(),
+    );
+  });
+
+  test('a stream that fails is reported for the next round; the others stand', async () => {
+    const topic = carepathTopics['staff-notifications'];
+    const sender = new FakeSender((records) => (records.some((r) => r.topic === topic) ? away : undefined));
+    const reports = await createEffectActivities(kafkaEffectPublisher(sender)).sendOutboxRound(
+      round(careEvent, notification),
+    );
+    expect(reports).toEqual([
+      { stream: 'care-events', outcome: 'sent' },
+      { stream: 'staff-notifications', outcome: 'failed' },
+    ]);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  test('when every stream fails the activity fails, to be tried again in the worker', async () => {
+    const activities = createEffectActivities(kafkaEffectPublisher(new FakeSender(() => away)));
+    await expect(activities.sendOutboxRound(round(careEvent, notification))).rejects.toBe(away);
+  });
+});
+
 describe('dead letters', () => {
   test('a parked effect and a refused inbound event are keyed by client, with reason and origin in headers', async () => {
     const sender = new FakeSender();

@@ -1241,7 +1241,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            state: components["schemas"]["EpisodeState"];
+                            state: components["schemas"]["EpisodeSnapshot"];
                             effects: ({
                                 effectId: string;
                                 /** Format: date-time */
@@ -2768,8 +2768,165 @@ export interface components {
             };
             effectSequence: number;
         };
+        EpisodeSnapshotInput: {
+            episodeId: string;
+            clientId: string;
+            programId: string;
+            /** @enum {string} */
+            status: "active" | "discharged";
+            /** Format: date-time */
+            admittedAt: string;
+            /** @enum {string} */
+            level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            /** Format: date-time */
+            levelSince: string;
+            cohortId: string | null;
+            adolescent: boolean;
+            week: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end?: string;
+                attendedHours: number;
+                attendedSessions: number;
+                scheduledHours: number;
+                scheduledSessions?: number;
+                targetHours: number | null;
+                floorHours: number | null;
+            };
+            milestones: {
+                milestoneId: string;
+                /** @enum {string} */
+                level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** Format: date-time */
+                levelSince: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            sobrietyDate: string | null;
+            riskFlags: ("withdrawal-risk" | "recent-relapse" | "positive-drug-test" | "missed-sessions" | "measurement-past-threshold" | "hours-below-floor")[];
+            /** @enum {string} */
+            riskLevel: "low" | "medium" | "high";
+            attendance: {
+                /** Format: date-time */
+                lastContactAt: string;
+                consecutiveUnexcused: number;
+                unexcusedMissedAt: string[];
+            };
+            instrumentsPastThreshold: ("PHQ-9" | "GAD-7" | "BAM")[];
+            positiveTestsAt: string[];
+            authorizations: {
+                authorizationRef: string;
+                /** @enum {string} */
+                payerLevel: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** @enum {string} */
+                unit: "days" | "sessions";
+                unitsAuthorized: number;
+                remainingUnits: number;
+                /** Format: date */
+                startDate: string;
+                /** Format: date */
+                endDate: string;
+                unitsReminderSent: boolean;
+            }[];
+            pendingProposals: {
+                proposalId: string;
+                /** @enum {string} */
+                rule: "coordinator-request" | "relapse-step-up" | "missed-sessions-review" | "no-contact-discharge" | "milestones-step-down" | "assessment-level-change";
+                /** @enum {string} */
+                reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+                action: {
+                    /** @constant */
+                    type: "level-change";
+                    /** @enum {string} */
+                    from: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                    /** @enum {string} */
+                    to: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                } | {
+                    /** @constant */
+                    type: "discharge";
+                    /** @enum {string} */
+                    kind: "completed" | "left-against-advice" | "administrative" | "transferred" | "lost-to-follow-up" | "incarcerated" | "other";
+                };
+                openedBy: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                } | {
+                    /** @constant */
+                    staffId: "carepath-engine";
+                    /** @constant */
+                    role: "engine";
+                };
+                /** Format: date-time */
+                openedAt: string;
+                /** Format: date-time */
+                deadline: string;
+                /** @enum {string} */
+                approverRole: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                /** @enum {string} */
+                escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                escalated: boolean;
+                confirmedBy?: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                };
+            }[];
+            timers: {
+                timerId: string;
+                /** @enum {string} */
+                kind: "weekly-hours-review" | "no-contact-deadline" | "proposal-deadline" | "authorization-expiry-reminder" | "aftercare-check-in" | "aftercare-completion" | "minimum-stay-reached" | "maximum-stay-reached";
+                /** Format: date-time */
+                fireAt: string;
+                subject: string | null;
+            }[];
+            programVersionChanges?: {
+                commandId: string;
+                fromVersion: number;
+                toVersion: number;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+                actor: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                } | {
+                    /** @constant */
+                    staffId: "carepath-engine";
+                    /** @constant */
+                    role: "engine";
+                };
+            }[];
+            discharge: {
+                /** @enum {string} */
+                kind: "completed" | "left-against-advice" | "administrative" | "transferred" | "lost-to-follow-up" | "incarcerated" | "other";
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+                /** @enum {string} */
+                rule: "admission" | "coordinator-request" | "relapse-step-up" | "missed-sessions-review" | "no-contact-discharge" | "milestones-step-down" | "assessment-level-change" | "aftercare-completion" | "discharge-request";
+                actor: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                } | {
+                    /** @constant */
+                    staffId: "carepath-engine";
+                    /** @constant */
+                    role: "engine";
+                };
+            } | null;
+            rulesRevision?: number;
+            prescribedWeeklyHours?: number | null;
+            lastFamilyWorkshopAt?: string | null;
+            effectSequence: number;
+        };
         CommandOutcomeInput: {
-            state: components["schemas"]["EpisodeStateInput"];
+            state: components["schemas"]["EpisodeSnapshotInput"];
             effects: ({
                 effectId: string;
                 /** Format: date-time */
@@ -3924,8 +4081,165 @@ export interface components {
             };
             effectSequence: number;
         };
+        EpisodeSnapshot: {
+            episodeId: string;
+            clientId: string;
+            programId: string;
+            /** @enum {string} */
+            status: "active" | "discharged";
+            /** Format: date-time */
+            admittedAt: string;
+            /** @enum {string} */
+            level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+            /** Format: date-time */
+            levelSince: string;
+            cohortId: string | null;
+            adolescent: boolean;
+            week: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end?: string;
+                attendedHours: number;
+                attendedSessions: number;
+                scheduledHours: number;
+                scheduledSessions?: number;
+                targetHours: number | null;
+                floorHours: number | null;
+            };
+            milestones: {
+                milestoneId: string;
+                /** @enum {string} */
+                level: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** Format: date-time */
+                levelSince: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            sobrietyDate: string | null;
+            riskFlags: ("withdrawal-risk" | "recent-relapse" | "positive-drug-test" | "missed-sessions" | "measurement-past-threshold" | "hours-below-floor")[];
+            /** @enum {string} */
+            riskLevel: "low" | "medium" | "high";
+            attendance: {
+                /** Format: date-time */
+                lastContactAt: string;
+                consecutiveUnexcused: number;
+                unexcusedMissedAt: string[];
+            };
+            instrumentsPastThreshold: ("PHQ-9" | "GAD-7" | "BAM")[];
+            positiveTestsAt: string[];
+            authorizations: {
+                authorizationRef: string;
+                /** @enum {string} */
+                payerLevel: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                /** @enum {string} */
+                unit: "days" | "sessions";
+                unitsAuthorized: number;
+                remainingUnits: number;
+                /** Format: date */
+                startDate: string;
+                /** Format: date */
+                endDate: string;
+                unitsReminderSent: boolean;
+            }[];
+            pendingProposals: {
+                proposalId: string;
+                /** @enum {string} */
+                rule: "coordinator-request" | "relapse-step-up" | "missed-sessions-review" | "no-contact-discharge" | "milestones-step-down" | "assessment-level-change";
+                /** @enum {string} */
+                reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+                action: {
+                    /** @constant */
+                    type: "level-change";
+                    /** @enum {string} */
+                    from: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                    /** @enum {string} */
+                    to: "detox" | "residential" | "php" | "iop" | "outpatient" | "aftercare";
+                } | {
+                    /** @constant */
+                    type: "discharge";
+                    /** @enum {string} */
+                    kind: "completed" | "left-against-advice" | "administrative" | "transferred" | "lost-to-follow-up" | "incarcerated" | "other";
+                };
+                openedBy: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                } | {
+                    /** @constant */
+                    staffId: "carepath-engine";
+                    /** @constant */
+                    role: "engine";
+                };
+                /** Format: date-time */
+                openedAt: string;
+                /** Format: date-time */
+                deadline: string;
+                /** @enum {string} */
+                approverRole: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                /** @enum {string} */
+                escalateTo: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                escalated: boolean;
+                confirmedBy?: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                };
+            }[];
+            timers: {
+                timerId: string;
+                /** @enum {string} */
+                kind: "weekly-hours-review" | "no-contact-deadline" | "proposal-deadline" | "authorization-expiry-reminder" | "aftercare-check-in" | "aftercare-completion" | "minimum-stay-reached" | "maximum-stay-reached";
+                /** Format: date-time */
+                fireAt: string;
+                subject: string | null;
+            }[];
+            programVersionChanges?: {
+                commandId: string;
+                fromVersion: number;
+                toVersion: number;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+                actor: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                } | {
+                    /** @constant */
+                    staffId: "carepath-engine";
+                    /** @constant */
+                    role: "engine";
+                };
+            }[];
+            discharge: {
+                /** @enum {string} */
+                kind: "completed" | "left-against-advice" | "administrative" | "transferred" | "lost-to-follow-up" | "incarcerated" | "other";
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                reasonCode: "admission" | "milestones-met" | "relapse" | "withdrawal-risk" | "repeated-positive-tests" | "missed-sessions" | "assessment-recommendation" | "needs-more-structure" | "clinical-judgement" | "client-request" | "payer-authorization" | "no-contact" | "aftercare-completed" | "program-completed" | "transfer-of-care" | "clinically-inappropriate" | "client-declined" | "superseded" | "typical-stay-reached";
+                /** @enum {string} */
+                rule: "admission" | "coordinator-request" | "relapse-step-up" | "missed-sessions-review" | "no-contact-discharge" | "milestones-step-down" | "assessment-level-change" | "aftercare-completion" | "discharge-request";
+                actor: {
+                    staffId: string;
+                    /** @enum {string} */
+                    role: "care-coordinator" | "case-manager" | "primary-counsellor" | "medical-staff" | "clinical-supervisor" | "intake-clinician" | "billing" | "integration";
+                } | {
+                    /** @constant */
+                    staffId: "carepath-engine";
+                    /** @constant */
+                    role: "engine";
+                };
+            } | null;
+            rulesRevision?: number;
+            prescribedWeeklyHours?: number | null;
+            lastFamilyWorkshopAt?: string | null;
+            effectSequence: number;
+        };
         CommandOutcome: {
-            state: components["schemas"]["EpisodeState"];
+            state: components["schemas"]["EpisodeSnapshot"];
             effects: ({
                 effectId: string;
                 /** Format: date-time */
