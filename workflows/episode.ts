@@ -77,6 +77,7 @@ import {
 import { batchSummary, effectBatch, programBilling, publishActivityOf, routeEffects } from './effect-routing';
 import { nextTimer, operatorView } from './operator-view';
 import { Outbox, outboxSettingsOf, outboxWorkflow, outboxWorkflowId } from './outbox';
+import { PendingTraces } from './traces';
 import type { z } from 'zod';
 
 // Unlimited attempts: an effect is never dropped, however long Kafka is away.
@@ -112,7 +113,8 @@ const rulesRevision2Patch = 'care-rules-revision-2';
 /** Episodes admitted before it keep the revision they had: an integration-opened proposal needs one staff approval. */
 const rulesRevision3Patch = 'care-rules-revision-3';
 /** The care-rule revision a new episode is admitted under; a replayed one gets the revision it was admitted under. */
-const admissionRulesRevision = () => (patched(rulesRevision3Patch) ? 3 : patched(rulesRevision2Patch) ? 2 : 1);
+const admissionRulesRevision = () =>
+  patched(rulesRevision3Patch) ? 3 : patched(rulesRevision2Patch) ? 2 : 1;
 
 /**
  * Journeys recorded before the clinic's clock carry programs without a time zone and replay with
@@ -178,12 +180,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
           const admission = { ...fallback, ...input.program.admission };
           checkBackdate(input.admission, { ...input.program, admission }, new Date().toISOString());
         }
-        return admit(
-          input.admission,
-          input.program,
-          episodeIdOf(input.admission),
-          admissionRulesRevision(),
-        );
+        return admit(input.admission, input.program, episodeIdOf(input.admission), admissionRulesRevision());
       case 'import':
         return importEpisode(
           input.imported,
@@ -223,12 +220,15 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     billing: programBilling(program),
   }));
   outbox.add(first.effects);
+  const traces = new PendingTraces();
+  traces.noteInput();
   let applied = 0;
   refreshView(state);
 
   const apply = (decision: Decision) => {
     state = decision.state;
     outbox.add(decision.effects);
+    traces.noteInput();
     applied += 1;
     refreshView(state);
   };
@@ -239,6 +239,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   const deadLetter = (event: unknown, eventId: string | null, reason: DeadLetterReason, detail: string) => {
     log.warn('client event dead-lettered', { eventId, reason });
     outbox.deadLetter({ kind: 'inbound-dead-letter', eventId, event, reason, detail });
+    traces.noteInput();
   };
 
   setHandler(clientEventSignal, (event) => {
@@ -395,10 +396,17 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   for (;;) {
     if (outbox.pending) {
       if (!patched(outboxPatch)) {
-        await deliver(outbox.takeEffects());
+        await traces.send(
+          () => deliver(outbox.takeEffects()),
+          () => true,
+        );
         continue;
       }
-      if ((await outbox.deliver()) === 'failed') {
+      const round = await traces.send(
+        () => outbox.deliver(),
+        (outcome) => outcome === 'progress',
+      );
+      if (round === 'failed') {
         if (state.status === 'discharged') {
           // Readmission must not wait for Kafka: the unsent effects go on in an outbox run of their own.
           await condition(allHandlersFinished);
@@ -448,7 +456,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     }
     const due = nextTimer(state.timers);
     if (due && Date.parse(due.fireAt) <= Date.now()) {
-      apply(onTimer(state, due, program, now()));
+      traces.onTimer(due.kind, () => apply(onTimer(state, due, program, now())));
       continue;
     }
     if (due && !wakeUps.has(due.fireAt)) wakeUp(due);

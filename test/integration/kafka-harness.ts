@@ -6,6 +6,7 @@ import { Kafka, KafkaJSProtocolError, logLevel, type Producer } from 'kafkajs';
 import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
+import { tracedSender } from '../../activities/kafka/traced-sender';
 import { Journeys } from '../../client/journeys';
 import { carepathTopics, type Topics } from '../../schemas/contract';
 import type { JourneySettings } from '../../schemas/journey';
@@ -15,6 +16,7 @@ import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
+import type { Tracing } from '../../workers/tracing';
 import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 
@@ -69,13 +71,16 @@ export async function kafkaJourneys(opts: {
   settings?: Partial<JourneySettings>;
   /** The publisher's size limits, e.g. low enough that some effect can never be sent. */
   limits?: SendLimits;
+  /** Spans of the worker and the bridge, and trace headers on the records they send. */
+  tracing?: Tracing;
 }) {
   const admin = opts.kafka.admin();
   await admin.connect();
   await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
   const producer: Producer = idempotentProducer(opts.kafka);
   await producer.connect();
-  const sender = new AckLosingSender(kafkajsSender(producer));
+  const kafkaSender = kafkajsSender(producer);
+  const sender = new AckLosingSender(opts.tracing ? tracedSender(kafkaSender) : kafkaSender);
   const taskQueue = `kafka-journeys-${randomUUID()}`;
   const worker = await createJourneyWorker({
     connection: opts.nativeConnection,
@@ -84,6 +89,7 @@ export async function kafkaJourneys(opts: {
     publisher: kafkaEffectPublisher(sender, opts.topics, opts.limits),
     workflowBundle: { codePath: testStack().bundlePath },
     dataConverter: testDataConverter,
+    ...(opts.tracing && { tracing: opts.tracing }),
   });
   const running = worker.run();
   const journeys = new Journeys(opts.client, taskQueue, shippedPrograms, opts.settings);
