@@ -14,9 +14,7 @@ export function journeyBundleOptions(workflowsPath = require.resolve('../workflo
     preloadModules: [require.resolve('../workflows/shared-zod')],
     // In every bundle, as workflow code cannot tell whether its worker traces: journeys carry the
     // trace of each input to the effects it causes (workers/tracing.ts registers the spans' sink).
-    workflowInterceptorModules: [
-      require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-    ],
+    workflowInterceptorModules: [require.resolve('../workflows/tracing-interceptors')],
   };
 }
 

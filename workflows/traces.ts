@@ -50,7 +50,13 @@ export class PendingTraces {
    * Runs one send in the trace of the first input waiting, with a span linking the others; the
    * traces stay noted until a send succeeds, so a retried send continues them too.
    */
-  async send<R>(deliver: () => Promise<R>, succeeded: (result: R) => boolean): Promise<R> {
+  send<R>(deliver: () => Promise<R>, succeeded: (result: R) => boolean): Promise<R> {
+    // Untraced (an older journey, or nothing traced waiting): the plain call, without one await more.
+    if (this.contexts.length === 0) return deliver();
+    return this.tracedSend(deliver, succeeded);
+  }
+
+  private async tracedSend<R>(deliver: () => Promise<R>, succeeded: (result: R) => boolean): Promise<R> {
     const taken = this.contexts.splice(0);
     const [first, ...others] = taken;
     if (first === undefined) return deliver();
