@@ -1,7 +1,7 @@
 import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import type { NativeConnection } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Kafka, KafkaJSProtocolError, logLevel, type Producer } from 'kafkajs';
 import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
@@ -16,8 +16,9 @@ import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
-import type { Tracing } from '../../workers/tracing';
-import { testDataConverter } from '../stack/environments';
+import { tracingClientInterceptors, type Tracing } from '../../workers/tracing';
+import { Tap } from '../../testkit/tap';
+import { devServer, testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 
 /** Topic names of the test's own, so test files sharing the run's broker never read each other's records. */
@@ -137,6 +138,51 @@ export async function kafkaJourneys(opts: {
       worker.shutdown();
       await running;
       await producer.disconnect();
+    },
+  };
+}
+
+/**
+ * The bridge and a journey worker on the run's broker and a dev server of the file's own, with a
+ * producer of inbound records and a tap on `tapped`. With `tracing`, the bridge's Temporal client
+ * carries its spans into the journeys, as the services compose it (workers/services.ts).
+ */
+export async function bridgeOnBroker(opts: {
+  kafka: Kafka;
+  topics: Topics;
+  tapped: string[];
+  tracing?: Tracing;
+}) {
+  const server = await devServer();
+  const client = opts.tracing
+    ? new Client({
+        connection: server.client.connection,
+        dataConverter: testDataConverter,
+        interceptors: tracingClientInterceptors(),
+      })
+    : server.client;
+  const services = await kafkaJourneys({
+    kafka: opts.kafka,
+    topics: opts.topics,
+    client,
+    nativeConnection: server.nativeConnection,
+    ...(opts.tracing && { tracing: opts.tracing }),
+  });
+  const bridge = await services.startBridge();
+  const producer = opts.kafka.producer();
+  await producer.connect();
+  const tap = await Tap.start(opts.kafka, opts.tapped);
+  return {
+    server,
+    services,
+    producer,
+    tap,
+    async close() {
+      await bridge.stop();
+      await tap.stop();
+      await producer.disconnect();
+      await services.close();
+      await server.close();
     },
   };
 }

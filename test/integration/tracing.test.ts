@@ -1,65 +1,32 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import type { Producer } from 'kafkajs';
 import { getProgram } from '../../programs';
+import type { ClientEvent } from '../../schemas';
 import type { Topics } from '../../schemas/contract';
 import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
-import { outboundTopics, Tap, type TappedRecord } from '../../testkit/tap';
-import type { RunningBridge } from '../../workers/bridge';
-import {
-  journeyWorkerTracing,
-  startTracing,
-  tracingClientInterceptors,
-  type Tracing,
-} from '../../workers/tracing';
+import { outboundTopics, type TappedRecord } from '../../testkit/tap';
+import { journeyWorkerTracing, startTracing, type Tracing } from '../../workers/tracing';
 import { episodeWorkflowId } from '../../workflows/definitions';
-import { devServer, testDataConverter } from '../stack/environments';
+import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
-import { kafkaJourneys, testKafka, testTopics } from './kafka-harness';
+import { bridgeOnBroker, testKafka, testTopics } from './kafka-harness';
 
 const program = getProgram('full-continuum');
 const kafka = testKafka(testStack().stack.kafka.brokers);
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
 let topics: Topics;
-let temporalClient: Client;
-let server: Awaited<ReturnType<typeof devServer>>;
-let services: Awaited<ReturnType<typeof kafkaJourneys>>;
-let bridge: RunningBridge;
-let producer: Producer;
-let tap: Tap;
+let stack: Awaited<ReturnType<typeof bridgeOnBroker>>;
 
 beforeAll(async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   tracing = startTracing({ exporter, serviceName: 'carepath-test', batch: false });
   topics = testTopics();
-  server = await devServer();
-  // The bridge's client, as the services compose it when tracing: its calls carry the active span.
-  temporalClient = new Client({
-    connection: server.client.connection,
-    dataConverter: testDataConverter,
-    interceptors: tracingClientInterceptors(),
-  });
-  services = await kafkaJourneys({
-    kafka,
-    topics,
-    client: temporalClient,
-    nativeConnection: server.nativeConnection,
-    tracing,
-  });
-  bridge = await services.startBridge();
-  producer = kafka.producer();
-  await producer.connect();
-  tap = await Tap.start(kafka, outboundTopics(topics));
+  stack = await bridgeOnBroker({ kafka, topics, tapped: outboundTopics(topics), tracing });
 });
 
 afterAll(async () => {
-  await bridge.stop();
-  await tap.stop();
-  await producer.disconnect();
-  await services.close();
-  await server.close();
+  await stack.close();
   await tracing.shutdown();
 });
 
@@ -84,21 +51,23 @@ const named = (spans: ReadableSpan[], prefix: string) => spans.filter((span) => 
 describe('one trace from an inbound record through the journey to its outbound records', () => {
   test('the admission and a relapse months later each continue their own upstream trace', async () => {
     const client = SyntheticClient.unique(program.programId);
-    const admission = upstreamTrace();
-    await producer.send({
-      topic: topics['client-events'],
-      messages: [{ ...inboundRecord(client.admitted()), headers: { traceparent: admission.traceparent } }],
-    });
-    const startedOf = () =>
-      tap
-        .outboundOf(client.clientId, topics)
-        .filter((r) => r.json?.type === 'org.carepath.episode.started.v1');
-    await tap.waitFor('the episode-started record', () => startedOf().length > 0);
+    /** Produces the event with a traceparent of a new upstream trace; resolves with the records of `type` it caused. */
+    const tracedInput = async (event: ClientEvent, type: string) => {
+      const upstream = upstreamTrace();
+      await stack.producer.send({
+        topic: topics['client-events'],
+        messages: [{ ...inboundRecord(event), headers: { traceparent: upstream.traceparent } }],
+      });
+      const caused = () => stack.tap.outboundOf(client.clientId, topics).filter((r) => r.json?.type === type);
+      await stack.tap.waitFor(type, () => caused().length > 0);
+      return { ...upstream, records: caused() };
+    };
 
+    const admission = await tracedInput(client.admitted(), 'org.carepath.episode.started.v1');
     // The record downstream services read continues the upstream trace.
-    expect(startedOf().map(traceIdOf)).toContain(admission.traceId);
+    expect(admission.records.map(traceIdOf)).toEqual(admission.records.map(() => admission.traceId));
     // Spans of the bridge, the Temporal client, the workflow and the publishing activity share it.
-    await tap.waitFor(
+    await stack.tap.waitFor(
       'the publishing activity’s spans',
       () =>
         named(spansOf(admission.traceId), 'RunActivity:').length > 0 &&
@@ -116,18 +85,9 @@ describe('one trace from an inbound record through the journey to its outbound r
     expect(receive?.parentSpanId).toBe(admission.traceparent.split('-')[2]);
 
     // A later event is its own trace, not a child of the admission's (full-continuum steps up at once on a relapse).
-    const relapse = upstreamTrace();
-    await producer.send({
-      topic: topics['client-events'],
-      messages: [{ ...inboundRecord(client.relapse()), headers: { traceparent: relapse.traceparent } }],
-    });
-    const levelChangedOf = () =>
-      tap
-        .outboundOf(client.clientId, topics)
-        .filter((r) => r.json?.type === 'org.carepath.care-level.changed.v1');
-    await tap.waitFor('the level-changed record', () => levelChangedOf().length > 0);
-    expect(levelChangedOf().map(traceIdOf)).toEqual(levelChangedOf().map(() => relapse.traceId));
-    await tap.waitFor(
+    const relapse = await tracedInput(client.relapse(), 'org.carepath.care-level.changed.v1');
+    expect(relapse.records.map(traceIdOf)).toEqual(relapse.records.map(() => relapse.traceId));
+    await stack.tap.waitFor(
       'the relapse’s publishing spans',
       () => named(spansOf(relapse.traceId), 'RunActivity:sendOutbox').length > 0,
     );
@@ -138,7 +98,7 @@ describe('one trace from an inbound record through the journey to its outbound r
     expect(spansOf(admission.traceId).filter((s) => relapsed.includes(s))).toEqual([]);
 
     // A traced journey replays as it ran (the recorded fixtures predate tracing).
-    const history = await temporalClient.workflow
+    const history = await stack.server.client.workflow
       .getHandle(episodeWorkflowId(client.clientId))
       .fetchHistory();
     await Worker.runReplayHistory(

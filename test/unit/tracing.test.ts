@@ -5,6 +5,7 @@ import { tracedSender, withTraceHeaders } from '../../activities/kafka/traced-se
 import { ConfigError } from '../../config';
 import { loadTracingConfig } from '../../config/tracing';
 import { inboundTraceContext, withInboundSpan } from '../../workers/inbound/trace';
+import { redactFields } from '../../workers/log';
 import { startTracing, type Tracing } from '../../workers/tracing';
 
 // The W3C Trace Context specification's own example.
@@ -136,6 +137,16 @@ describe('trace context in Kafka headers', () => {
     }
     // The caller's record is not changed.
     expect(record.headers.traceparent).toBe('00-stale');
+  });
+
+  test('a traced log line keeps its trace and span ids', () => {
+    const fields = { trace_id: traceId, span_id: parentSpanId, trace_flags: '01', note: 'Jane relapsed' };
+    expect(redactFields(fields)).toEqual({
+      trace_id: traceId,
+      span_id: parentSpanId,
+      trace_flags: '01',
+      redacted: 1,
+    });
   });
 
   test('once tracing has stopped, records leave without trace headers', async () => {
