@@ -7,6 +7,7 @@ import { loadTracingConfig } from '../../config/tracing';
 import { inboundTraceContext, withInboundSpan } from '../../workers/inbound/trace';
 import { redactFields } from '../../workers/log';
 import { startTracing, type Tracing } from '../../workers/tracing';
+import { PendingTraces } from '../../workflows/traces';
 
 // The W3C Trace Context specification's own example.
 const traceId = '0af7651916cd43dd8448eb211c80319c';
@@ -137,6 +138,52 @@ describe('trace context in Kafka headers', () => {
     }
     // The caller's record is not changed.
     expect(record.headers.traceparent).toBe('00-stale');
+  });
+
+  test('a journey sends effects in the trace of the first input waiting, linking the others; a failed send keeps them', async () => {
+    const traces = new PendingTraces();
+    const tracer = trace.getTracer('test');
+    const inputIds = ['first', 'second'].map((name) =>
+      tracer.startActiveSpan(name, (span) => {
+        traces.noteInput();
+        span.end();
+        return span.spanContext();
+      }),
+    );
+    const activeTraceId = async () => trace.getSpanContext(context.active())?.traceId;
+    expect(await traces.send(activeTraceId, () => false)).toBe(inputIds[0]?.traceId);
+    expect(await traces.send(activeTraceId, () => true)).toBe(inputIds[0]?.traceId);
+    const sends = exporter.getFinishedSpans().filter((s) => s.name === 'carepath.journey.send');
+    expect(sends.map((s) => s.parentSpanId)).toEqual([inputIds[0]?.spanId, inputIds[0]?.spanId]);
+    expect(sends.map((s) => s.links.map((l) => l.context.spanId))).toEqual([
+      [inputIds[1]?.spanId],
+      [inputIds[1]?.spanId],
+    ]);
+    // Sent: nothing waits any more, and the next send is the plain call.
+    expect(await traces.send(activeTraceId, () => true)).toBeUndefined();
+  });
+
+  test('a timer’s decision starts a trace of its own, linked to the run’s, and its effects are sent in it', async () => {
+    const traces = new PendingTraces();
+    const run = trace.getTracer('test').startSpan('RunWorkflow:episodeWorkflow');
+    traces.onTimer('weekly-hours-review', () => traces.noteInput());
+    context.with(trace.setSpan(context.active(), run), () =>
+      traces.onTimer('weekly-hours-review', () => traces.noteInput()),
+    );
+    run.end();
+    const timers = exporter.getFinishedSpans().filter((s) => s.name === 'carepath.journey.timer');
+    expect(timers).toHaveLength(2);
+    const [outside, inRun] = timers;
+    expect(inRun?.parentSpanId).toBeUndefined();
+    expect(inRun?.spanContext().traceId).not.toBe(run.spanContext().traceId);
+    expect(inRun?.links.map((l) => l.context.spanId)).toEqual([run.spanContext().spanId]);
+    expect(inRun?.attributes).toEqual({ 'carepath.timer.kind': 'weekly-hours-review' });
+    expect(outside?.links).toEqual([]);
+    const sentIn = await traces.send(
+      async () => trace.getSpanContext(context.active())?.traceId,
+      () => true,
+    );
+    expect(sentIn).toBe(outside?.spanContext().traceId);
   });
 
   test('a traced log line keeps its trace and span ids', () => {
