@@ -14,9 +14,9 @@ const linkTo = (c: Context): Link[] => {
 /**
  * The traces of the inputs whose effects wait in a journey's outbox, so each send continues the
  * trace of the input that caused it instead of the admission's, which a months-long journey would
- * otherwise stretch over every record it ever publishes. The bundled OpenTelemetry interceptors
- * make the spans (workers/tracing.ts); without them every call here is a no-op. Spans are not
- * commands: nothing here changes a journey's history.
+ * otherwise stretch over every record it ever publishes. Temporal's OpenTelemetry interceptors
+ * (tracing-interceptors.ts) register the tracer and make the handlers' spans; where none is
+ * registered every call here is a no-op. Spans are not commands: nothing here changes a history.
  */
 export class PendingTraces {
   private contexts: Context[] = [];
