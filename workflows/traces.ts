@@ -11,6 +11,9 @@ const linkTo = (c: Context): Link[] => {
   return spanContext ? [{ context: spanContext }] : [];
 };
 
+const sameTrace = (a: Context, b: Context) =>
+  trace.getSpanContext(a)?.traceId === trace.getSpanContext(b)?.traceId;
+
 /**
  * The traces of the inputs whose effects wait in a journey's outbox, so each send continues the
  * trace of the input that caused it instead of the admission's, which a months-long journey would
@@ -20,6 +23,11 @@ const linkTo = (c: Context): Link[] => {
  */
 export class PendingTraces {
   private contexts: Context[] = [];
+  /**
+   * The run's own trace (its start's, for a first run the admission's), made where the workflow
+   * starts: sends of later inputs link it, so each input's trace leads back to its episode.
+   */
+  private readonly run = context.active();
 
   /** Notes the active trace (a signal's or update's span, or the run's) as one the next send continues. */
   noteInput(): void {
@@ -62,7 +70,11 @@ export class PendingTraces {
     if (first === undefined) return deliver();
     const span = trace
       .getTracer('carepath-journey')
-      .startSpan('carepath.journey.send', { links: others.flatMap((c): Link[] => linkTo(c)) }, first);
+      .startSpan(
+        'carepath.journey.send',
+        { links: [...others, ...(sameTrace(first, this.run) ? [] : [this.run])].flatMap(linkTo) },
+        first,
+      );
     let result: R | undefined;
     try {
       result = await context.with(trace.setSpan(first, span), deliver);

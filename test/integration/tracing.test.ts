@@ -102,9 +102,10 @@ describe('one trace from an inbound record through the journey to its outbound r
     expect(named(relapsed, 'StartWorkflow:')).toHaveLength(0);
     // The journey sent the relapse's effects as a child of the signal's handling, not of the admission.
     const [handled] = named(relapsed, 'HandleSignal:clientEvent');
-    expect(named(relapsed, 'carepath.journey.send').map((send) => send.parentSpanId)).toContain(
-      handled?.spanContext().spanId,
-    );
+    const [send] = named(relapsed, 'carepath.journey.send');
+    expect(send?.parentSpanId).toBe(handled?.spanContext().spanId);
+    // It links the episode's own trace, the admission's, so one leads to the other.
+    expect(send?.links.map((link) => link.context.traceId)).toContain(admission.traceId);
 
     // A traced journey replays as it ran (the recorded fixtures predate tracing).
     const history = await stack.server.client.workflow

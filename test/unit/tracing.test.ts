@@ -141,8 +141,10 @@ describe('trace context in Kafka headers', () => {
   });
 
   test('a journey sends effects in the trace of the first input waiting, linking the others; a failed send keeps them', async () => {
-    const traces = new PendingTraces();
     const tracer = trace.getTracer('test');
+    const run = tracer.startSpan('RunWorkflow:episodeWorkflow');
+    const traces = context.with(trace.setSpan(context.active(), run), () => new PendingTraces());
+    run.end();
     const inputIds = ['first', 'second'].map((name) =>
       tracer.startActiveSpan(name, (span) => {
         traces.noteInput();
@@ -155,10 +157,9 @@ describe('trace context in Kafka headers', () => {
     expect(await traces.send(activeTraceId, () => true)).toBe(inputIds[0]?.traceId);
     const sends = exporter.getFinishedSpans().filter((s) => s.name === 'carepath.journey.send');
     expect(sends.map((s) => s.parentSpanId)).toEqual([inputIds[0]?.spanId, inputIds[0]?.spanId]);
-    expect(sends.map((s) => s.links.map((l) => l.context.spanId))).toEqual([
-      [inputIds[1]?.spanId],
-      [inputIds[1]?.spanId],
-    ]);
+    // The other input waiting, and the run (the admission's trace) the inputs belong to.
+    const links = [inputIds[1]?.spanId, run.spanContext().spanId];
+    expect(sends.map((s) => s.links.map((l) => l.context.spanId))).toEqual([links, links]);
     // Sent: nothing waits any more, and the next send is the plain call.
     expect(await traces.send(activeTraceId, () => true)).toBeUndefined();
   });
