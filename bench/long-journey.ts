@@ -12,6 +12,7 @@ import { getProgram, shippedPrograms } from '../programs';
 import type { ProgramDefinition } from '../schemas';
 import { createJourneyWorker } from '../workers/journey-worker';
 import { journeyBundleOptions } from '../workers/workflow-bundle';
+import { journeyWorkerTracing } from '../workers/tracing';
 import { countUpdate } from './bare/definitions';
 import type { countingWorkflow } from './bare/workflows';
 import type { Cleanup } from './cleanup';
@@ -56,7 +57,11 @@ async function replayTimes(
   const times: number[] = [];
   let since = performance.now();
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { code }, ...(dataConverter && { dataConverter }) },
+    {
+      workflowBundle: { code },
+      sinks: journeyWorkerTracing(undefined).sinks,
+      ...(dataConverter && { dataConverter }),
+    },
     copies,
   )) {
     if (result.error) throw result.error;

@@ -9,6 +9,7 @@ import { deliver, type Delivery, type JourneyPort } from './inbound/deliver';
 import type { PermanentFailure } from './inbound/failures';
 import type { BridgeMonitor } from './inbound/monitor';
 import { BridgeStopping, defaultBackoff, retryUntilDone, type Backoff } from './inbound/retry';
+import { withInboundSpan } from './inbound/trace';
 import { logLine } from './log';
 
 export interface BridgeOptions {
@@ -184,7 +185,9 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     eachMessage: async (payload) => {
       const { topic, partition, message } = payload;
       try {
-        await handle(topic, partition, message, () => payload.heartbeat());
+        await withInboundSpan({ topic, partition, offset: message.offset }, message.headers, () =>
+          handle(topic, partition, message, () => payload.heartbeat()),
+        );
       } catch (error) {
         monitor.finished(partition);
         if (!(error instanceof BridgeStopping)) throw error;

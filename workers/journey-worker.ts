@@ -2,15 +2,18 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createEffectActivities, type EffectPublisher } from '../activities/effects';
 import { logLine } from './log';
+import { journeyWorkerTracing, type Tracing } from './tracing';
 import { journeyBundleOptions, prebuiltJourneyBundle } from './workflow-bundle';
 
 /** The bundle `npm run build` made, else the workflows bundled now, which delays the start. */
-function journeyWorkflows(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+function journeyWorkflows(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> & {
+  workflowModules?: string[];
+} {
   const prebuilt = prebuiltJourneyBundle();
   if (prebuilt) return { workflowBundle: prebuilt };
   logLine('warn', 'journey worker: no current prebuilt workflow bundle (npm run build); bundling at start');
-  const { workflowsPath, preloadModules } = journeyBundleOptions();
-  return { workflowsPath, bundlerOptions: { preloadModules } };
+  const { workflowsPath, preloadModules, workflowInterceptorModules } = journeyBundleOptions();
+  return { workflowsPath, bundlerOptions: { preloadModules }, workflowModules: workflowInterceptorModules };
 }
 
 /** The worker that runs journey workflows and the activities their effects leave through. */
@@ -23,16 +26,24 @@ export function createJourneyWorker(opts: {
   dataConverter: DataConverter;
   /** A bundle made elsewhere (tests share one); otherwise the build's, or the workflows bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Where spans go; without it workflow spans are dropped and activities make none. */
+  tracing?: Tracing;
   /** Journeys kept in memory (TEMPORAL_MAX_CACHED_WORKFLOWS); the SDK's default when unset. */
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
+  const { workflowModules, ...workflows } = opts.workflowBundle
+    ? { workflowBundle: opts.workflowBundle }
+    : journeyWorkflows();
+  const tracing = journeyWorkerTracing(opts.tracing);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     dataConverter: opts.dataConverter,
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : journeyWorkflows()),
+    ...workflows,
+    sinks: tracing.sinks,
+    interceptors: { ...tracing.interceptors, ...(workflowModules && { workflowModules }) },
     activities: createEffectActivities(opts.publisher),
   });
 }

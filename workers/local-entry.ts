@@ -8,6 +8,8 @@ import { isRunning } from '../infra/processes';
 import { stopStack } from '../infra/stack';
 import { carepathTopics } from '../schemas/contract';
 import { startServices } from './services';
+import { loadTracingConfig } from '../config/tracing';
+import { tracingOf } from './tracing';
 
 /**
  * `npm start`: the local stack (installed on first use) plus carepath's services, in the
@@ -18,6 +20,7 @@ async function main() {
   const config = loadLocalConfig();
   // Before the stack and services start: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
+  const tracing = tracingOf(loadTracingConfig());
   // No SDK shutdown signals: the services report not-ready before the worker drains.
   installTemporalLogging('INFO', [], await freePort());
   if (config.mode !== 'local') {
@@ -28,7 +31,7 @@ async function main() {
   }
   const progress = (message: string) => console.log(`carepath: ${message}`);
   const { stack, startedHere } = await ensureLocalStack(config, progress);
-  const services = await startServices(config, programs, serviceRoles);
+  const services = await startServices(config, programs, serviceRoles, tracing);
   console.log(
     `\ncarepath is running.\n${describeStack(stack, config)}\n` +
       `journey worker     task queue ${config.temporal.taskQueue}\n` +
@@ -62,6 +65,7 @@ async function main() {
     void services.stop().catch(() => undefined);
   }
   await services.done;
+  await tracing?.shutdown();
   await releaseTemporalRuntime();
   if (startedHere) {
     progress('stopping the local stack…');

@@ -38,6 +38,10 @@ const operationalFields = new Set([
   'temporalApiKey',
   'kafkaSsl',
   'kafkaSasl',
+  // A traced journey's workflow log lines name their trace (workflows/tracing-interceptors.ts).
+  'trace_id',
+  'span_id',
+  'trace_flags',
 ]);
 /** A code, identifier or request path: one token of letters, digits and separators, never free text. */
 const codeShaped = /^[A-Za-z0-9/][A-Za-z0-9._:/@…-]{0,199}$/;

@@ -7,6 +7,8 @@ import { logLine } from './log';
 import { installTemporalLogging, releaseTemporalRuntime } from './structured-logs';
 import { freePort } from '../infra/ports';
 import { startServices } from './services';
+import { loadTracingConfig } from '../config/tracing';
+import { tracingOf } from './tracing';
 
 /**
  * carepath's services alone, against Temporal and Kafka that run elsewhere (Docker, production):
@@ -18,9 +20,10 @@ async function main() {
   const role = roleFromArguments(process.argv.slice(2), config.role);
   // Before anything connects: an invalid program file stops start-up with each problem.
   const programs = loadProgramsDirectory(config.programsDir);
+  const tracing = tracingOf(loadTracingConfig());
   // No SDK shutdown signals: the services report not-ready before the worker drains.
   installTemporalLogging('INFO', [], await freePort());
-  const services = await startServices(config, programs, rolesOf(role));
+  const services = await startServices(config, programs, rolesOf(role), tracing);
   const temporal = describeTemporalConnection(config.temporal.connection);
   const kafka = describeKafkaConnection(config.kafka.connection);
   logLine('info', 'carepath services started', {
@@ -36,6 +39,7 @@ async function main() {
     ...(services.healthUrl && { healthUrl: services.healthUrl }),
   });
   await services.done;
+  await tracing?.shutdown();
   await releaseTemporalRuntime();
   logLine('info', 'carepath services stopped', { role });
 }

@@ -22,6 +22,8 @@ import type { ProgramRegistry } from '../programs/registry';
 import { carepathTopics } from '../schemas/contract';
 import { startBridge, type RunningBridge } from './bridge';
 import { startHealthListener } from './health-listener';
+import { tracingClientInterceptors, type Tracing } from './tracing';
+import { tracedSender } from '../activities/kafka/traced-sender';
 import { integrationActor } from './inbound/identity';
 import { BridgeMonitor } from './inbound/monitor';
 import { createJourneyWorker } from './journey-worker';
@@ -58,7 +60,7 @@ export type RunningServices<R extends ServiceRole> = Pick<RoleServices, R> & {
 };
 
 /** Kafka for the roles that publish (the worker's effects, the bridge's dead letters). */
-async function kafkaProducing(config: CarepathConfig) {
+async function kafkaProducing(config: CarepathConfig, tracing: Tracing | undefined) {
   const kafka = kafkaClient(config.kafka, {
     clientId: config.kafka.clientId,
     logLevel: logLevel.WARN,
@@ -69,7 +71,8 @@ async function kafkaProducing(config: CarepathConfig) {
   await ensureTopics(admin, carepathTopics, config.kafka.topicPartitions).finally(() => admin.disconnect());
   const producer = idempotentProducer(kafka);
   await producer.connect();
-  return { kafka, sender: kafkajsSender(producer), close: () => producer.disconnect() };
+  const sender = kafkajsSender(producer);
+  return { kafka, sender: tracing ? tracedSender(sender) : sender, close: () => producer.disconnect() };
 }
 
 async function startWorkerRole(
@@ -77,6 +80,7 @@ async function startWorkerRole(
   dataConverter: DataConverter,
   sender: RecordSender,
   registry: Registry,
+  tracing: Tracing | undefined,
 ) {
   const connection = await NativeConnection.connect(temporalConnectOptions(config.temporal));
   const worker = await createJourneyWorker({
@@ -87,6 +91,7 @@ async function startWorkerRole(
     publisher: kafkaEffectPublisher(sender, carepathTopics, undefined, outboxMetrics(registry)),
     dataConverter,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    ...(tracing && { tracing }),
   });
   return { worker, close: () => connection.close() };
 }
@@ -98,12 +103,19 @@ async function startBridgeRole(
   kafka: Kafka,
   sender: RecordSender,
   monitor: BridgeMonitor,
+  tracing: Tracing | undefined,
 ) {
   const connection = await Connection.connect(temporalConnectOptions(config.temporal));
   const bridge = await startBridge({
     kafka,
     journeys: new Journeys(
-      new Client({ connection, namespace: config.temporal.namespace, dataConverter }),
+      new Client({
+        connection,
+        namespace: config.temporal.namespace,
+        dataConverter,
+        // Each inbound record's trace goes on into the journey with the start or signal it causes.
+        ...(tracing && { interceptors: tracingClientInterceptors() }),
+      }),
       config.temporal.taskQueue,
       programs,
       {},
@@ -142,6 +154,8 @@ export async function startServices<R extends ServiceRole>(
   config: CarepathConfig,
   programs: ProgramRegistry,
   roles: readonly R[],
+  /** Where the worker's and the bridge's spans go (workers/tracing.ts); none when unset. */
+  tracing?: Tracing,
 ): Promise<RunningServices<R>> {
   const runs = (role: ServiceRole) => (roles as readonly ServiceRole[]).includes(role);
   const readiness = new Readiness(roles);
@@ -154,7 +168,7 @@ export async function startServices<R extends ServiceRole>(
   const closers: (() => Promise<void>)[] = [];
   const started: Partial<RoleServices> = {};
 
-  const producing = runs('worker') || runs('bridge') ? await kafkaProducing(config) : undefined;
+  const producing = runs('worker') || runs('bridge') ? await kafkaProducing(config, tracing) : undefined;
   if (producing) closers.push(producing.close);
   const monitor =
     producing && runs('bridge')
@@ -172,7 +186,13 @@ export async function startServices<R extends ServiceRole>(
 
   let workerRun: Promise<void> | undefined;
   if (producing && runs('worker')) {
-    const { worker, close } = await startWorkerRole(config, dataConverter, producing.sender, registry);
+    const { worker, close } = await startWorkerRole(
+      config,
+      dataConverter,
+      producing.sender,
+      registry,
+      tracing,
+    );
     closers.push(close);
     workerRun = worker.run();
     readiness.track('worker', () => worker.getState() === 'RUNNING');
@@ -186,6 +206,7 @@ export async function startServices<R extends ServiceRole>(
       producing.kafka,
       producing.sender,
       monitor,
+      tracing,
     );
     closers.push(close);
     readiness.track('bridge', () => bridge.inGroup());

@@ -12,6 +12,9 @@ export function journeyBundleOptions(workflowsPath = require.resolve('../workflo
   return {
     workflowsPath,
     preloadModules: [require.resolve('../workflows/shared-zod')],
+    // In every bundle, as workflow code cannot tell whether its worker traces: journeys carry the
+    // trace of each input to the effects it causes (workers/tracing.ts registers the spans' sink).
+    workflowInterceptorModules: [require.resolve('../workflows/tracing-interceptors')],
   };
 }
 

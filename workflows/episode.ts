@@ -79,6 +79,7 @@ import { batchSummary, effectBatch, programBilling, publishActivityOf, routeEffe
 import { nextTimer, operatorView, viewAtStart } from './operator-view';
 import { Outbox, outboxSettingsOf, outboxWorkflow, outboxWorkflowId } from './outbox';
 import { isCurrentCode } from './patches';
+import { PendingTraces } from './traces';
 import type { z } from 'zod';
 
 // Unlimited attempts: an effect is never dropped, however long Kafka is away.
@@ -239,12 +240,15 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     current,
   );
   outbox.add(first.effects);
+  const traces = new PendingTraces();
+  traces.noteInput();
   let applied = 0;
   refreshView(state);
 
   const apply = (decision: Decision) => {
     state = decision.state;
     outbox.add(decision.effects);
+    traces.noteInput();
     applied += 1;
     refreshView(state);
   };
@@ -255,6 +259,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   const deadLetter = (event: unknown, eventId: string | null, reason: DeadLetterReason, detail: string) => {
     log.warn('client event dead-lettered', { eventId, reason });
     outbox.deadLetter({ kind: 'inbound-dead-letter', eventId, event, reason, detail });
+    traces.noteInput();
   };
 
   setHandler(clientEventSignal, (event) => {
@@ -411,10 +416,17 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
   for (;;) {
     if (outbox.pending) {
       if (!current && !patched(outboxPatch)) {
-        await deliver(outbox.takeEffects());
+        await traces.send(
+          () => deliver(outbox.takeEffects()),
+          () => true,
+        );
         continue;
       }
-      if ((await outbox.deliver()) === 'failed') {
+      const round = await traces.send(
+        () => outbox.deliver(),
+        (outcome) => outcome === 'progress',
+      );
+      if (round === 'failed') {
         if (state.status === 'discharged') {
           // Readmission must not wait for Kafka: the unsent effects go on in an outbox run of their own.
           await condition(allHandlersFinished);
@@ -464,7 +476,7 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     }
     const due = nextTimer(state.timers);
     if (due && Date.parse(due.fireAt) <= Date.now()) {
-      apply(onTimer(state, due, program, now()));
+      traces.onTimer(due.kind, () => apply(onTimer(state, due, program, now())));
       continue;
     }
     if (due && !wakeUps.has(due.fireAt)) wakeUp(due);

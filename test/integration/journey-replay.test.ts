@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { testDataConverter } from '../stack/environments';
+import { journeyWorkerTracing } from '../../workers/tracing';
 import { testStack } from '../stack/test-stack';
 import { historyFixturesDir } from './journey-harness';
 
@@ -78,7 +79,11 @@ describe('recorded journey histories', () => {
     const results: { workflowId: string; error?: unknown }[] = [];
     for await (const result of Worker.runReplayHistories(
       // With carepath's codec: histories recorded before encryption pass through it unchanged.
-      { workflowBundle: { codePath: testStack().bundlePath }, dataConverter: testDataConverter },
+      {
+        workflowBundle: { codePath: testStack().bundlePath },
+        dataConverter: testDataConverter,
+        sinks: journeyWorkerTracing(undefined).sinks,
+      },
       histories,
     ))
       results.push({ workflowId: result.workflowId, error: result.error });

@@ -3,7 +3,6 @@ import { loadLocalConfig } from '../../config';
 import { getProgram } from '../../programs';
 import type { ClientEvent, StaffActor } from '../../schemas';
 import { deadLetterDetailMaxLength, deadLetterHeaders, type Topics } from '../../schemas/contract';
-import type { RunningBridge } from '../../workers/bridge';
 import { integrationActor } from '../../workers/inbound/identity';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
@@ -12,7 +11,7 @@ import { testStack } from '../stack/test-stack';
 import { staff } from '../../testkit/fixtures';
 import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
 import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
-import { kafkaJourneys, testKafka, testTopics } from './kafka-harness';
+import { bridgeOnBroker, type kafkaJourneys, testKafka, testTopics } from './kafka-harness';
 
 const program = getProgram('full-continuum');
 /** Whom the bridge records every inbound event as, whatever the message claims. */
@@ -21,30 +20,24 @@ const kafka = testKafka(testStack().stack.kafka.brokers);
 let topics: Topics;
 let server: Awaited<ReturnType<typeof devServer>>;
 let services: Awaited<ReturnType<typeof kafkaJourneys>>;
-let bridge: RunningBridge;
 let producer: Producer;
 let tap: Tap;
+let stack: Awaited<ReturnType<typeof bridgeOnBroker>>;
 
 beforeAll(async () => {
   // The bridge logs a line per message; the assertions say what matters.
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
   topics = testTopics();
-  server = await devServer();
-  services = await kafkaJourneys({ kafka, topics, ...server });
-  bridge = await services.startBridge();
-  producer = kafka.producer();
-  await producer.connect();
-  tap = await Tap.start(kafka, [...outboundTopics(topics), topics['client-events-dlq']]);
+  stack = await bridgeOnBroker({
+    kafka,
+    topics,
+    tapped: [...outboundTopics(topics), topics['client-events-dlq']],
+  });
+  ({ server, services, producer, tap } = stack);
 });
 
-afterAll(async () => {
-  await bridge.stop();
-  await tap.stop();
-  await producer.disconnect();
-  await services.close();
-  await server.close();
-});
+afterAll(() => stack.close());
 
 const outboundOf = (clientId: string) => tap.outboundOf(clientId, topics);
 // Publishing is at least once: a send repeated after a retry (a local activity whose workflow task

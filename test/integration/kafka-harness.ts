@@ -1,11 +1,12 @@
 import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import type { NativeConnection } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Kafka, KafkaJSProtocolError, logLevel, type Producer } from 'kafkajs';
 import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
 import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
+import { tracedSender } from '../../activities/kafka/traced-sender';
 import { Journeys } from '../../client/journeys';
 import { carepathTopics, type Topics } from '../../schemas/contract';
 import type { JourneySettings } from '../../schemas/journey';
@@ -15,7 +16,9 @@ import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
-import { testDataConverter } from '../stack/environments';
+import { tracingClientInterceptors, type Tracing } from '../../workers/tracing';
+import { Tap } from '../../testkit/tap';
+import { devServer, testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 
 /** Topic names of the test's own, so test files sharing the run's broker never read each other's records. */
@@ -69,13 +72,16 @@ export async function kafkaJourneys(opts: {
   settings?: Partial<JourneySettings>;
   /** The publisher's size limits, e.g. low enough that some effect can never be sent. */
   limits?: SendLimits;
+  /** Spans of the worker and the bridge, and trace headers on the records they send. */
+  tracing?: Tracing;
 }) {
   const admin = opts.kafka.admin();
   await admin.connect();
   await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
   const producer: Producer = idempotentProducer(opts.kafka);
   await producer.connect();
-  const sender = new AckLosingSender(kafkajsSender(producer));
+  const kafkaSender = kafkajsSender(producer);
+  const sender = new AckLosingSender(opts.tracing ? tracedSender(kafkaSender) : kafkaSender);
   const taskQueue = `kafka-journeys-${randomUUID()}`;
   const worker = await createJourneyWorker({
     connection: opts.nativeConnection,
@@ -84,6 +90,7 @@ export async function kafkaJourneys(opts: {
     publisher: kafkaEffectPublisher(sender, opts.topics, opts.limits),
     workflowBundle: { codePath: testStack().bundlePath },
     dataConverter: testDataConverter,
+    ...(opts.tracing && { tracing: opts.tracing }),
   });
   const running = worker.run();
   const journeys = new Journeys(opts.client, taskQueue, shippedPrograms, opts.settings);
@@ -131,6 +138,51 @@ export async function kafkaJourneys(opts: {
       worker.shutdown();
       await running;
       await producer.disconnect();
+    },
+  };
+}
+
+/**
+ * The bridge and a journey worker on the run's broker and a dev server of the file's own, with a
+ * producer of inbound records and a tap on `tapped`. With `tracing`, the bridge's Temporal client
+ * carries its spans into the journeys, as the services compose it (workers/services.ts).
+ */
+export async function bridgeOnBroker(opts: {
+  kafka: Kafka;
+  topics: Topics;
+  tapped: string[];
+  tracing?: Tracing;
+}) {
+  const server = await devServer();
+  const client = opts.tracing
+    ? new Client({
+        connection: server.client.connection,
+        dataConverter: testDataConverter,
+        interceptors: tracingClientInterceptors(),
+      })
+    : server.client;
+  const services = await kafkaJourneys({
+    kafka: opts.kafka,
+    topics: opts.topics,
+    client,
+    nativeConnection: server.nativeConnection,
+    ...(opts.tracing && { tracing: opts.tracing }),
+  });
+  const bridge = await services.startBridge();
+  const producer = opts.kafka.producer();
+  await producer.connect();
+  const tap = await Tap.start(opts.kafka, opts.tapped);
+  return {
+    server,
+    services,
+    producer,
+    tap,
+    async close() {
+      await bridge.stop();
+      await tap.stop();
+      await producer.disconnect();
+      await services.close();
+      await server.close();
     },
   };
 }

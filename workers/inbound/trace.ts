@@ -1,0 +1,54 @@
+import { propagation, ROOT_CONTEXT, SpanKind, type TextMapGetter } from '@opentelemetry/api';
+import type { IHeaders } from 'kafkajs';
+import { carepathTracer, endingSpan } from '../../activities/kafka/traced-sender';
+
+/** Where an inbound record was read: identifiers only, never its key or contents. */
+export interface InboundPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+const headerGetter: TextMapGetter<IHeaders | undefined> = {
+  keys: (headers) => Object.keys(headers ?? {}),
+  get(headers, key) {
+    const value = headers?.[key];
+    if (value === undefined) return undefined;
+    return Array.isArray(value) ? value.map(String) : String(value);
+  },
+};
+
+/**
+ * The trace context a record's producer sent in its `traceparent`/`tracestate` headers; the
+ * root context when it sent none or an invalid one (then the record starts a trace of its own).
+ */
+export const inboundTraceContext = (headers: IHeaders | undefined) =>
+  propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+
+/**
+ * Runs the handling of one inbound record inside a consumer span, a child of the producer's trace
+ * when the record carries one, else the root of a new trace: so every Temporal call the bridge makes
+ * for it (start, signal, query) carries that trace into the journey. Each record has its own trace,
+ * however long the journey it belongs to has lasted.
+ */
+export function withInboundSpan<T>(
+  position: InboundPosition,
+  headers: IHeaders | undefined,
+  handle: () => Promise<T>,
+): Promise<T> {
+  return carepathTracer().startActiveSpan(
+    'carepath.inbound.receive',
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': position.topic,
+        'messaging.destination.partition.id': String(position.partition),
+        'messaging.kafka.offset': Number(position.offset),
+      },
+    },
+    inboundTraceContext(headers),
+    (span) => endingSpan(span, handle),
+  );
+}
