@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OutboundRecord } from '../activities/kafka/record-sender';
 import type { AdmittedEvent, ClientEvent, Intake, LevelOfCare } from '../schemas';
 import { inboundEventType } from '../schemas/contract';
 import { entryIntake, staff } from './fixtures';
@@ -84,6 +85,16 @@ export const inboundEnvelope = <E extends ClientEvent>(event: E) => ({
 });
 
 /** A client event as the record the bridge reads: its CloudEvent, keyed by client id. */
+/** A message as a producer standing in for the EHR feed writes it (no headers). */
+export interface InboundMessage {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+}
+
+/** The messages as records on `topic`, for a KafkaProducer. */
+export const onTopic = (topic: string, messages: readonly InboundMessage[]): OutboundRecord[] =>
+  messages.map(({ key, value }) => ({ topic, key, value, headers: {} }));
+
 export const inboundRecord = (event: ClientEvent) => ({
   key: event.clientId,
   value: JSON.stringify(inboundEnvelope(event)),

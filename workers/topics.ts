@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '../activities/kafka/admin';
 import type { Topics } from '../schemas/contract';
 
 /**
@@ -7,19 +7,18 @@ import type { Topics } from '../schemas/contract';
  * Replicated three times where the cluster has three brokers, with two in-sync replicas required
  * for a write, so an acknowledged event survives the loss of a broker.
  */
-export async function ensureTopics(admin: Admin, topics: Topics, partitions: number): Promise<string[]> {
+export async function ensureTopics(admin: KafkaAdmin, topics: Topics, partitions: number): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(Object.values(topics))].filter((topic) => !existing.has(topic));
   if (missing.length === 0) return [];
-  const replicationFactor = Math.min(3, (await admin.describeCluster()).brokers.length);
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((topic) => ({
+  const replicationFactor = Math.min(3, await admin.brokerCount());
+  await admin.createTopics(
+    missing.map((topic) => ({
       topic,
-      numPartitions: partitions,
+      partitions,
       replicationFactor,
-      configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) }],
+      config: { 'min.insync.replicas': String(Math.min(2, replicationFactor)) },
     })),
-  });
+  );
   return missing;
 }

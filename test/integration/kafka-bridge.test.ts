@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from '../../activities/kafka/producer';
 import { loadLocalConfig } from '../../config';
 import { getProgram } from '../../programs';
 import type { ClientEvent, StaffActor } from '../../schemas';
@@ -10,7 +10,7 @@ import { fieldNames, forbiddenField, publishedSchemas } from '../contract/publis
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 import { staff } from '../../testkit/fixtures';
-import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
+import { inboundRecord, onTopic, SyntheticClient } from '../../testkit/inbound';
 import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
 import { kafkaJourneys, testKafka, testTopics } from './kafka-harness';
 
@@ -22,7 +22,7 @@ let topics: Topics;
 let server: Awaited<ReturnType<typeof devServer>>;
 let services: Awaited<ReturnType<typeof kafkaJourneys>>;
 let bridge: RunningBridge;
-let producer: Producer;
+let producer: KafkaProducer;
 let tap: Tap;
 
 beforeAll(async () => {
@@ -33,7 +33,7 @@ beforeAll(async () => {
   server = await devServer();
   services = await kafkaJourneys({ kafka, topics, ...server });
   bridge = await services.startBridge();
-  producer = kafka.producer();
+  producer = kafka.producer({ idempotent: false });
   await producer.connect();
   tap = await Tap.start(kafka, [...outboundTopics(topics), topics['client-events-dlq']]);
 });
@@ -54,7 +54,7 @@ const distinctOutboundOf = (clientId: string) => new Map(outboundOf(clientId).ma
 const typesOf = (clientId: string) =>
   [...distinctOutboundOf(clientId).values()].map((r) => String(r.json?.type)).sort();
 const produce = (values: { key: string | null; value: string }[]) =>
-  producer.send({ topic: topics['client-events'], messages: values });
+  producer.send(onTopic(topics['client-events'], values));
 
 /** Admission, a session attended, a relapse (full-continuum steps up at once) and a discharge. */
 const journeyOf = (client: SyntheticClient) => [

@@ -2,9 +2,8 @@ import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { Kafka, KafkaJSProtocolError, logLevel, type Producer } from 'kafkajs';
+import { kafkaClient, type KafkaClient } from '../../activities/kafka/connection';
 import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
-import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
 import { Journeys } from '../../client/journeys';
 import { carepathTopics, type Topics } from '../../schemas/contract';
@@ -17,6 +16,7 @@ import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
 import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
+import { KafkaJSProtocolError } from '../../testkit/kafkajs-errors';
 
 /** Topic names of the test's own, so test files sharing the run's broker never read each other's records. */
 export function testTopics(): Topics {
@@ -26,11 +26,11 @@ export function testTopics(): Topics {
   ) as Topics;
 }
 
-export const testKafka = (brokers: string[]) =>
-  new Kafka({ clientId: 'carepath-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+export const testKafka = (brokers: string[]): KafkaClient =>
+  kafkaClient({ brokers, connection: { ssl: false } }, { clientId: 'carepath-test', retries: 3 });
 
 /**
- * The real kafkajs sender, able to lose the acknowledgement of one send (Kafka stored it, the
+ * The real idempotent producer, able to lose the acknowledgement of one send (Kafka stored it, the
  * activity failed), and to refuse records with a value on a topic, as a broker refuses one too large.
  */
 export class AckLosingSender implements RecordSender {
@@ -59,9 +59,9 @@ export class AckLosingSender implements RecordSender {
   }
 }
 
-/** A journey worker publishing through the real kafkajs producer, and the journeys client for its task queue. */
+/** A journey worker publishing through the real idempotent producer, and the journeys client for its task queue. */
 export async function kafkaJourneys(opts: {
-  kafka: Kafka;
+  kafka: KafkaClient;
   topics: Topics;
   client: Client;
   nativeConnection: NativeConnection;
@@ -73,9 +73,9 @@ export async function kafkaJourneys(opts: {
   const admin = opts.kafka.admin();
   await admin.connect();
   await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
-  const producer: Producer = idempotentProducer(opts.kafka);
+  const producer = opts.kafka.producer({ idempotent: true });
   await producer.connect();
-  const sender = new AckLosingSender(kafkajsSender(producer));
+  const sender = new AckLosingSender(producer);
   const taskQueue = `kafka-journeys-${randomUUID()}`;
   const worker = await createJourneyWorker({
     connection: opts.nativeConnection,
@@ -117,10 +117,10 @@ export async function kafkaJourneys(opts: {
       const admin = opts.kafka.admin();
       await admin.connect();
       try {
-        const ends = await admin.fetchTopicOffsets(opts.topics['client-events']);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [opts.topics['client-events']] });
+        const ends = await admin.partitionBounds(opts.topics['client-events']);
+        const committed = await admin.committedOffsets(groupId, opts.topics['client-events']);
         return ends.every(({ partition, high }) => {
-          const at = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+          const at = committed.find((p) => p.partition === partition)?.offset ?? '-1';
           return high === '0' || at === high;
         });
       } finally {
