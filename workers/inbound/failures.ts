@@ -3,6 +3,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
+import { kafkaAway } from '../../activities/kafka/errors';
 import type { DeadLetterReason } from '../../schemas/contract';
 
 /**
@@ -47,19 +48,6 @@ const grpcNames: Readonly<Record<number, string>> = {
   16: 'UNAUTHENTICATED',
 };
 
-// kafkajs errors that say the broker cannot be reached or answered too late.
-const kafkaAway = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSBrokerNotFound',
-  'KafkaJSNoBrokerAvailableError',
-  'KafkaJSMetadataNotLoaded',
-  'KafkaJSTopicMetadataNotLoaded',
-  'KafkaJSGroupCoordinatorNotFound',
-  'KafkaJSLockTimeout',
-]);
-
 /** The error and the errors it wraps (`cause`, kafkajs' `originalError`), outermost first. */
 function chainOf(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -87,15 +75,7 @@ export function classifyFailure(error: unknown): Failure {
     }
     if (link instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
       return { kind: 'infrastructure-away', cause: 'temporal-unavailable' };
-    if (link instanceof Error && kafkaAway.has(link.name))
-      return { kind: 'infrastructure-away', cause: 'kafka-unavailable' };
-    // A protocol error the broker marks retriable (no leader, too few in-sync replicas) passes with time.
-    if (
-      link instanceof Error &&
-      link.name === 'KafkaJSProtocolError' &&
-      (link as { retriable?: unknown }).retriable
-    )
-      return { kind: 'infrastructure-away', cause: 'kafka-unavailable' };
+    if (kafkaAway(link)) return { kind: 'infrastructure-away', cause: 'kafka-unavailable' };
   }
   const outer = chain[0];
   if (outer instanceof ServiceError)
