@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '../activities/kafka/admin';
 
 export interface HealthCheck {
   ok: boolean;
@@ -31,7 +31,7 @@ export class Health {
 
   constructor(
     private readonly temporal: Connection,
-    private readonly kafka: Admin,
+    private readonly kafka: KafkaAdmin,
   ) {}
 
   async check(): Promise<{ temporal: HealthCheck; kafka: HealthCheck }> {
@@ -42,7 +42,7 @@ export class Health {
           await this.kafka.connect();
           this.kafkaConnected = true;
         }
-        await this.kafka.describeCluster().catch(async (error: unknown) => {
+        await this.kafka.brokerCount().catch(async (error: unknown) => {
           // Reconnect on the next check rather than reuse a broken connection.
           this.kafkaConnected = false;
           await this.kafka.disconnect();

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { logLevel } from 'kafkajs';
 import { kafkaClient } from '../activities/kafka/connection';
 import { Journeys } from '../client/journeys';
 import type { CarepathConfig } from '../config';
@@ -81,11 +80,8 @@ export async function startApi(
   });
   const kafka = kafkaClient(config.kafka, {
     clientId: `${config.kafka.clientId}-api`,
-    logLevel: logLevel.NOTHING,
-    // Health checks answer within seconds rather than wait out kafkajs's retries.
-    connectionTimeout: 1000,
-    requestTimeout: 2000,
-    retry: { retries: 0 },
+    // Health checks answer within seconds rather than wait out the client's retries.
+    quick: { connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
   });
   const health = new Health(connection, kafka.admin());
   const app = await buildApi(

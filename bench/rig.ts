@@ -1,12 +1,12 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '../activities/kafka/connection';
 import { carepathTopics } from '../schemas/contract';
 import type { ClientEvent } from '../schemas';
 import { bareTopic, bareWorkerReady } from './bare/definitions';
 import type { Cleanup } from './cleanup';
-import { inboundRecord } from '../testkit/inbound';
+import { inboundRecord, onTopic } from '../testkit/inbound';
 import { startLab, type Lab, type Progress } from '../testkit/lab';
 import { outboundTopics, Tap } from '../testkit/tap';
 import { startLabProcess, startServicesProcess, type LabProcess } from '../testkit/services';
@@ -99,8 +99,11 @@ export async function startRig(progress: Progress, cleanup: Cleanup, files: RigF
   );
   let workers = await startWorkers(lab, 'main', files, progress);
   cleanup.add('the workers', () => Promise.all([workers.services.stop(), workers.bare.stop()]));
-  const kafka = new Kafka({ clientId: 'carepath-bench', brokers: lab.brokers, logLevel: logLevel.ERROR });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const kafka = kafkaClient(
+    { brokers: lab.brokers, connection: { ssl: false } },
+    { clientId: 'carepath-bench', logs: 'error' },
+  );
+  const producer = kafka.producer({ idempotent: false });
   await producer.connect();
   cleanup.add('the inbound producer', () => producer.disconnect());
   // After the workers: they create the topics the tap subscribes to.
@@ -117,7 +120,7 @@ export async function startRig(progress: Progress, cleanup: Cleanup, files: RigF
     temporal: new Client({ connection }),
     arrivals: new Arrivals(tap),
     async produce(event) {
-      await producer.send({ topic: carepathTopics['client-events'], messages: [inboundRecord(event)] });
+      await producer.send(onTopic(carepathTopics['client-events'], [inboundRecord(event)]));
     },
     async freshWorkers(tag) {
       if (!used) return;

@@ -6,15 +6,17 @@ import { shippedProgramsDir } from '../programs/load';
 import { roleChoiceSchema, type RoleChoice } from './service-roles';
 import {
   kafkaConnectionVariables,
+  kafkaSecretVariables,
   loadKafkaConnection,
   type KafkaConnectionSettings,
 } from './kafka-connection';
 import type { OidcSettings } from './oidc';
-import type { ConfigProblem } from './secret-files';
+import { booleanVariable, setVariable, type ConfigProblem } from './secret-files';
 import { loadServeTls, serveTlsVariables, type ServeTls } from './serve-tls';
 import {
   loadTemporalConnection,
   temporalConnectionVariables,
+  temporalSecretVariables,
   type TemporalConnectionSettings,
 } from './temporal-connection';
 
@@ -56,6 +58,8 @@ export const environmentSchema = z.object({
   // No default here: the caller names it (loadConfig fails closed to production, loadLocalConfig is for local tools).
   CAREPATH_MODE: modeSchema,
   CAREPATH_ROLE: roleChoiceSchema.default('all'),
+  // Production refuses plaintext Temporal and Kafka connections unless this says the network is private.
+  CAREPATH_ALLOW_PLAINTEXT: booleanVariable.default(false),
   CAREPATH_HEALTH_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_HEALTH_PORT: port.default(8235),
   // How long a stopping process answers not-ready before it drains, so load balancers and
@@ -229,9 +233,19 @@ export const environmentSchema = z.object({
 
 const schemaVariables = Object.keys(environmentSchema.shape) as (keyof z.input<typeof environmentSchema>)[];
 
-/** Variables whose values are secrets: an error about one names it and the problem, never the value. */
-export const secretVariables: ReadonlySet<keyof z.input<typeof environmentSchema>> = new Set([
+/** The variables of the schema above whose values are credentials. */
+const ownSecretVariables = [
   'CAREPATH_PAYLOAD_KEYS',
+] as const satisfies readonly (typeof schemaVariables)[number][];
+
+/**
+ * Variables whose values are secrets, each module's own: an error about one names it and the
+ * problem, never the value.
+ */
+export const secretVariables: ReadonlySet<string> = new Set([
+  ...ownSecretVariables,
+  ...temporalSecretVariables,
+  ...kafkaSecretVariables,
 ]);
 
 /** The integration id of local mode, when CAREPATH_INTEGRATION_ID is unset. */
@@ -350,7 +364,7 @@ const shownValue = (p: ShownConfigProblem) =>
   !p.set ? '(unset)' : p.value === undefined ? '(set; a secret, not shown)' : JSON.stringify(p.value);
 
 const withoutSecret = (p: ConfigProblem): ShownConfigProblem => {
-  const secret = p.secret === true || (secretVariables as ReadonlySet<string>).has(p.variable);
+  const secret = secretVariables.has(p.variable);
   return {
     variable: p.variable,
     value: secret ? undefined : p.value,
@@ -422,6 +436,39 @@ const productionRequirements: readonly {
   },
 ];
 
+const plaintextOptOut =
+  'or, only behind a private network or service mesh that encrypts it, CAREPATH_ALLOW_PLAINTEXT=true';
+
+/**
+ * Production refuses connections that would carry journeys' payloads and credentials in clear,
+ * unless the operator states the network is private. A connection whose own variables are wrong is
+ * reported for those alone.
+ */
+function plaintextRefusals(
+  env: NodeJS.ProcessEnv,
+  input: { CAREPATH_MODE: string; CAREPATH_ALLOW_PLAINTEXT?: string | undefined },
+  temporal: { settings: TemporalConnectionSettings; problems: readonly ConfigProblem[] },
+  kafka: { settings: KafkaConnectionSettings; problems: readonly ConfigProblem[] },
+): ConfigProblem[] {
+  if (input.CAREPATH_MODE !== 'production') return [];
+  const optOut = booleanVariable.safeParse(input.CAREPATH_ALLOW_PLAINTEXT ?? 'false');
+  if (optOut.success && optOut.data) return [];
+  const refusals: ConfigProblem[] = [];
+  if (temporal.settings.tls === false && temporal.problems.length === 0)
+    refusals.push({
+      variable: 'TEMPORAL_TLS',
+      value: setVariable(env, 'TEMPORAL_TLS'),
+      message: `production refuses a plaintext connection to Temporal: set TEMPORAL_TLS=true (with TEMPORAL_TLS_* for a private CA or mTLS), ${plaintextOptOut}`,
+    });
+  if (kafka.settings.ssl === false && kafka.problems.length === 0)
+    refusals.push({
+      variable: 'KAFKA_SSL',
+      value: setVariable(env, 'KAFKA_SSL'),
+      message: `production refuses a plaintext connection to Kafka: set KAFKA_SSL=true (with KAFKA_SSL_* for a private CA or mTLS), ${plaintextOptOut}`,
+    });
+  return refusals;
+}
+
 function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathMode): CarepathConfig {
   const given: Partial<Record<(typeof schemaVariables)[number], string>> = Object.fromEntries(
     schemaVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
@@ -482,6 +529,7 @@ function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathM
   problems.push(
     ...temporalConnection.problems,
     ...kafkaConnection.problems,
+    ...plaintextRefusals(env, input, temporalConnection, kafkaConnection),
     ...apiTls.problems,
     ...codecTls.problems,
   );

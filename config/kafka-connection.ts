@@ -28,6 +28,11 @@ type KafkaConnectionEnvironment = z.infer<typeof kafkaConnectionEnvironment>;
 
 export const kafkaConnectionVariables = Object.keys(kafkaConnectionEnvironment.shape);
 
+/** The variables above whose values are credentials. */
+export const kafkaSecretVariables = [
+  'KAFKA_SASL_PASSWORD',
+] as const satisfies readonly (keyof KafkaConnectionEnvironment)[];
+
 /** How carepath authenticates to the brokers and protects the traffic; kafkajs-free (activities/kafka maps it). */
 export interface KafkaConnectionSettings {
   /** Off, or TLS: brokers checked against `ca` (else the system's roots); a client pair for mTLS. */
@@ -67,7 +72,6 @@ export function loadKafkaConnection(
           variable,
           value: env[variable],
           message: issue.message,
-          secret: variable === 'KAFKA_SASL_PASSWORD',
         };
       }),
     };

@@ -3,13 +3,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 
-/** One thing wrong with the configuration: the variable to fix, its value unless secret, and what to do. */
+/** One thing wrong with the configuration: the variable to fix, its value, and what to do (ConfigError hides secrets' values). */
 export interface ConfigProblem {
   variable: string;
   value: string | undefined;
   message: string;
-  /** The value is a credential: error messages say it is set, never what it is. */
-  secret?: boolean;
 }
 
 /**

@@ -29,7 +29,11 @@ export const temporalConnectionVariables = [
   'TEMPORAL_TLS_CLIENT_KEY_DATA',
 ] as const;
 
-const secretVariables = new Set(['TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_KEY_DATA']);
+/** The variables above whose values are credentials. */
+export const temporalSecretVariables = [
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+] as const satisfies readonly (typeof temporalConnectionVariables)[number][];
 
 /** How to reach the frontend at carepath's `temporal.address` (resolved by the same loader). */
 export interface TemporalConnectionSettings {
@@ -171,7 +175,7 @@ export function loadTemporalConnection(
       ...(apiKey !== undefined && { apiKey }),
       metadata: profile.grpcMeta ?? {},
     },
-    problems: problems.map((p) => (secretVariables.has(p.variable) ? { ...p, secret: true } : p)),
+    problems,
   };
 }
 

@@ -1,4 +1,3 @@
-import { ConfigResourceTypes } from 'kafkajs';
 import type { ClusterLab } from '../testkit/cluster-lab';
 import { carepathTopics } from '../schemas/contract';
 import type { TrafficOptions } from './drill';
@@ -58,16 +57,10 @@ function failures(harness: Harness, lab: ClusterLab): LabServer[] {
 /** The replicas and `min.insync.replicas` of the inbound topic, as the cluster reports them. */
 async function inboundReplication(harness: Harness): Promise<string> {
   const topic = carepathTopics['client-events'];
-  const [{ topics }, configs] = await Promise.all([
-    harness.admin.fetchTopicMetadata({ topics: [topic] }),
-    harness.admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
-    }),
-  ]);
-  const replicas = [...new Set(topics[0]?.partitions.map((p) => p.replicas.length))].join('/');
-  const minInSync = configs.resources[0]?.configEntries[0]?.configValue ?? '?';
-  return `${topic}: ${topics[0]?.partitions.length ?? 0} partitions, ${replicas} replicas each, min.insync.replicas ${minInSync}`;
+  const { replicasPerPartition, minInsyncReplicas } = await harness.admin.replication(topic);
+  const replicas = [...new Set(replicasPerPartition)].join('/');
+  const minInSync = minInsyncReplicas ?? '?';
+  return `${topic}: ${replicasPerPartition.length} partitions, ${replicas} replicas each, min.insync.replicas ${minInSync}`;
 }
 
 /**

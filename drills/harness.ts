@@ -2,7 +2,10 @@ import { shippedPrograms } from '../programs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import type { KafkaAdmin } from '../activities/kafka/admin';
+import { kafkaClient, type KafkaClient } from '../activities/kafka/connection';
+import type { KafkaProducer } from '../activities/kafka/producer';
+import { onTopic, type InboundMessage } from '../testkit/inbound';
 import type { Lab } from '../testkit/lab';
 import { startServicesProcess, type ServicesProcess } from '../testkit/services';
 import { Journeys } from '../client/journeys';
@@ -21,9 +24,9 @@ const maxChunkBytes = 512 * 1024;
 export type InboundMarks = ReadonlyMap<number, bigint>;
 
 /** Splits records into sends that each stay below `maxChunkBytes`. */
-function chunks(messages: readonly Message[]): Message[][] {
-  const out: Message[][] = [];
-  let current: Message[] = [];
+function chunks(messages: readonly InboundMessage[]): InboundMessage[][] {
+  const out: InboundMessage[][] = [];
+  let current: InboundMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
     const size = (message.value?.length ?? 0) + 100;
@@ -64,9 +67,9 @@ export class Harness {
   private constructor(
     readonly lab: Lab,
     readonly config: CarepathConfig,
-    readonly kafka: Kafka,
-    private readonly producer: Producer,
-    readonly admin: Admin,
+    readonly kafka: KafkaClient,
+    private readonly producer: KafkaProducer,
+    readonly admin: KafkaAdmin,
     private readonly progress: Progress,
     readonly deployment: readonly ServiceSlot[],
   ) {}
@@ -84,13 +87,11 @@ export class Harness {
       KAFKA_BROKERS: lab.brokers.join(','),
     });
     // Quiet: the drill's own clients fail on purpose during outages and say so in its progress lines.
-    const kafka = new Kafka({
-      clientId: 'carepath-drill',
-      brokers: lab.brokers,
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 2 },
-    });
-    const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const kafka = kafkaClient(
+      { brokers: lab.brokers, connection: { ssl: false } },
+      { clientId: 'carepath-drill', retries: 2 },
+    );
+    const producer = kafka.producer({ idempotent: false });
     const admin = kafka.admin();
     const harness = new Harness(lab, config, kafka, producer, admin, progress, deployment);
     try {
@@ -174,11 +175,11 @@ export class Harness {
    * feed would. A send retried after a lost acknowledgement may store a record twice: the same
    * event id, which carepath must recognise anyway.
    */
-  async produce(messages: readonly Message[], progress = this.progress): Promise<void> {
+  async produce(messages: readonly InboundMessage[], progress = this.progress): Promise<void> {
     for (const chunk of chunks(messages)) {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.producer.send({ topic: inboundTopic, messages: chunk, acks: -1 });
+          await this.producer.send(onTopic(inboundTopic, chunk));
           this.inboundSent += chunk.length;
           break;
         } catch (error) {
@@ -194,7 +195,7 @@ export class Harness {
   }
 
   /** Produces `messages` spread evenly over `seconds` (all at once for 0): load while a drill disrupts. */
-  async feed(messages: readonly Message[], seconds: number, progress = this.progress): Promise<void> {
+  async feed(messages: readonly InboundMessage[], seconds: number, progress = this.progress): Promise<void> {
     const started = Date.now();
     let sent = 0;
     let reported = started;
@@ -215,18 +216,18 @@ export class Harness {
 
   /** Where the inbound topic ends now: messages past these marks belong to what a drill sends next. */
   async inboundMarks(): Promise<InboundMarks> {
-    const offsets = await this.admin.fetchTopicOffsets(inboundTopic);
+    const offsets = await this.admin.partitionBounds(inboundTopic);
     return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
   }
 
   /** Inbound messages the bridge has not committed yet (its consumer group's lag). */
   async bridgeLag(): Promise<number> {
-    const [ends, [committed]] = await Promise.all([
-      this.admin.fetchTopicOffsets(inboundTopic),
-      this.admin.fetchOffsets({ groupId: this.config.kafka.consumerGroup, topics: [inboundTopic] }),
+    const [ends, committed] = await Promise.all([
+      this.admin.partitionBounds(inboundTopic),
+      this.admin.committedOffsets(this.config.kafka.consumerGroup, inboundTopic),
     ]);
     return ends.reduce((lag, { partition, high }) => {
-      const at = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+      const at = Number(committed.find((p) => p.partition === partition)?.offset ?? '-1');
       return lag + Number(high) - Math.max(at, 0);
     }, 0);
   }

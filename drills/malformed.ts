@@ -1,5 +1,4 @@
-import type { Message } from 'kafkajs';
-import { inboundEnvelope, inboundRecord, SyntheticClient } from '../testkit/inbound';
+import { inboundEnvelope, inboundRecord, SyntheticClient, type InboundMessage } from '../testkit/inbound';
 import type { AdmittedEvent, ClientEvent } from '../schemas';
 import type { DeadLetterReason } from '../schemas/contract';
 import { beginDrill, type TrafficOptions } from './drill';
@@ -15,7 +14,7 @@ export interface MalformedOptions extends TrafficOptions {
 /** Something a drill breaks while it sends its messages (all at once without it). */
 export interface Disruption {
   /** Sends `records`, in order, breaking something meanwhile; answers what it did. */
-  feedWhileBreaking: (records: readonly Message[], progress: Progress) => Promise<string[]>;
+  feedWhileBreaking: (records: readonly InboundMessage[], progress: Progress) => Promise<string[]>;
   /** Longer to wait for carepath to finish afterwards. */
   extraSettleSeconds: number;
 }
@@ -31,7 +30,7 @@ export interface BadInput {
   maxBytes: number;
 }
 
-export const record = (key: string | null, value: unknown): Message => ({
+export const record = (key: string | null, value: unknown): InboundMessage => ({
   key,
   value: typeof value === 'string' || value === null ? value : JSON.stringify(value),
 });
@@ -45,7 +44,7 @@ export const attendedBy = (clientId: string) => new SyntheticClient(clientId, 'd
 export interface BadKind {
   reason: DeadLetterReason;
   follows?: (stream: readonly ClientEvent[]) => ClientEvent;
-  build: (input: BadInput) => Message;
+  build: (input: BadInput) => InboundMessage;
 }
 
 const badKinds: BadKind[] = [
@@ -145,7 +144,7 @@ export async function mixedInDrill(
   // Only clients that stay open take bad messages into their stream: after a discharge the journey
   // has ended, and an event for it is recognised, or refused, for that reason instead.
   const open = drill.streams.filter((stream) => stream.at(-1)?.type !== 'discharge-requested');
-  const mixed = new Map<readonly ClientEvent[], (ClientEvent | Message)[]>(
+  const mixed = new Map<readonly ClientEvent[], (ClientEvent | InboundMessage)[]>(
     drill.streams.map((stream) => [stream, [...stream]]),
   );
   const streams = [...mixed.values()];

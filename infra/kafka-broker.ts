@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '../activities/kafka/connection';
 import { InstallFailed } from './errors';
 import { startServer, waitUntilReady, type ServerProcess } from './processes';
 
@@ -182,16 +182,14 @@ export function startKafkaBroker(opts: KafkaBrokerOptions): ServerProcess {
 
 /** Ready when a client can fetch the cluster's metadata from the broker, naming `minBrokers` or more. */
 export async function kafkaAnswers(brokers: string[], minBrokers = 1): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: 'carepath-stack-health',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    retry: { retries: 0 },
-  }).admin();
+  // The broker's own plaintext listener, on loopback.
+  const admin = kafkaClient(
+    { brokers, connection: { ssl: false } },
+    { clientId: 'carepath-stack-health', quick: { connectionTimeoutMs: 1000 } },
+  ).admin();
   await admin.connect();
   try {
-    return (await admin.describeCluster()).brokers.length >= minBrokers;
+    return (await admin.brokerCount()) >= minBrokers;
   } finally {
     await admin.disconnect();
   }

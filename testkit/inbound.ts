@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OutboundRecord } from '../activities/kafka/record-sender';
 import type { AdmittedEvent, ClientEvent, Intake, LevelOfCare } from '../schemas';
 import { inboundEventType } from '../schemas/contract';
 import { entryIntake, staff } from './fixtures';
@@ -82,6 +83,17 @@ export const inboundEnvelope = <E extends ClientEvent>(event: E) => ({
   datacontenttype: 'application/json',
   data: event,
 });
+
+/** A message as a producer standing in for the EHR feed writes it (headers only to carry a trace). */
+export interface InboundMessage {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** The messages as records on `topic`, for a KafkaProducer. */
+export const onTopic = (topic: string, messages: readonly InboundMessage[]): OutboundRecord[] =>
+  messages.map(({ key, value, headers }) => ({ topic, key, value, headers: headers ?? {} }));
 
 /** A client event as the record the bridge reads: its CloudEvent, keyed by client id. */
 export const inboundRecord = (event: ClientEvent) => ({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { KafkaClient } from '../activities/kafka/connection';
+import type { KafkaConsumer } from '../activities/kafka/consumer';
 import { carepathTopics, deadLetterHeaders, outboundStreams, type Topics } from '../schemas/contract';
 
 /** One record as a downstream service reads it. */
@@ -61,20 +62,26 @@ export class Tap {
   private readonly listeners: ((record: TappedRecord) => void)[] = [];
 
   private constructor(
-    private readonly consumer: Consumer,
+    private readonly consumer: KafkaConsumer,
     private readonly topics: readonly string[],
   ) {}
 
-  static async start(kafka: Kafka, topics: readonly string[]): Promise<Tap> {
-    const consumer = kafka.consumer({ groupId: `carepath-tap-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  static async start(kafka: KafkaClient, topics: readonly string[]): Promise<Tap> {
+    const consumer = kafka.consumer({
+      groupId: `carepath-tap-${randomUUID()}`,
+      // A tap may start before the code under test created its topics.
+      createsMissingTopics: true,
+      maxWaitMs: 50,
+    });
     const tap = new Tap(consumer, topics);
     await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.subscribe(topics);
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
+      autoCommit: true,
+      eachRecord: async ({ topic, partition, offset, key, value: bytes, headers }) => {
         const readAt = Date.now();
-        tap.next.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
-        const value = message.value?.toString('utf8') ?? null;
+        tap.next.set(`${topic}/${partition}`, BigInt(offset) + 1n);
+        const value = bytes?.toString('utf8') ?? null;
         let json: Record<string, unknown> | undefined;
         try {
           json = value === null ? undefined : (JSON.parse(value) as Record<string, unknown>);
@@ -83,10 +90,8 @@ export class Tap {
         }
         const record: TappedRecord = {
           topic,
-          key: message.key?.toString('utf8') ?? null,
-          headers: Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([name, header]) => [name, String(header)]),
-          ),
+          key: key?.toString('utf8') ?? null,
+          headers: { ...headers },
           value,
           json,
           readAt,
@@ -121,12 +126,12 @@ export class Tap {
   }
 
   /** True once the tap has read every record its topics held when asked. */
-  async caughtUp(kafka: Kafka): Promise<boolean> {
+  async caughtUp(kafka: KafkaClient): Promise<boolean> {
     const admin = kafka.admin();
     await admin.connect();
     try {
       for (const topic of this.topics) {
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+        for (const { partition, high } of await admin.partitionBounds(topic)) {
           if ((this.next.get(`${topic}/${partition}`) ?? 0n) < BigInt(high)) return false;
         }
       }

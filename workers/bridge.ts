@@ -1,4 +1,5 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaClient } from '../activities/kafka/connection';
+import type { InboundRecord, KafkaConsumer } from '../activities/kafka/consumer';
 import type { RecordSender } from '../activities/kafka/record-sender';
 import { eventInFutureDetail, occurredInFuture } from '../client/event-time';
 import type { IntegrationActor } from '../schemas';
@@ -13,7 +14,7 @@ import { withInboundSpan } from './inbound/trace';
 import { logLine } from './log';
 
 export interface BridgeOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   journeys: JourneyPort;
   /** Where dead letters go: the worker's idempotent producer. */
   sender: RecordSender;
@@ -54,21 +55,17 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const now = opts.now ?? Date.now;
   const { monitor } = opts;
   const stopping = new AbortController();
-  const consumer: Consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
+  const consumer: KafkaConsumer = opts.kafka.consumer({ groupId: opts.groupId });
   let inGroup = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (inGroup = true));
-  // kafkajs rejoins after a crash it restarts from; one it does not leaves the process without a consumer.
-  consumer.on(consumer.events.CRASH, ({ payload }) => (inGroup &&= payload.restart));
-  consumer.on(consumer.events.STOP, () => (inGroup = false));
+  consumer.on('group-join', () => (inGroup = true));
+  // The consumer rejoins after a crash it restarts from; one it does not leaves the process without a consumer.
+  consumer.on('crash', (restarting) => (inGroup &&= restarting));
+  consumer.on('stop', () => (inGroup = false));
   await consumer.connect();
-  await consumer.subscribe({ topic: opts.topics['client-events'], fromBeginning: true });
+  await consumer.subscribe([opts.topics['client-events']]);
 
-  const handle = async (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ) => {
+  const handle = async (message: InboundRecord, heartbeat: () => Promise<void>) => {
+    const { topic, partition } = message;
     const ids = { topic, partition, offset: message.offset };
     const origin: InboundOrigin = { ...ids, key: message.key, value: message.value };
     const attempt = <T>(what: string, operation: () => Promise<T>) =>
@@ -170,7 +167,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     // Commits are cumulative: one that fails (a rebalance, the broker away) is covered by the next,
     // or the message is read again and recognised as a redelivery.
     await consumer
-      .commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
+      .commit([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
       .catch((error: unknown) =>
         logLine('warn', 'bridge: offset commit failed; the message may be read again', {
           ...ids,
@@ -182,14 +179,11 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
 
   await consumer.run({
     autoCommit: false,
-    eachMessage: async (payload) => {
-      const { topic, partition, message } = payload;
+    eachRecord: async (message, heartbeat) => {
       try {
-        await withInboundSpan({ topic, partition, offset: message.offset }, message.headers, () =>
-          handle(topic, partition, message, () => payload.heartbeat()),
-        );
+        await withInboundSpan(message, message.headers, () => handle(message, heartbeat));
       } catch (error) {
-        monitor.finished(partition);
+        monitor.finished(message.partition);
         if (!(error instanceof BridgeStopping)) throw error;
       }
     },

@@ -95,6 +95,11 @@ export const logger: Logger = pino(
   ),
 );
 
+/** Scalar fields only: nested objects could carry anything, so they never reach the log. */
+export function scalarFields(fields: Record<string, unknown> | undefined): LogFields {
+  return Object.fromEntries(Object.entries(fields ?? {}).filter(([, value]) => isScalar(value))) as LogFields;
+}
+
 export function logLine(level: 'info' | 'warn' | 'error', message: string, fields: LogFields = {}): void {
   logger[level](fields, message);
 }

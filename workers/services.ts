@@ -2,12 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataConverter } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { type Kafka, logLevel } from 'kafkajs';
-import { kafkaClient } from '../activities/kafka/connection';
+import { kafkaClient, type KafkaClient } from '../activities/kafka/connection';
 import { Registry } from 'prom-client';
 import { kafkaEffectPublisher } from '../activities/kafka/effect-publisher';
 import { outboxMetrics } from '../activities/kafka/outbox-metrics';
-import { idempotentProducer, kafkajsSender } from '../activities/kafka/kafkajs-sender';
 import type { RecordSender } from '../activities/kafka/record-sender';
 import { startApi, type RunningApi } from '../api/start';
 import { Journeys } from '../client/journeys';
@@ -29,7 +27,6 @@ import { BridgeMonitor } from './inbound/monitor';
 import { createJourneyWorker } from './journey-worker';
 import { logLine } from './log';
 import { Readiness } from './readiness';
-import { kafkaLogCreator } from './structured-logs';
 import { ensureTopics } from './topics';
 
 /** What each role runs once started. */
@@ -63,16 +60,14 @@ export type RunningServices<R extends ServiceRole> = Pick<RoleServices, R> & {
 async function kafkaProducing(config: CarepathConfig, tracing: Tracing | undefined) {
   const kafka = kafkaClient(config.kafka, {
     clientId: config.kafka.clientId,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator,
+    logs: 'warn',
   });
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, carepathTopics, config.kafka.topicPartitions).finally(() => admin.disconnect());
-  const producer = idempotentProducer(kafka);
+  const producer = kafka.producer({ idempotent: true });
   await producer.connect();
-  const sender = kafkajsSender(producer);
-  return { kafka, sender: tracing ? tracedSender(sender) : sender, close: () => producer.disconnect() };
+  return { kafka, sender: tracing ? tracedSender(producer) : producer, close: () => producer.disconnect() };
 }
 
 async function startWorkerRole(
@@ -100,7 +95,7 @@ async function startBridgeRole(
   config: CarepathConfig,
   dataConverter: DataConverter,
   programs: ProgramRegistry,
-  kafka: Kafka,
+  kafka: KafkaClient,
   sender: RecordSender,
   monitor: BridgeMonitor,
   tracing: Tracing | undefined,

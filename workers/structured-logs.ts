@@ -1,23 +1,13 @@
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
-import { logLevel, type logCreator } from 'kafkajs';
-import { logLine, type LogFields } from './log';
+import { logLine, scalarFields } from './log';
 import { exportTemporalMetricsOn } from './temporal-metrics';
 
 /**
- * Routes the Temporal SDK's (its Core's included) and kafkajs's own log lines through carepath's structured, redacted
- * JSON log, so that every line a service writes follows the same rules.
+ * Routes the Temporal SDK's (its Core's included) own log lines through carepath's structured, redacted
+ * JSON log, so that every line a service writes follows the same rules (kafkajs's: activities/kafka/logs.ts).
  */
 
 type Level = 'info' | 'warn' | 'error';
-
-/** Scalar fields only: nested objects could carry anything, so they never reach the log. */
-function scalars(fields: Record<string, unknown> | undefined): LogFields {
-  return Object.fromEntries(
-    Object.entries(fields ?? {}).filter(([, value]) =>
-      ['string', 'number', 'boolean'].includes(typeof value),
-    ),
-  ) as LogFields;
-}
 
 const temporalLevels: Partial<Record<LogEntry['level'], Level>> = {
   INFO: 'info',
@@ -57,7 +47,7 @@ export function installTemporalLogging(
     },
     logger: new DefaultLogger(minimum, (entry) => {
       const level = temporalLevels[entry.level];
-      if (level) logLine(level, entry.message, { logger: 'temporal', ...scalars(entry.meta) });
+      if (level) logLine(level, entry.message, { logger: 'temporal', ...scalarFields(entry.meta) });
     }),
   });
 }
@@ -70,17 +60,3 @@ export function installTemporalLogging(
 export async function releaseTemporalRuntime(): Promise<void> {
   await installed?.shutdown();
 }
-
-const kafkaLevels: Partial<Record<logLevel, Level>> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-};
-
-export const kafkaLogCreator: logCreator =
-  () =>
-  ({ level, log }) => {
-    const mapped = kafkaLevels[level];
-    const { message, ...fields } = log;
-    if (mapped) logLine(mapped, message, { logger: 'kafkajs', ...scalars(fields) });
-  };

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { KafkaConnectionSettings } from '../../config/kafka-connection';
+import { kafkajsAdmin, type KafkaAdmin } from './admin';
+import { kafkajsConsumer, type ConsumerOptions, type KafkaConsumer } from './consumer';
+import { kafkaLogCreator, kafkajsLogLevel, type KafkaLogLevel } from './logs';
+import { kafkajsProducer, type KafkaProducer, type ProducerOptions } from './producer';
 
 function kafkajsSsl(ssl: KafkaConnectionSettings['ssl']): KafkaConfig['ssl'] {
   if (ssl === false) return false;
@@ -32,20 +36,52 @@ function kafkajsSasl(sasl: NonNullable<KafkaConnectionSettings['sasl']>): SASLOp
   }
 }
 
-/**
- * A kafkajs client on the configured brokers with the configured SSL and SASL; `options` are the
- * caller's own (client id, timeouts, retries, logging).
- */
+/** The caller's own settings of a client: who it is, how much it logs, how patiently it waits. */
+export interface KafkaClientOptions {
+  clientId: string;
+  /** kafkajs's own lines at this level and above go to carepath's structured log; default none. */
+  logs?: KafkaLogLevel;
+  /** How often a failed request is retried (kafkajs's default otherwise). */
+  retries?: number;
+  /**
+   * For checks that must answer within seconds (health): connecting and each request time out
+   * after these, and nothing is retried.
+   */
+  quick?: { connectionTimeoutMs: number; requestTimeoutMs?: number };
+}
+
+/** Carepath's Kafka client: the only way the rest of the code reaches the brokers. */
+export interface KafkaClient {
+  admin(): KafkaAdmin;
+  consumer(options: ConsumerOptions): KafkaConsumer;
+  producer(options: ProducerOptions): KafkaProducer;
+}
+
+/** A client on the configured brokers with the configured SSL and SASL. */
 export function kafkaClient(
-  kafka: { brokers: string[]; connection: KafkaConnectionSettings },
-  options: Omit<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>,
-): Kafka {
-  return new Kafka({
+  kafka: { brokers: readonly string[]; connection: KafkaConnectionSettings },
+  options: KafkaClientOptions,
+): KafkaClient {
+  const logs = options.logs ?? 'none';
+  const client = new Kafka({
+    clientId: options.clientId,
+    brokers: [...kafka.brokers],
     // kafkajs's default (1 s) covers the TLS handshake too, which a remote broker can exceed.
     ...(kafka.connection.ssl !== false && { connectionTimeout: 5000 }),
-    ...options,
-    brokers: kafka.brokers,
+    logLevel: kafkajsLogLevel[logs],
+    ...(logs !== 'none' && { logCreator: kafkaLogCreator }),
+    ...(options.retries !== undefined && { retry: { retries: options.retries } }),
+    ...(options.quick && {
+      connectionTimeout: options.quick.connectionTimeoutMs,
+      ...(options.quick.requestTimeoutMs !== undefined && { requestTimeout: options.quick.requestTimeoutMs }),
+      retry: { retries: 0 },
+    }),
     ssl: kafkajsSsl(kafka.connection.ssl),
     ...(kafka.connection.sasl !== undefined && { sasl: kafkajsSasl(kafka.connection.sasl) }),
   });
+  return {
+    admin: () => kafkajsAdmin(client),
+    consumer: (consumerOptions) => kafkajsConsumer(client, consumerOptions),
+    producer: (producerOptions) => kafkajsProducer(client, producerOptions),
+  };
 }

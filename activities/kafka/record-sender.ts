@@ -1,6 +1,7 @@
 /**
  * The Kafka client as activities and the bridge see it: records in, all accepted or an error out.
- * Only kafkajs-sender.ts knows kafkajs, so another client can replace it without touching activities.
+ * Only the files of activities/kafka know kafkajs (an ESLint rule keeps it so), so another client
+ * can replace it there alone.
  */
 
 /** One record as carepath produces it: keyed by client id, so each client's records stay in order. */

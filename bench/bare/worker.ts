@@ -1,9 +1,8 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { Kafka, logLevel } from 'kafkajs';
-import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
+import { kafkaClient } from '../../activities/kafka/connection';
 import { loadLocalConfig } from '../../config';
 import { logLine } from '../../workers/log';
-import { installTemporalLogging, kafkaLogCreator } from '../../workers/structured-logs';
+import { installTemporalLogging } from '../../workers/structured-logs';
 import {
   bareMetricsPortVariable,
   bareSource,
@@ -20,29 +19,20 @@ async function main() {
   const config = loadLocalConfig();
   const metricsPort = process.env[bareMetricsPortVariable];
   installTemporalLogging('INFO', undefined, metricsPort === undefined ? undefined : Number(metricsPort));
-  const kafka = new Kafka({
-    clientId: 'carepath-bench-bare',
-    brokers: config.kafka.brokers,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator,
-  });
+  const kafka = kafkaClient(config.kafka, { clientId: 'carepath-bench-bare', logs: 'warn' });
   const admin = kafka.admin();
   await admin.connect();
   try {
     if (!(await admin.listTopics()).includes(bareTopic))
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: bareTopic, numPartitions: config.kafka.topicPartitions }],
-      });
+      await admin.createTopics([{ topic: bareTopic, partitions: config.kafka.topicPartitions }]);
   } finally {
     await admin.disconnect();
   }
-  const producer = idempotentProducer(kafka);
+  const producer = kafka.producer({ idempotent: true });
   await producer.connect();
-  const sender = kafkajsSender(producer);
   const activities: BareActivities = {
     notify: (streamId, probeId) =>
-      sender.send([
+      producer.send([
         {
           topic: bareTopic,
           key: streamId,

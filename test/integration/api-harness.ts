@@ -2,7 +2,7 @@ import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Connection, type Client } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '../../activities/kafka/connection';
 import type { BridgeView } from '../../api/context';
 import { Health } from '../../api/health';
 import { IdempotencyStore } from '../../api/idempotency';
@@ -80,11 +80,10 @@ export async function serveApi(opts: {
   const watcher = opts.tokensFile
     ? watchTokensFile(opts.tokensFile, registry, (message) => console.warn(message), 100)
     : undefined;
-  const kafka = new Kafka({
-    brokers: testStack().stack.kafka.brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-  });
+  const kafka = kafkaClient(
+    { brokers: testStack().stack.kafka.brokers, connection: { ssl: false } },
+    { clientId: 'carepath-api-test', retries: 0 },
+  );
   const health = new Health(opts.connection, kafka.admin());
   const metrics = new ApiMetrics();
   const signIn = opts.signIn

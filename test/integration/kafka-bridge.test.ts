@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from '../../activities/kafka/producer';
 import { loadLocalConfig } from '../../config';
 import { getProgram } from '../../programs';
 import type { ClientEvent, StaffActor } from '../../schemas';
@@ -9,7 +9,7 @@ import { fieldNames, forbiddenField, publishedSchemas } from '../contract/publis
 import { devServer } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 import { staff } from '../../testkit/fixtures';
-import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
+import { inboundRecord, onTopic, SyntheticClient } from '../../testkit/inbound';
 import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
 import { bridgeOnBroker, type kafkaJourneys, testKafka, testTopics } from './kafka-harness';
 
@@ -20,7 +20,7 @@ const kafka = testKafka(testStack().stack.kafka.brokers);
 let topics: Topics;
 let server: Awaited<ReturnType<typeof devServer>>;
 let services: Awaited<ReturnType<typeof kafkaJourneys>>;
-let producer: Producer;
+let producer: KafkaProducer;
 let tap: Tap;
 let stack: Awaited<ReturnType<typeof bridgeOnBroker>>;
 
@@ -47,7 +47,7 @@ const distinctOutboundOf = (clientId: string) => new Map(outboundOf(clientId).ma
 const typesOf = (clientId: string) =>
   [...distinctOutboundOf(clientId).values()].map((r) => String(r.json?.type)).sort();
 const produce = (values: { key: string | null; value: string }[]) =>
-  producer.send({ topic: topics['client-events'], messages: values });
+  producer.send(onTopic(topics['client-events'], values));
 
 /** Admission, a session attended, a relapse (full-continuum steps up at once) and a discharge. */
 const journeyOf = (client: SyntheticClient) => [

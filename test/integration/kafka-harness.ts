@@ -2,9 +2,8 @@ import { shippedPrograms } from '../../programs';
 import { randomUUID } from 'node:crypto';
 import type { NativeConnection } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import { Kafka, KafkaJSProtocolError, logLevel, type Producer } from 'kafkajs';
+import { kafkaClient, type KafkaClient } from '../../activities/kafka/connection';
 import { kafkaEffectPublisher, type SendLimits } from '../../activities/kafka/effect-publisher';
-import { idempotentProducer, kafkajsSender } from '../../activities/kafka/kafkajs-sender';
 import type { OutboundRecord, RecordSender } from '../../activities/kafka/record-sender';
 import { tracedSender } from '../../activities/kafka/traced-sender';
 import { Journeys } from '../../client/journeys';
@@ -20,6 +19,7 @@ import { tracingClientInterceptors, type Tracing } from '../../workers/tracing';
 import { Tap } from '../../testkit/tap';
 import { devServer, testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
+import { KafkaJSProtocolError } from '../../testkit/kafkajs-errors';
 
 /** Topic names of the test's own, so test files sharing the run's broker never read each other's records. */
 export function testTopics(): Topics {
@@ -29,11 +29,11 @@ export function testTopics(): Topics {
   ) as Topics;
 }
 
-export const testKafka = (brokers: string[]) =>
-  new Kafka({ clientId: 'carepath-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+export const testKafka = (brokers: string[]): KafkaClient =>
+  kafkaClient({ brokers, connection: { ssl: false } }, { clientId: 'carepath-test', retries: 3 });
 
 /**
- * The real kafkajs sender, able to lose the acknowledgement of one send (Kafka stored it, the
+ * The real idempotent producer, able to lose the acknowledgement of one send (Kafka stored it, the
  * activity failed), and to refuse records with a value on a topic, as a broker refuses one too large.
  */
 export class AckLosingSender implements RecordSender {
@@ -62,9 +62,9 @@ export class AckLosingSender implements RecordSender {
   }
 }
 
-/** A journey worker publishing through the real kafkajs producer, and the journeys client for its task queue. */
+/** A journey worker publishing through the real idempotent producer, and the journeys client for its task queue. */
 export async function kafkaJourneys(opts: {
-  kafka: Kafka;
+  kafka: KafkaClient;
   topics: Topics;
   client: Client;
   nativeConnection: NativeConnection;
@@ -78,10 +78,9 @@ export async function kafkaJourneys(opts: {
   const admin = opts.kafka.admin();
   await admin.connect();
   await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
-  const producer: Producer = idempotentProducer(opts.kafka);
+  const producer = opts.kafka.producer({ idempotent: true });
   await producer.connect();
-  const kafkaSender = kafkajsSender(producer);
-  const sender = new AckLosingSender(opts.tracing ? tracedSender(kafkaSender) : kafkaSender);
+  const sender = new AckLosingSender(opts.tracing ? tracedSender(producer) : producer);
   const taskQueue = `kafka-journeys-${randomUUID()}`;
   const worker = await createJourneyWorker({
     connection: opts.nativeConnection,
@@ -124,10 +123,10 @@ export async function kafkaJourneys(opts: {
       const admin = opts.kafka.admin();
       await admin.connect();
       try {
-        const ends = await admin.fetchTopicOffsets(opts.topics['client-events']);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [opts.topics['client-events']] });
+        const ends = await admin.partitionBounds(opts.topics['client-events']);
+        const committed = await admin.committedOffsets(groupId, opts.topics['client-events']);
         return ends.every(({ partition, high }) => {
-          const at = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+          const at = committed.find((p) => p.partition === partition)?.offset ?? '-1';
           return high === '0' || at === high;
         });
       } finally {
@@ -148,7 +147,7 @@ export async function kafkaJourneys(opts: {
  * carries its spans into the journeys, as the services compose it (workers/services.ts).
  */
 export async function bridgeOnBroker(opts: {
-  kafka: Kafka;
+  kafka: KafkaClient;
   topics: Topics;
   tapped: string[];
   tracing?: Tracing;
@@ -169,7 +168,7 @@ export async function bridgeOnBroker(opts: {
     ...(opts.tracing && { tracing: opts.tracing }),
   });
   const bridge = await services.startBridge();
-  const producer = opts.kafka.producer();
+  const producer = opts.kafka.producer({ idempotent: false });
   await producer.connect();
   const tap = await Tap.start(opts.kafka, opts.tapped);
   return {

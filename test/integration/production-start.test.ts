@@ -50,6 +50,24 @@ test('without CAREPATH_MODE it is production: no credentials, no start, each mis
   expect(run.stderr).not.toMatch(/development token|payload-keys/);
 });
 
+/** Writes production's key and token files (valid unless `files` says otherwise); answers the variables naming them. */
+function credentialFiles(files: { keys?: string; operators?: string }): Record<string, string> {
+  const written = {
+    keys: `k1:${randomBytes(32).toString('base64')}\n`,
+    operators: '{"operators": []}',
+    ...files,
+  };
+  writeFileSync(join(dir, 'payload-keys'), written.keys);
+  writeFileSync(join(dir, 'operators.json'), written.operators);
+  writeFileSync(join(dir, 'api-tokens.json'), '{"tokens": []}');
+  return {
+    CAREPATH_PAYLOAD_KEYS_FILE: join(dir, 'payload-keys'),
+    CAREPATH_OPERATOR_TOKENS_FILE: join(dir, 'operators.json'),
+    CAREPATH_API_TOKENS_FILE: join(dir, 'api-tokens.json'),
+    CAREPATH_INTEGRATION_ID: 'ehr-east',
+  };
+}
+
 test.each([
   {
     what: 'a payload key of the wrong length',
@@ -67,21 +85,17 @@ test.each([
   },
 ])('$what stops start-up naming $variable, never the secret', ({ variable, files, secretOf }) => {
   const secret = generateToken();
-  const written = {
-    keys: `k1:${randomBytes(32).toString('base64')}\n`,
-    operators: '{"operators": []}',
-    ...files(secret),
-  };
-  writeFileSync(join(dir, 'payload-keys'), written.keys);
-  writeFileSync(join(dir, 'operators.json'), written.operators);
-  writeFileSync(join(dir, 'api-tokens.json'), '{"tokens": []}');
-  const run = start({
-    CAREPATH_PAYLOAD_KEYS_FILE: join(dir, 'payload-keys'),
-    CAREPATH_OPERATOR_TOKENS_FILE: join(dir, 'operators.json'),
-    CAREPATH_API_TOKENS_FILE: join(dir, 'api-tokens.json'),
-    CAREPATH_INTEGRATION_ID: 'ehr-east',
-  });
+  // Plaintext allowed, so that the file is the one thing wrong.
+  const run = start({ ...credentialFiles(files(secret)), CAREPATH_ALLOW_PLAINTEXT: 'true' });
   expect(run.status).toBe(1);
   expect(run.stderr).toContain(variable);
   expect(`${run.stdout}${run.stderr}`).not.toContain(secretOf(secret));
+});
+
+test('with every credential but plaintext Temporal and Kafka it does not start, naming the variables that encrypt them', () => {
+  const run = start(credentialFiles({}));
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain('TEMPORAL_TLS=(unset): production refuses a plaintext connection to Temporal');
+  expect(run.stderr).toContain('KAFKA_SSL=(unset): production refuses a plaintext connection to Kafka');
+  expect(run.stderr).toContain('CAREPATH_ALLOW_PLAINTEXT=true');
 });

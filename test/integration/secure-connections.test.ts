@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { logLevel, type Producer } from 'kafkajs';
 import { kafkaClient } from '../../activities/kafka/connection';
+import type { KafkaProducer } from '../../activities/kafka/producer';
 import { hashToken, generateToken } from '../../api/tokens';
-import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
+import { inboundRecord, onTopic, SyntheticClient } from '../../testkit/inbound';
 import { compiledEntryPoint, startServicesProcess, type ServicesProcess } from '../../testkit/services';
 import { outboundTopics, Tap } from '../../testkit/tap';
 import { loadLocalConfig } from '../../config';
@@ -146,7 +146,7 @@ function httpsRequest(
 
 describe('secure connections', () => {
   let services: ServicesProcess | undefined;
-  let producer: Producer | undefined;
+  let producer: KafkaProducer | undefined;
   let tap: Tap | undefined;
   afterEach(async () => {
     await tap?.stop();
@@ -179,16 +179,14 @@ describe('secure connections', () => {
 
     // The same settings carry the EHR feed's admission in over SASL_SSL and the care events out.
     const config = loadLocalConfig({ ...secureEnv, KAFKA_BROKERS: brokers.join(',') });
-    const kafka = kafkaClient(config.kafka, { clientId: 'carepath-secure-test', logLevel: logLevel.NOTHING });
+    const kafka = kafkaClient(config.kafka, { clientId: 'carepath-secure-test' });
     const outbound = await Tap.start(kafka, outboundTopics());
     tap = outbound;
-    producer = kafka.producer();
-    await producer.connect();
+    const feed = kafka.producer({ idempotent: false });
+    producer = feed;
+    await feed.connect();
     const client = new SyntheticClient(`secure-${randomUUID().slice(0, 8)}`, 'default');
-    await producer.send({
-      topic: carepathTopics['client-events'],
-      messages: [inboundRecord(client.admitted())],
-    });
+    await feed.send(onTopic(carepathTopics['client-events'], [inboundRecord(client.admitted())]));
 
     const deadline = Date.now() + 90_000;
     let state = { status: 0, body: '' };
@@ -216,12 +214,11 @@ describe('secure connections', () => {
     });
     const admin = kafkaClient(config.kafka, {
       clientId: 'carepath-secure-test',
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 0 },
+      retries: 0,
     }).admin();
     await admin.connect();
     try {
-      return (await admin.describeCluster()).brokers.length;
+      return await admin.brokerCount();
     } finally {
       await admin.disconnect();
     }

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
-import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
+import { kafkaClient } from '../../activities/kafka/connection';
+import { inboundRecord, onTopic, SyntheticClient } from '../../testkit/inbound';
 import { compiledEntryPoint, startLabProcess, type LabProcess } from '../../testkit/services';
 import { serviceRoles, type ServiceRole } from '../../config/service-roles';
 import { freePort } from '../../infra/ports';
@@ -144,14 +144,14 @@ test("the image's health check finds each role's listener, also for a role given
 
 test('an admission produced to Kafka goes through the bridge process to the worker process and shows in the API process', async () => {
   const client = new SyntheticClient(`client-roles-${run}`, 'default');
-  const kafka = new Kafka({ brokers: stack.kafka.brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
+  const kafka = kafkaClient(
+    { brokers: stack.kafka.brokers, connection: { ssl: false } },
+    { clientId: 'carepath-roles-test' },
+  );
+  const producer = kafka.producer({ idempotent: false });
   await producer.connect();
   try {
-    await producer.send({
-      topic: carepathTopics['client-events'],
-      messages: [inboundRecord(client.admitted())],
-    });
+    await producer.send(onTopic(carepathTopics['client-events'], [inboundRecord(client.admitted())]));
   } finally {
     await producer.disconnect();
   }

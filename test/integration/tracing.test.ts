@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { getProgram } from '../../programs';
 import type { ClientEvent } from '../../schemas';
 import type { Topics } from '../../schemas/contract';
-import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
+import { inboundRecord, onTopic, SyntheticClient } from '../../testkit/inbound';
 import { outboundTopics, type TappedRecord } from '../../testkit/tap';
 import { journeyWorkerTracing, startTracing, type Tracing } from '../../workers/tracing';
 import { episodeWorkflowId } from '../../workflows/definitions';
@@ -59,10 +59,11 @@ describe('one trace from an inbound record through the journey to its outbound r
     /** Produces the event with a traceparent of a new upstream trace; resolves with the records of `type` it caused. */
     const tracedInput = async (event: ClientEvent, type: string) => {
       const upstream = upstreamTrace();
-      await stack.producer.send({
-        topic: topics['client-events'],
-        messages: [{ ...inboundRecord(event), headers: { traceparent: upstream.traceparent } }],
-      });
+      await stack.producer.send(
+        onTopic(topics['client-events'], [
+          { ...inboundRecord(event), headers: { traceparent: upstream.traceparent } },
+        ]),
+      );
       const caused = () => stack.tap.outboundOf(client.clientId, topics).filter((r) => r.json?.type === type);
       await stack.tap.waitFor(type, () => caused().length > 0);
       return { ...upstream, records: caused() };

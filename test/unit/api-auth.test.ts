@@ -126,6 +126,8 @@ describe('API auth configuration', () => {
 
   const production = {
     CAREPATH_MODE: 'production',
+    TEMPORAL_TLS: 'true',
+    KAFKA_SSL: 'true',
     CAREPATH_PAYLOAD_KEYS_FILE: '/etc/carepath/payload-keys',
     CAREPATH_OPERATOR_TOKENS_FILE: '/etc/carepath/operators.json',
     CAREPATH_INTEGRATION_ID: 'ehr-east',

@@ -142,6 +142,8 @@ describe('fail-closed start-up', () => {
     CAREPATH_PAYLOAD_KEYS_FILE: '/etc/carepath/payload-keys',
     CAREPATH_OPERATOR_TOKENS_FILE: '/etc/carepath/operators.json',
     CAREPATH_INTEGRATION_ID: 'ehr-east',
+    TEMPORAL_TLS: 'true',
+    KAFKA_SSL: 'true',
   };
 
   test('a deployment that sets no mode is production and names every missing credential', () => {
@@ -151,6 +153,8 @@ describe('fail-closed start-up', () => {
       'CAREPATH_INTEGRATION_ID',
       'CAREPATH_OPERATOR_TOKENS_FILE',
       'CAREPATH_PAYLOAD_KEYS_FILE',
+      'KAFKA_SSL',
+      'TEMPORAL_TLS',
     ]);
     expect(error.message).toMatch(/CAREPATH_INTEGRATION_ID=\(unset\): required outside local mode/);
   });
@@ -162,7 +166,9 @@ describe('fail-closed start-up', () => {
       'CAREPATH_INTEGRATION_ID',
       'CAREPATH_OPERATOR_TOKENS_FILE',
       'CAREPATH_PAYLOAD_KEYS',
+      'KAFKA_SSL',
       'TEMPORAL_ADDRESS',
+      'TEMPORAL_TLS',
     ]);
     expect(error.message).not.toContain('c2VjcmV0');
   });

@@ -2,9 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError, loadLocalConfig } from '../../config';
-import { describeKafkaConnection } from '../../config/kafka-connection';
-import { describeTemporalConnection, temporalConnectOptions } from '../../config/temporal-connection';
+import { ConfigError, loadConfig, loadLocalConfig, secretVariables } from '../../config';
+import { describeKafkaConnection, kafkaSecretVariables } from '../../config/kafka-connection';
+import {
+  describeTemporalConnection,
+  temporalConnectOptions,
+  temporalSecretVariables,
+} from '../../config/temporal-connection';
 
 const dir = mkdtempSync(join(tmpdir(), 'carepath-connections-'));
 const file = (name: string, content: string) => {
@@ -22,9 +26,9 @@ const password = 'scram-password-9876';
 const passwordFile = file('kafka-password', `${password}\n`);
 
 /** Every problem the configuration reports, as the message an operator reads. */
-const failure = (env: NodeJS.ProcessEnv): ConfigError => {
+const failure = (env: NodeJS.ProcessEnv, load = loadLocalConfig): ConfigError => {
   try {
-    loadLocalConfig(env, dir);
+    load(env, dir);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -68,7 +72,8 @@ describe('the Temporal connection (the variables of Temporal’s own tooling)', 
 
   test('TEMPORAL_TLS=false keeps an API key on a plain connection; nothing set is plain too', () => {
     expect(
-      temporalConnectOptions(loadLocalConfig({ TEMPORAL_API_KEY: apiKey, TEMPORAL_TLS: 'false' }).temporal).tls,
+      temporalConnectOptions(loadLocalConfig({ TEMPORAL_API_KEY: apiKey, TEMPORAL_TLS: 'false' }).temporal)
+        .tls,
     ).toBe(false);
     expect(variablesOf(failure({ TEMPORAL_TLS: 'yes' }))).toEqual(['TEMPORAL_TLS']);
     expect(variablesOf(failure({ KAFKA_SSL: 'on' }))).toEqual(['KAFKA_SSL']);
@@ -207,6 +212,82 @@ describe('the Kafka connection', () => {
     expect(variablesOf(error)).toContain('KAFKA_SSL');
     expect(error.message).not.toContain(password);
   });
+});
+
+describe('production refuses plaintext connections', () => {
+  /** Everything else production needs, so only the connections are in question. */
+  const production = {
+    CAREPATH_API_TOKENS_FILE: '/etc/carepath/api-tokens.json',
+    CAREPATH_PAYLOAD_KEYS_FILE: '/etc/carepath/payload-keys',
+    CAREPATH_OPERATOR_TOKENS_FILE: '/etc/carepath/operators.json',
+    CAREPATH_INTEGRATION_ID: 'ehr-east',
+  };
+  const productionFailure = (env: NodeJS.ProcessEnv) => failure({ ...production, ...env }, loadConfig);
+
+  test('plaintext Temporal and Kafka stop start-up, each naming the variable that turns encryption on and the opt-out', () => {
+    const error = productionFailure({});
+    expect(variablesOf(error)).toEqual(['KAFKA_SSL', 'TEMPORAL_TLS']);
+    expect(error.message).toMatch(
+      /TEMPORAL_TLS=\(unset\): production refuses a plaintext connection to Temporal: set TEMPORAL_TLS=true/,
+    );
+    expect(error.message).toMatch(
+      /KAFKA_SSL=\(unset\): production refuses a plaintext connection to Kafka: set KAFKA_SSL=true/,
+    );
+    expect(error.message).toContain('only behind a private network or service mesh');
+    expect(error.message).toContain('CAREPATH_ALLOW_PLAINTEXT=true');
+    // Turned off explicitly is refused the same way, with the value shown.
+    expect(productionFailure({ TEMPORAL_TLS: 'true', KAFKA_SSL: 'false' }).message).toContain(
+      'KAFKA_SSL="false": production refuses',
+    );
+  });
+
+  test('each encrypted side passes on its own; both encrypted, production starts', () => {
+    expect(variablesOf(productionFailure({ TEMPORAL_TLS: 'true' }))).toEqual(['KAFKA_SSL']);
+    expect(variablesOf(productionFailure({ KAFKA_SSL_CA_FILE: ca }))).toEqual(['TEMPORAL_TLS']);
+    // An API key turns TLS on, as Temporal's tooling does.
+    const config = loadConfig({ ...production, TEMPORAL_API_KEY_FILE: apiKeyFile, KAFKA_SSL: 'true' }, dir);
+    expect(config.temporal.connection.tls).toEqual({});
+    expect(config.kafka.connection.ssl).toEqual({});
+  });
+
+  test('CAREPATH_ALLOW_PLAINTEXT=true lets production run in clear, except SASL credentials', () => {
+    const config = loadConfig({ ...production, CAREPATH_ALLOW_PLAINTEXT: 'true' }, dir);
+    expect(config.temporal.connection.tls).toBe(false);
+    expect(config.kafka.connection.ssl).toBe(false);
+    const sasl = productionFailure({
+      CAREPATH_ALLOW_PLAINTEXT: 'true',
+      TEMPORAL_TLS: 'true',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'carepath',
+      KAFKA_SASL_PASSWORD: password,
+    });
+    expect(variablesOf(sasl)).toEqual(['KAFKA_SSL']);
+    expect(sasl.message).toContain('SASL credentials would cross the network in clear');
+    expect(variablesOf(productionFailure({ CAREPATH_ALLOW_PLAINTEXT: 'yes' }))).toEqual([
+      'CAREPATH_ALLOW_PLAINTEXT',
+      'KAFKA_SSL',
+      'TEMPORAL_TLS',
+    ]);
+  });
+
+  test('local mode is unaffected: plaintext on loopback, as the local stack runs', () => {
+    const config = loadLocalConfig({}, dir);
+    expect(config.temporal.connection.tls).toBe(false);
+    expect(config.kafka.connection.ssl).toBe(false);
+    expect(loadConfig({ CAREPATH_MODE: 'local' }, dir).kafka.connection.ssl).toBe(false);
+  });
+});
+
+test('the secret variables of every connection module are hidden by the one redaction', () => {
+  for (const variable of [...temporalSecretVariables, ...kafkaSecretVariables, 'CAREPATH_PAYLOAD_KEYS']) {
+    expect(secretVariables.has(variable)).toBe(true);
+    const error = new ConfigError([{ variable, value: 'credential-value-42', message: 'is wrong' }]);
+    expect(error.message).toContain(`${variable}=(set; a secret, not shown): is wrong`);
+    expect(JSON.stringify(error.problems)).not.toContain('credential-value-42');
+  }
+  expect(
+    new ConfigError([{ variable: 'KAFKA_SASL_USERNAME', value: 'carepath', message: 'x' }]).message,
+  ).toContain('KAFKA_SASL_USERNAME="carepath"');
 });
 
 describe('HTTPS for the API and the codec server', () => {

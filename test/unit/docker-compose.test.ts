@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { configVariables, loadConfig, loadLocalConfig } from '../../config';
+import { ConfigError, configVariables, loadConfig, loadLocalConfig } from '../../config';
 import { serviceRoles } from '../../config/service-roles';
 import { carepathSearchAttributes } from '../../workflows/search-attributes';
 
@@ -91,6 +91,24 @@ describe('docker-compose.yml', () => {
       // Reachable from the other containers, not only from inside its own.
       expect(config.health.host).toBe('0.0.0.0');
       expect(service(roleService(role)).build).toBe('.');
+    },
+  );
+
+  test.each(serviceRoles)(
+    'the %s role states that it reaches Temporal and Kafka in clear on purpose, so even production mode would not refuse it',
+    (role) => {
+      const env = service(roleService(role)).environment ?? {};
+      expect(env.CAREPATH_ALLOW_PLAINTEXT).toBe('true');
+      let problems: string[] = [];
+      try {
+        loadConfig({ ...env, CAREPATH_MODE: 'production' });
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems = error.problems.map((p) => p.variable);
+      }
+      expect(problems).toEqual(expect.arrayContaining(['CAREPATH_INTEGRATION_ID']));
+      expect(problems).not.toContain('TEMPORAL_TLS');
+      expect(problems).not.toContain('KAFKA_SSL');
     },
   );
 

@@ -1,5 +1,9 @@
 import { ServiceError } from '@temporalio/client';
-import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import {
+  KafkaJSConnectionError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} from '../../testkit/kafkajs-errors';
 import { EpisodeAlreadyOpen, NoOpenEpisode, ReadsBusy, UnknownClient } from '../../client/errors';
 import type { AdmittedEvent, ClientEvent, EpisodeState } from '../../schemas';
 import { contentDigest } from '../../pathway/dedup';

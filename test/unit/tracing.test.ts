@@ -68,15 +68,15 @@ describe('tracing configuration (OpenTelemetry variables)', () => {
 describe('trace context in Kafka headers', () => {
   const position = { topic: 'carepath.client-events.v1', partition: 2, offset: '41' };
 
-  test('an inbound record’s traceparent (as kafkajs hands it, bytes) is extracted', () => {
-    const extracted = trace.getSpanContext(inboundTraceContext({ traceparent: Buffer.from(traceparent) }));
+  test('an inbound record’s traceparent (as the Kafka adapter hands it, text) is extracted', () => {
+    const extracted = trace.getSpanContext(inboundTraceContext({ traceparent }));
     expect(extracted).toMatchObject({ traceId, spanId: parentSpanId, isRemote: true });
     expect(trace.getSpanContext(inboundTraceContext({ traceparent: 'not-a-traceparent' }))).toBeUndefined();
     expect(trace.getSpanContext(inboundTraceContext(undefined))).toBeUndefined();
   });
 
   test('handling a record with a traceparent is a consumer span continuing it, with identifiers only', async () => {
-    const inside = await withInboundSpan(position, { traceparent: Buffer.from(traceparent) }, async () =>
+    const inside = await withInboundSpan(position, { traceparent }, async () =>
       trace.getSpanContext(context.active()),
     );
     const [span] = exporter.getFinishedSpans();

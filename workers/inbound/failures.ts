@@ -4,6 +4,7 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { ReadsBusy } from '../../client/errors';
+import { kafkaAway } from '../../activities/kafka/errors';
 import type { DeadLetterReason } from '../../schemas/contract';
 
 /**
@@ -48,19 +49,6 @@ const grpcNames: Readonly<Record<number, string>> = {
   16: 'UNAUTHENTICATED',
 };
 
-// kafkajs errors that say the broker cannot be reached or answered too late.
-const kafkaAway = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSBrokerNotFound',
-  'KafkaJSNoBrokerAvailableError',
-  'KafkaJSMetadataNotLoaded',
-  'KafkaJSTopicMetadataNotLoaded',
-  'KafkaJSGroupCoordinatorNotFound',
-  'KafkaJSLockTimeout',
-]);
-
 /** The error and the errors it wraps (`cause`, kafkajs' `originalError`), outermost first. */
 function chainOf(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -89,15 +77,7 @@ export function classifyFailure(error: unknown): Failure {
     // Reads of open journeys at this process's bound: the journey worker is busy, not the event wrong.
     if (link instanceof WorkflowUpdateRPCTimeoutOrCancelledError || link instanceof ReadsBusy)
       return { kind: 'infrastructure-away', cause: 'temporal-unavailable' };
-    if (link instanceof Error && kafkaAway.has(link.name))
-      return { kind: 'infrastructure-away', cause: 'kafka-unavailable' };
-    // A protocol error the broker marks retriable (no leader, too few in-sync replicas) passes with time.
-    if (
-      link instanceof Error &&
-      link.name === 'KafkaJSProtocolError' &&
-      (link as { retriable?: unknown }).retriable
-    )
-      return { kind: 'infrastructure-away', cause: 'kafka-unavailable' };
+    if (kafkaAway(link)) return { kind: 'infrastructure-away', cause: 'kafka-unavailable' };
   }
   const outer = chain[0];
   if (outer instanceof ServiceError)

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '../../activities/kafka/admin';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { DeadLetterReason } from '../../schemas/contract';
 
@@ -41,7 +41,7 @@ export class BridgeMonitor {
       stallMs: number;
       now?: () => number;
       /** Where the lag comes from: the client-events topic's high watermarks and the group's commits. */
-      lag?: { admin: Admin; topic: string; groupId: string };
+      lag?: { admin: KafkaAdmin; topic: string; groupId: string };
     },
   ) {
     const lag = opts.lag;
@@ -58,12 +58,12 @@ export class BridgeMonitor {
             await lag.admin.connect();
             connected = true;
           }
-          const [ends, [committed]] = await Promise.all([
-            lag.admin.fetchTopicOffsets(lag.topic),
-            lag.admin.fetchOffsets({ groupId: lag.groupId, topics: [lag.topic] }),
+          const [ends, committed] = await Promise.all([
+            lag.admin.partitionBounds(lag.topic),
+            lag.admin.committedOffsets(lag.groupId, lag.topic),
           ]);
           for (const { partition, high, low } of ends) {
-            const at = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+            const at = committed.find((p) => p.partition === partition)?.offset ?? '-1';
             // Nothing committed yet: everything still in the partition is waiting.
             const from = BigInt(at) < 0n ? BigInt(low) : BigInt(at);
             this.set({ topic: lag.topic, partition: String(partition) }, Number(BigInt(high) - from));

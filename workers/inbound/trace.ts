@@ -1,5 +1,4 @@
 import { propagation, ROOT_CONTEXT, SpanKind, type TextMapGetter } from '@opentelemetry/api';
-import type { IHeaders } from 'kafkajs';
 import { carepathTracer, endingSpan } from '../../activities/kafka/traced-sender';
 
 /** Where an inbound record was read: identifiers only, never its key or contents. */
@@ -9,20 +8,19 @@ export interface InboundPosition {
   offset: string;
 }
 
-const headerGetter: TextMapGetter<IHeaders | undefined> = {
+/** An inbound record's headers, as the Kafka adapter gives them: text. */
+type RecordHeaders = Readonly<Record<string, string>>;
+
+const headerGetter: TextMapGetter<RecordHeaders | undefined> = {
   keys: (headers) => Object.keys(headers ?? {}),
-  get(headers, key) {
-    const value = headers?.[key];
-    if (value === undefined) return undefined;
-    return Array.isArray(value) ? value.map(String) : String(value);
-  },
+  get: (headers, key) => headers?.[key],
 };
 
 /**
  * The trace context a record's producer sent in its `traceparent`/`tracestate` headers; the
  * root context when it sent none or an invalid one (then the record starts a trace of its own).
  */
-export const inboundTraceContext = (headers: IHeaders | undefined) =>
+export const inboundTraceContext = (headers: RecordHeaders | undefined) =>
   propagation.extract(ROOT_CONTEXT, headers, headerGetter);
 
 /**
@@ -33,7 +31,7 @@ export const inboundTraceContext = (headers: IHeaders | undefined) =>
  */
 export function withInboundSpan<T>(
   position: InboundPosition,
-  headers: IHeaders | undefined,
+  headers: RecordHeaders | undefined,
   handle: () => Promise<T>,
 ): Promise<T> {
   return carepathTracer().startActiveSpan(
