@@ -33,6 +33,12 @@ function fakeKafkajs() {
   const admin = {
     describeCluster: record('describeCluster', { brokers: [{}, {}, {}] }),
     createTopics: record('createTopics', true),
+    fetchTopicMetadata: record('fetchTopicMetadata', {
+      topics: [
+        { name: 'a', partitions: [{ leader: 1 }, { leader: 2 }, { leader: 3 }] },
+        { name: 'b', partitions: [{ leader: 1 }] },
+      ],
+    }),
     fetchTopicOffsets: record('fetchTopicOffsets', [{ partition: 0, offset: '7', high: '7', low: '2' }]),
     fetchOffsets: record('fetchOffsets', [
       {
@@ -143,11 +149,13 @@ describe('the Kafka adapter', () => {
       { topic: 'a', partitions: 3, replicationFactor: 3, config: { 'min.insync.replicas': '2' } },
       { topic: 'b', partitions: 1 },
     ]);
-    expect(fake.calls.at(-1)).toEqual({
+    // Creation returns once every new partition has a leader the cluster's metadata names.
+    expect(fake.calls.at(-1)).toEqual({ method: 'fetchTopicMetadata', args: [{ topics: ['a', 'b'] }] });
+    expect(fake.calls.at(-2)).toEqual({
       method: 'createTopics',
       args: [
         {
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: [
             {
               topic: 'a',
