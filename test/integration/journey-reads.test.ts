@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Journeys } from '../../client/journeys';
 import { addDays } from '../../pathway/time';
+import { snapshotOf } from '../../schemas/episode-snapshot';
 import { getProgram, ProgramRegistry } from '../../programs';
 import type { ProgramDefinition } from '../../schemas';
 import { staff } from '../../testkit/fixtures';
@@ -71,8 +72,9 @@ describe('reads of journeys, on the time-skipping server', () => {
           hours: 3,
         }),
       );
-      // An open journey is read by query, and sees what the event just did.
-      expect(await journeys.state(j.clientId)).toEqual(outcome.state);
+      // An open journey is read by query, and sees what the event just did (the answer leaves out
+      // the state's growing parts).
+      expect(snapshotOf(await journeys.state(j.clientId))).toEqual(outcome.state);
     }
     if (moveToVersion2)
       await journeys.changeProgramVersion(j.clientId, {
