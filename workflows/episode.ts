@@ -38,7 +38,7 @@ import {
   weeksView,
   type Decision,
 } from '../pathway';
-import { sighting } from '../pathway/dedup';
+import { contentDigest, refusedAs, rememberRefusal, sighting } from '../pathway/dedup';
 import type { DeadLetterReason } from '../schemas/contract';
 import { defaultMaxBackdateDays } from '../schemas/engine-defaults';
 import type {
@@ -60,12 +60,13 @@ import {
 import { clientEventSchema } from '../schemas/events';
 import { issueList } from '../schemas/issues';
 import { clinicClockDefaults } from '../schemas/time';
-import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
+import { eventRefusalSchema, type CommandOutcome, type EpisodeWorkflowInput } from '../schemas/journey';
 import {
   approveProposalUpdate,
   changeProgramVersionUpdate,
   clientEventSignal,
   dischargeUpdate,
+  eventRefusedSignal,
   historyQuery,
   recordEventUpdate,
   rejectProposalUpdate,
@@ -112,7 +113,8 @@ const rulesRevision2Patch = 'care-rules-revision-2';
 /** Episodes admitted before it keep the revision they had: an integration-opened proposal needs one staff approval. */
 const rulesRevision3Patch = 'care-rules-revision-3';
 /** The care-rule revision a new episode is admitted under; a replayed one gets the revision it was admitted under. */
-const admissionRulesRevision = () => (patched(rulesRevision3Patch) ? 3 : patched(rulesRevision2Patch) ? 2 : 1);
+const admissionRulesRevision = () =>
+  patched(rulesRevision3Patch) ? 3 : patched(rulesRevision2Patch) ? 2 : 1;
 
 /**
  * Journeys recorded before the clinic's clock carry programs without a time zone and replay with
@@ -136,6 +138,11 @@ const outboxPatch = 'outbox-chunks-parking-carry';
 const deadLettersPatch = 'inbound-refusals-dead-lettered';
 /** Journeys recorded before the backdating limit replay their admission without it. */
 const backdatePatch = 'admission-backdate-limit';
+/**
+ * Journeys recorded before they remembered the events their care rules refused replay without
+ * remembering them (such an event read again was judged again).
+ */
+const refusalsRememberedPatch = 'inbound-refusals-remembered';
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
 function refusal(error: unknown): unknown {
@@ -178,12 +185,7 @@ function initialDecision(input: EpisodeWorkflowInput): Decision {
           const admission = { ...fallback, ...input.program.admission };
           checkBackdate(input.admission, { ...input.program, admission }, new Date().toISOString());
         }
-        return admit(
-          input.admission,
-          input.program,
-          episodeIdOf(input.admission),
-          admissionRulesRevision(),
-        );
+        return admit(input.admission, input.program, episodeIdOf(input.admission), admissionRulesRevision());
       case 'import':
         return importEpisode(
           input.imported,
@@ -250,6 +252,17 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
       return;
     }
     const received = result.data;
+    // Only journeys that remember refusals know of any, so older histories never take this path.
+    const refused = refusedAs(state, received);
+    if (refused) {
+      deadLetter(
+        received,
+        received.eventId,
+        refused,
+        `Event ${received.eventId} was refused before (${refused}) and is refused again: send a correction under a new event id.`,
+      );
+      return;
+    }
     if (rules === 'current' && state.status === 'discharged') {
       if (sighting(state, received) !== 'redelivery')
         deadLetter(
@@ -265,9 +278,27 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     } catch (error) {
       if (!(error instanceof PathwayError)) throw error;
       log.warn('client event refused by the care rules', { eventId: received.eventId, refusal: error.name });
-      if (rules === 'current')
-        deadLetter(received, received.eventId, deadLetterReasonOf(error), error.message);
+      if (rules !== 'current') return;
+      const reason = deadLetterReasonOf(error);
+      // A care-rule refusal depends on the state at the time: read again later, the event must not
+      // be applied out of its order. The other refusals give the same verdict on every read.
+      if (reason === 'event-refused' && patched(refusalsRememberedPatch))
+        state = rememberRefusal(
+          state,
+          { eventId: received.eventId, digest: contentDigest(received), reason },
+          program,
+        );
+      deadLetter(received, received.eventId, reason, error.message);
     }
+  });
+
+  setHandler(eventRefusedSignal, (refusal) => {
+    const result = eventRefusalSchema.safeParse(refusal);
+    if (!result.success) {
+      log.warn('event refusal ignored: not a valid refusal', { issues: result.error.issues.length });
+      return;
+    }
+    state = rememberRefusal(state, result.data, program);
   });
 
   setHandler(

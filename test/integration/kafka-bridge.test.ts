@@ -376,6 +376,29 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
     });
   });
 
+  test('an admission refused while the episode was open, read again after the discharge, is refused again and starts no episode', async () => {
+    const client = SyntheticClient.unique(program.programId);
+    const first = client.admitted();
+    const second = client.admitted();
+    const lettersOf = () => tap.of(topics['client-events-dlq'], client.clientId);
+    await produce([first, second].map(inboundRecord));
+    await tap.waitFor('the second admission dead-lettered', () => lettersOf().length >= 1);
+    await produce([inboundRecord(client.discharge())]);
+    await tap.waitFor('episode ended', ended(client.clientId));
+    await server.client.workflow.getHandle(episodeWorkflowId(client.clientId)).result();
+    // What a rebalance does when the admission's offset was not committed yet: it is read again.
+    await produce([inboundRecord(second)]);
+    await tap.waitFor('the admission refused again', () => lettersOf().length >= 2);
+
+    expect(lettersOf().map((l) => l.headers[deadLetterHeaders.reason])).toEqual([
+      'episode-already-open',
+      'episode-already-open',
+    ]);
+    const latest = await services.journeys.state(client.clientId);
+    expect(latest.episodeId).toBe(`ep-${first.eventId}`);
+    expect(latest.status).toBe('discharged');
+  });
+
   test('an event type the permission table keeps from integrations is dead-lettered as sender-not-permitted', async () => {
     const client = SyntheticClient.unique(program.programId);
     const prescribed = {
