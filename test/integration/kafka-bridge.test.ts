@@ -12,7 +12,7 @@ import { testStack } from '../stack/test-stack';
 import { staff } from '../../testkit/fixtures';
 import { inboundRecord, SyntheticClient } from '../../testkit/inbound';
 import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
-import { kafkaJourneys, testKafka, testTopics } from './kafka-harness';
+import { kafkaJourneys, kafkaTestBed, testKafka } from './kafka-harness';
 
 const program = getProgram('full-continuum');
 /** Whom the bridge records every inbound event as, whatever the message claims. */
@@ -24,26 +24,17 @@ let services: Awaited<ReturnType<typeof kafkaJourneys>>;
 let bridge: RunningBridge;
 let producer: Producer;
 let tap: Tap;
+let bed: Awaited<ReturnType<typeof kafkaTestBed>>;
 
 beforeAll(async () => {
-  // The bridge logs a line per message; the assertions say what matters.
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  topics = testTopics();
-  server = await devServer();
-  services = await kafkaJourneys({ kafka, topics, ...server });
+  bed = await kafkaTestBed(kafka, (own) => [...outboundTopics(own), own['client-events-dlq']]);
+  ({ topics, server, services, producer, tap } = bed);
   bridge = await services.startBridge();
-  producer = kafka.producer();
-  await producer.connect();
-  tap = await Tap.start(kafka, [...outboundTopics(topics), topics['client-events-dlq']]);
 });
 
 afterAll(async () => {
-  await bridge.stop();
-  await tap.stop();
-  await producer.disconnect();
-  await services.close();
-  await server.close();
+  await bridge?.stop();
+  await bed?.close();
 });
 
 const outboundOf = (clientId: string) => tap.outboundOf(clientId, topics);

@@ -12,10 +12,12 @@ import type { JourneySettings } from '../../schemas/journey';
 import { loadLocalConfig } from '../../config';
 import { integrationActor } from '../../workers/inbound/identity';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
+import type { JourneyPort } from '../../workers/inbound/deliver';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
-import { testDataConverter } from '../stack/environments';
+import { Tap } from '../../testkit/tap';
+import { devServer, testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
 
 /** Topic names of the test's own, so test files sharing the run's broker never read each other's records. */
@@ -97,10 +99,13 @@ export async function kafkaJourneys(opts: {
     sender,
     journeys,
     monitor,
-    async startBridge(): Promise<RunningBridge> {
+    /** The bridge's consumer group, whose commits a test may read. */
+    groupId,
+    /** The bridge of this consumer group; `port` stands between it and the journeys, e.g. to hold one client back. */
+    async startBridge(port: JourneyPort = journeys): Promise<RunningBridge> {
       return startBridge({
         kafka: opts.kafka,
-        journeys,
+        journeys: port,
         sender,
         topics: opts.topics,
         integration: integrationActor(defaults.inbound.integrationId),
@@ -108,6 +113,7 @@ export async function kafkaJourneys(opts: {
         maxMessageBytes: 4096,
         maxRecordBytes: defaults.kafka.maxRecordBytes,
         maxEventClockSkewSeconds: defaults.inbound.maxEventClockSkewSeconds,
+        concurrency: defaults.inbound.bridgeConcurrency,
         monitor,
         backoff: { initialMs: 100, maxMs: 2000 },
       });
@@ -131,6 +137,35 @@ export async function kafkaJourneys(opts: {
       worker.shutdown();
       await running;
       await producer.disconnect();
+    },
+  };
+}
+
+/**
+ * What a Kafka test file runs on: topics of its own, a Temporal server, the journey worker and its
+ * client, a producer, and a tap on the topics `tapped` names. The bridge is started by the test.
+ */
+export async function kafkaTestBed(kafka: Kafka, tapped: (topics: Topics) => string[]) {
+  // The bridge logs a line per message; the assertions say what matters.
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const topics = testTopics();
+  const server = await devServer();
+  const services = await kafkaJourneys({ kafka, topics, ...server });
+  const producer = kafka.producer();
+  await producer.connect();
+  const tap = await Tap.start(kafka, tapped(topics));
+  return {
+    topics,
+    server,
+    services,
+    producer,
+    tap,
+    async close() {
+      await tap.stop();
+      await producer.disconnect();
+      await services.close();
+      await server.close();
     },
   };
 }

@@ -483,18 +483,31 @@ describe('the bridge monitor', () => {
     const monitor = new BridgeMonitor({ stallMs: 60_000, now: () => now });
     monitor.began(2, '41');
     expect(monitor.health()).toEqual({ ok: true });
-    monitor.retrying(2, 'delivery to Temporal', 'temporal-unavailable', 1);
+    monitor.retrying(2, '41', 'delivery to Temporal', 'temporal-unavailable', 1);
     expect(monitor.health()).toEqual({
       ok: false,
       detail: expect.stringMatching(
         /partition 2 offset 41 .*retrying delivery to Temporal \(temporal-unavailable/,
       ),
     });
-    monitor.finished(2);
+    monitor.finished(2, '41');
     monitor.began(3, '9');
     now = 61_000;
     expect(monitor.health()).toEqual({ ok: false, detail: 'partition 3 offset 9 in hand for 61 s' });
-    monitor.finished(3);
+    monitor.finished(3, '9');
+    expect(monitor.health()).toEqual({ ok: true });
+  });
+
+  test('tells apart the records in hand on one partition, one per client', () => {
+    let now = 0;
+    const monitor = new BridgeMonitor({ stallMs: 60_000, now: () => now });
+    monitor.began(1, '7');
+    monitor.began(1, '8');
+    monitor.retrying(1, '8', 'delivery to Temporal', 'temporal-unavailable', 1);
+    monitor.finished(1, '7');
+    expect(monitor.health()).toEqual({ ok: false, detail: expect.stringMatching(/^partition 1 offset 8 /) });
+    monitor.finished(1, '8');
+    now = 61_000;
     expect(monitor.health()).toEqual({ ok: true });
   });
 
@@ -502,7 +515,7 @@ describe('the bridge monitor', () => {
     const monitor = new BridgeMonitor({ stallMs: 60_000 });
     monitor.deadLettered('unknown-program');
     monitor.deadLettered('unknown-program');
-    monitor.retrying(0, 'dead-letter send', 'kafka-unavailable', 1);
+    monitor.retrying(0, '0', 'dead-letter send', 'kafka-unavailable', 1);
     const text = await monitor.registry.metrics();
     expect(text).toContain('carepath_bridge_dead_letters_total{reason="unknown-program"} 2');
     expect(text).toContain(
