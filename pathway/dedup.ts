@@ -115,3 +115,22 @@ export const rememberRefusal = (
  */
 export const precedesLatestEpisode = (state: EpisodeState, admission: ClientEvent): boolean =>
   isBefore(admission.occurredAt, state.admittedAt);
+
+/** The remembered ids of events the episode applied, without those it refused. */
+export const appliedEventIds = (state: EpisodeState): string[] =>
+  state.recentEventIds.filter((id) => state.refusedEvents?.[id] === undefined);
+
+/**
+ * What the episode keeps of an event its care rules refused for `reason`. A care-rule refusal
+ * depends on the state at the time, so it is remembered: read again later, the event must not be
+ * applied out of its order. The other refusals give the same verdict on every read.
+ */
+export const afterRefusal = (
+  state: EpisodeState,
+  event: ClientEvent,
+  reason: DeadLetterReason,
+  program: ProgramDefinition,
+): EpisodeState =>
+  reason === 'event-refused'
+    ? rememberRefusal(state, { eventId: event.eventId, digest: contentDigest(event), reason }, program)
+    : state;

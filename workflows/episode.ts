@@ -27,18 +27,17 @@ import {
   checkBackdate,
   checkProgramVersionChange,
   EpisodeNotActive,
-  EventBeforeAdmission,
-  EventIdConflict,
   importedEpisodeId,
   importEpisode,
   onTimer,
   PathwayError,
+  refusalReason,
   validateCommand,
   validateEvent,
   weeksView,
   type Decision,
 } from '../pathway';
-import { contentDigest, refusedAs, rememberRefusal, sighting } from '../pathway/dedup';
+import { afterRefusal, rememberRefusal, sighting } from '../pathway/dedup';
 import type { DeadLetterReason } from '../schemas/contract';
 import { defaultMaxBackdateDays } from '../schemas/engine-defaults';
 import type {
@@ -252,17 +251,6 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
       return;
     }
     const received = result.data;
-    // Only journeys that remember refusals know of any, so older histories never take this path.
-    const refused = refusedAs(state, received);
-    if (refused) {
-      deadLetter(
-        received,
-        received.eventId,
-        refused,
-        `Event ${received.eventId} was refused before (${refused}) and is refused again: send a correction under a new event id.`,
-      );
-      return;
-    }
     if (rules === 'current' && state.status === 'discharged') {
       if (sighting(state, received) !== 'redelivery')
         deadLetter(
@@ -279,15 +267,9 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
       if (!(error instanceof PathwayError)) throw error;
       log.warn('client event refused by the care rules', { eventId: received.eventId, refusal: error.name });
       if (rules !== 'current') return;
-      const reason = deadLetterReasonOf(error);
-      // A care-rule refusal depends on the state at the time: read again later, the event must not
-      // be applied out of its order. The other refusals give the same verdict on every read.
+      const reason = refusalReason(error);
       if (reason === 'event-refused' && patched(refusalsRememberedPatch))
-        state = rememberRefusal(
-          state,
-          { eventId: received.eventId, digest: contentDigest(received), reason },
-          program,
-        );
+        state = afterRefusal(state, received, reason, program);
       deadLetter(received, received.eventId, reason, error.message);
     }
   });
@@ -492,11 +474,4 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     );
     woke = false;
   }
-}
-
-/** The dead-letter reason of a refusal by the care rules. */
-function deadLetterReasonOf(error: PathwayError): DeadLetterReason {
-  if (error instanceof EventBeforeAdmission) return 'event-before-admission';
-  if (error instanceof EventIdConflict) return 'event-id-conflict';
-  return 'event-refused';
 }

@@ -1,6 +1,6 @@
 import { EpisodeAlreadyOpen, NoOpenEpisode, UnknownClient } from '../../client/errors';
 import type { Journeys } from '../../client/journeys';
-import { AdmissionRefused } from '../../pathway';
+import { AdmissionRefused, EventRefusedBefore } from '../../pathway';
 import { alreadySeen, contentDigest, precedesLatestEpisode, refusedAs, sighting } from '../../pathway/dedup';
 import { UnknownProgram } from '../../programs';
 import type { AdmittedEvent, ClientEvent, EpisodeState } from '../../schemas';
@@ -52,11 +52,7 @@ async function admissionVerdict(
   const latest = await latestEpisode(journeys, admission.clientId);
   if (!latest) return 'admit';
   const refused = refusedAs(latest, admission);
-  if (refused)
-    return verdict(
-      refused,
-      `Admission ${admission.eventId} was refused before (${refused}) and is refused again: readmit under a new event id.`,
-    );
+  if (refused) return verdict(refused, new EventRefusedBefore(admission.eventId, refused).message);
   const seen = sighting(latest, admission);
   if (seen === 'redelivery') return { kind: 'redelivery' };
   if (seen === 'conflict')

@@ -2,11 +2,13 @@ import { programs } from '../../../programs';
 import {
   EventBeforeAdmission,
   EventIdConflict,
+  EventRefusedBefore,
   ProgramMismatch,
   admit,
   applyEvent,
   onTimer,
   startsNewEpisode,
+  validateEvent,
 } from '../../../pathway';
 import { contentDigest, refusedAs, rememberRefusal, sighting } from '../../../pathway/dedup';
 import { levelPlan } from '../../../pathway/plan';
@@ -80,7 +82,8 @@ describe('events the episode refuses', () => {
     } as const;
     const remembered = rememberRefusal(j.state, refusal, continuum);
     expect(refusedAs(remembered, session)).toBe('event-refused');
-    expect(applyEvent(remembered, session, continuum)).toEqual({ state: remembered, effects: [] });
+    expect(() => applyEvent(remembered, session, continuum)).toThrow(EventRefusedBefore);
+    expect(() => validateEvent(remembered, session, continuum)).toThrow(EventRefusedBefore);
     // The same id with other content is not that event.
     expect(refusedAs(remembered, { ...session, hours: 2 })).toBeUndefined();
   });
