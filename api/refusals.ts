@@ -80,6 +80,7 @@ const refusalProblems: Readonly<Record<JourneyRefusal, RefusalProblem>> = {
     title: "Event dated before the episode's admission",
   },
   EventIdConflict: { status: 409, slug: 'event-id-conflict', title: 'Event id already used' },
+  EventRefusedBefore: { status: 409, slug: 'event-refused-before', title: 'Event refused before' },
 };
 
 /** A refusal type no release of this API knows (e.g. from a newer journey): still the caller's to resolve. */

@@ -31,6 +31,7 @@ import {
   journeySettingsSchema,
   type CommandOutcome,
   type EpisodeWorkflowInput,
+  type EventRefusal,
   type JourneySettings,
 } from '../schemas/journey';
 import {
@@ -39,6 +40,7 @@ import {
   clientEventSignal,
   dischargeUpdate,
   episodeWorkflowId,
+  eventRefusedSignal,
   historyQuery,
   programQuery,
   recordEventUpdate,
@@ -206,6 +208,20 @@ export class Journeys {
         .signal(clientEventSignal, event);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new NoOpenEpisode(event.clientId);
+      throw error;
+    }
+  }
+
+  /**
+   * Has the client's running episode remember that the bridge refused an event, so reading the
+   * event again refuses it again. False when no run is open to remember it.
+   */
+  async rememberRefusal(clientId: string, refusal: EventRefusal): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(episodeWorkflowId(clientId)).signal(eventRefusedSignal, refusal);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
   }

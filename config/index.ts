@@ -137,6 +137,13 @@ export const environmentSchema = z.object({
     .min(0, 'expected a whole number of queries (0-100000)')
     .max(100000, 'expected a whole number of queries (0-100000)')
     .default(readDefaults.maxQueuedQueries),
+  // Records of different clients the bridge handles at once; each client's stay in order.
+  CAREPATH_BRIDGE_CONCURRENCY: z.coerce
+    .number({ message: 'expected a whole number (1-256)' })
+    .int('expected a whole number (1-256)')
+    .min(1, 'expected a whole number (1-256)')
+    .max(256, 'expected a whole number (1-256)')
+    .default(16),
   CAREPATH_API_HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   CAREPATH_API_PORT: port.default(3000),
   // Remembered idempotent answers, measured as their JSON; the oldest go first beyond it.
@@ -299,6 +306,8 @@ export interface CarepathConfig {
     maxEventClockSkewSeconds: number;
     /** A message in the bridge's hands longer than this makes /healthz report it degraded. */
     bridgeStallSeconds: number;
+    /** How many records, of different clients, the bridge handles at once over all its partitions. */
+    bridgeConcurrency: number;
     /**
      * The integration the inbound topic's producers authenticate as: the recorded author of every
      * event read from it (workers/inbound/identity.ts), whatever the message claims.
@@ -562,6 +571,7 @@ function parseConfig(env: NodeJS.ProcessEnv, cwd: string, defaultMode: CarepathM
     inbound: {
       maxEventClockSkewSeconds: e.CAREPATH_MAX_CLOCK_SKEW_SECONDS,
       bridgeStallSeconds: e.CAREPATH_BRIDGE_STALL_SECONDS,
+      bridgeConcurrency: e.CAREPATH_BRIDGE_CONCURRENCY,
       integrationId: e.CAREPATH_INTEGRATION_ID ?? localIntegrationId,
     },
     reads: {

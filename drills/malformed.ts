@@ -44,7 +44,8 @@ export const attendedBy = (clientId: string) => new SyntheticClient(clientId, 'd
 export interface BadKind {
   reason: DeadLetterReason;
   follows?: (stream: readonly ClientEvent[]) => ClientEvent;
-  build: (input: BadInput) => InboundMessage;
+  /** The bad message, or a well-formed event carepath must refuse (then judged as the journey sees it). */
+  build: (input: BadInput) => InboundMessage | ClientEvent;
 }
 
 const badKinds: BadKind[] = [
@@ -122,10 +123,7 @@ const badKinds: BadKind[] = [
     // A second, different admission while the client's episode is open.
     reason: 'episode-already-open',
     follows: ([admission]) => admission as ClientEvent,
-    build: ({ ghostId, admission }) => {
-      const again = { ...admission, eventId: `${admission.eventId}-${ghostId}` };
-      return record(admission.clientId, inboundEnvelope(again));
-    },
+    build: ({ ghostId, admission }) => ({ ...admission, eventId: `${admission.eventId}-${ghostId}` }),
   },
 ];
 

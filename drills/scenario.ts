@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { SyntheticClient } from '../testkit/inbound';
-import { admit, applyEvent, PathwayError } from '../pathway';
+import { admit, applyEvent, PathwayError, refusalReason } from '../pathway';
+import { afterRefusal, contentDigest, rememberRefusal } from '../pathway/dedup';
 import { getProgram } from '../programs';
 import type { ClientEvent, Effect, EpisodeState, IntegrationActor } from '../schemas';
 import { billingLevelChanged, eventSource, type OutboundStream } from '../schemas/contract';
@@ -136,12 +137,23 @@ export function expectedOutcome(delivered: readonly ClientEvent[], integration: 
       if (event.type !== 'admitted')
         throw new Error(`scenario error: ${event.eventId} precedes its admission`);
       decision = admit(event, getProgram(event.programId), `ep-${event.eventId}`);
+    } else if (event.type === 'admitted' && before.status === 'active') {
+      // The bridge refuses a second admission and the open episode remembers the refusal.
+      const refusal = {
+        eventId: event.eventId,
+        digest: contentDigest(event),
+        reason: 'episode-already-open',
+      } as const;
+      states.set(event.clientId, rememberRefusal(before, refusal, getProgram(before.programId)));
+      continue;
     } else {
+      const program = getProgram(before.programId);
       try {
-        decision = applyEvent(before, event, getProgram(before.programId));
+        decision = applyEvent(before, event, program);
       } catch (error) {
-        // The workflow logs a refusal and keeps its state: so does the expectation.
+        // The workflow dead-letters a refusal, remembering those of the care rules: so does the expectation.
         if (!(error instanceof PathwayError)) throw error;
+        states.set(event.clientId, afterRefusal(before, event, refusalReason(error), program));
         continue;
       }
     }

@@ -9,6 +9,7 @@ import { episodeWorkflowId } from '../workflows/definitions';
 import { integrationActor } from '../workers/inbound/identity';
 import type { Harness, InboundMarks } from './harness';
 import type { DrillCounts, DrillResult, Progress } from './report';
+import { appliedEventIds } from '../pathway/dedup';
 import { expectedOutcome, stateDifferences } from './scenario';
 
 export interface DrillRun {
@@ -65,7 +66,7 @@ const sortedJson = (counts: Record<string, number | undefined>) =>
 /** How many distinct events the journeys have applied so far (a journey not yet started counts none). */
 async function appliedSoFar(journeys: Journeys, clientIds: readonly string[]): Promise<number> {
   const states = await mapLimited(clientIds, (clientId) => journeys.state(clientId).catch(() => undefined));
-  return states.reduce((n, state) => n + new Set(state?.recentEventIds).size, 0);
+  return states.reduce((n, state) => n + new Set(state && appliedEventIds(state)).size, 0);
 }
 
 /**
@@ -270,8 +271,9 @@ export async function judge(harness: Harness, run: DrillRun, progress: Progress)
         mismatches.push(`${clientId} (no journey)`);
         return;
       }
-      applied += new Set(state.recentEventIds).size;
-      appliedTwice += state.recentEventIds.length - new Set(state.recentEventIds).size;
+      const ids = appliedEventIds(state);
+      applied += new Set(ids).size;
+      appliedTwice += ids.length - new Set(ids).size;
       const differences = stateDifferences(wanted, state);
       if (differences.length > 0) mismatches.push(`${clientId} (${differences.join(', ')})`);
     });

@@ -2,10 +2,10 @@ import { type ClientEvent, type EpisodeState, type ProgramDefinition } from '../
 import { onAssessmentCompleted } from './assessment';
 import { onSessionAttended, onSessionMissed, onSessionScheduled } from './attendance';
 import { onAuthorizationUpdated } from './authorizations';
-import { alreadySeen, rememberEvent, sighting } from './dedup';
+import { alreadySeen, refusedAs, rememberEvent, sighting } from './dedup';
 import { dischargeOrFlag } from './discharge';
 import { DecisionDraft, type Decision } from './draft';
-import { EventBeforeAdmission, EventIdConflict } from './errors';
+import { EventBeforeAdmission, EventIdConflict, EventRefusedBefore } from './errors';
 import { requireProgram } from './guards';
 import { checkPrescription, onWeeklyHoursPrescribed } from './prescription';
 import { followsRevision } from './revision';
@@ -53,6 +53,12 @@ const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
   }
 };
 
+/** An event the episode remembers refusing is refused again (only states that keep refusals have any). */
+const refuseAgain = (state: EpisodeState, event: ClientEvent): void => {
+  const reason = refusedAs(state, event);
+  if (reason) throw new EventRefusedBefore(event.eventId, reason);
+};
+
 /**
  * Checks an event against the episode and the program without applying it (the journey's Update
  * validator calls this): throws the PathwayError `applyEvent` would, saying what would be accepted.
@@ -60,6 +66,7 @@ const dispatch = (draft: DecisionDraft, event: ClientEvent): void => {
 export const validateEvent = (state: EpisodeState, event: ClientEvent, program: ProgramDefinition): void => {
   requireProgram(state, program);
   if (state.status === 'discharged') return;
+  refuseAgain(state, event);
   const seen = sighting(state, event);
   if (seen === 'conflict') throw new EventIdConflict(event.eventId);
   if (seen !== 'new') return;
@@ -97,6 +104,7 @@ export const applyEvent = (
 ): Decision => {
   requireProgram(state, program);
   if (state.status === 'discharged') return { state, effects: [] };
+  refuseAgain(state, event);
   const seen = sighting(state, event);
   if (seen === 'conflict' && rules === 'current') throw new EventIdConflict(event.eventId);
   if (seen !== 'new') return { state, effects: [] };

@@ -1,4 +1,5 @@
 import type { LevelOfCare } from '../schemas';
+import type { DeadLetterReason } from '../schemas/contract/dead-letters';
 
 /** Base of every refusal the pathway core raises; the message says what to do next. */
 export class PathwayError extends Error {
@@ -206,6 +207,21 @@ export class EventIdConflict extends PathwayError {
   }
 }
 
+/**
+ * An event the episode refused before (or the bridge refused while the episode was open), read or
+ * sent again under the same id: its verdict holds, whatever the episode's state is now.
+ */
+export class EventRefusedBefore extends PathwayError {
+  constructor(
+    readonly eventId: string,
+    readonly reason: DeadLetterReason,
+  ) {
+    super(
+      `Event ${eventId} was refused before (${reason}) and is refused again: send a correction under a new event id.`,
+    );
+  }
+}
+
 export type ImportRefusalReason =
   'level-not-offered' | 'level-since-in-future' | 'milestone-not-in-plan' | 'aftercare-already-complete';
 
@@ -252,7 +268,16 @@ export const pathwayRefusals = {
   LateEventRefused,
   EventBeforeAdmission,
   EventIdConflict,
+  EventRefusedBefore,
   ImportRefused,
   ProgramVersionRefused,
 } as const;
 export type PathwayRefusal = keyof typeof pathwayRefusals;
+
+/** The dead-letter reason of a refusal by the care rules. */
+export function refusalReason(error: PathwayError): DeadLetterReason {
+  if (error instanceof EventBeforeAdmission) return 'event-before-admission';
+  if (error instanceof EventIdConflict) return 'event-id-conflict';
+  if (error instanceof EventRefusedBefore) return error.reason;
+  return 'event-refused';
+}

@@ -2,7 +2,7 @@ import type { EpisodeState } from './episode';
 
 /**
  * The parts of an episode's state that grow with its run: the level-of-care history, the memory of
- * recent event ids and their digests, the days billed at the current level, and the ended weeks of the
+ * recent event ids, their digests and the refused ones among them, the days billed at the current level, and the ended weeks of the
  * correction window. An Update's answer leaves them out, because every answer
  * is stored in the journey's history (and decrypted again on each replay); the `state` and `history`
  * queries still give them. Kept free of zod so the workflow can use it without evaluating schemas.
@@ -11,6 +11,7 @@ export const growingStateParts = [
   'history',
   'recentEventIds',
   'recentEventDigests',
+  'refusedEvents',
   'billedServiceDays',
   'recentWeeks',
 ] as const satisfies readonly (keyof EpisodeState)[];

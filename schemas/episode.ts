@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, identifierSchema } from './actors';
+import { deadLetterReasonSchema } from './contract/dead-letters';
 import {
   codeSchema,
   dischargeKindSchema,
@@ -160,6 +161,11 @@ export const episodeStateSchema = z.object({
    * content. Absent in states from before digests were kept.
    */
   recentEventDigests: z.record(identifierSchema, z.string()).optional(),
+  /**
+   * Why each remembered event id that was refused, not applied, was refused, so reading the event
+   * again refuses it again (see `pathway/dedup.ts`). Absent in states from before refusals were kept.
+   */
+  refusedEvents: z.record(identifierSchema, deadLetterReasonSchema).optional(),
   /** Last effect sequence number; effect ids are `${episodeId}:${sequence}`. */
   effectSequence: z.number().int().min(0),
 });

@@ -7,6 +7,8 @@ import { unsentOutboxSchema } from './outbox';
 import { outboxSettingsDefaults } from './engine-defaults';
 import { importedClientSchema } from './imports';
 import { programDefinitionSchema } from './program';
+import { identifierSchema } from './actors';
+import { deadLetterReasonSchema } from './contract/dead-letters';
 
 /**
  * What crosses the boundary of the journey workflow: its start input (first run and every
@@ -75,3 +77,15 @@ export const commandOutcomeSchema = z.object({
   effects: z.array(effectSchema),
 });
 export type CommandOutcome = z.infer<typeof commandOutcomeSchema>;
+
+/**
+ * The `eventRefused` signal: the bridge refused this event (e.g. an admission while the episode is
+ * open) and the episode remembers so, beside the ids it applied, so reading it again refuses it again.
+ */
+export const eventRefusalSchema = z.object({
+  eventId: identifierSchema,
+  /** `contentDigest` of the event: the same id with other content is not this refusal. */
+  digest: z.string().regex(/^[0-9a-f]{16}$/),
+  reason: deadLetterReasonSchema,
+});
+export type EventRefusal = z.infer<typeof eventRefusalSchema>;

@@ -123,6 +123,7 @@ async function startBridgeRole(
     maxMessageBytes: config.kafka.maxInboundMessageBytes,
     maxRecordBytes: config.kafka.maxRecordBytes,
     maxEventClockSkewSeconds: config.inbound.maxEventClockSkewSeconds,
+    concurrency: config.inbound.bridgeConcurrency,
     monitor,
   });
   return { bridge, close: () => connection.close() };

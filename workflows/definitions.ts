@@ -11,12 +11,18 @@ import type {
   TransitionRequestedCommand,
   WeeksView,
 } from '../schemas';
-import type { CommandOutcome } from '../schemas/journey';
+import type { CommandOutcome, EventRefusal } from '../schemas/journey';
 
 /** The journey workflow's messages, shared by the workflow and by every client (API, bridge, CLI). */
 
 /** A client event recorded without waiting for its outcome (the Kafka bridge's path). */
 export const clientEventSignal = defineSignal<[ClientEvent]>('clientEvent');
+
+/**
+ * The bridge refused this event (e.g. a second admission while the episode is open): the episode
+ * remembers it, so the event is refused again however often Kafka hands it over.
+ */
+export const eventRefusedSignal = defineSignal<[EventRefusal]>('eventRefused');
 
 /** A client event whose outcome the caller waits for; an invalid one is refused before it touches history. */
 export const recordEventUpdate = defineUpdate<CommandOutcome, [ClientEvent]>('recordEvent');

@@ -27,18 +27,17 @@ import {
   checkBackdate,
   checkProgramVersionChange,
   EpisodeNotActive,
-  EventBeforeAdmission,
-  EventIdConflict,
   importedEpisodeId,
   importEpisode,
   onTimer,
   PathwayError,
+  refusalReason,
   validateCommand,
   validateEvent,
   weeksView,
   type Decision,
 } from '../pathway';
-import { sighting } from '../pathway/dedup';
+import { afterRefusal, rememberRefusal, sighting } from '../pathway/dedup';
 import { snapshotOf } from '../schemas/episode-snapshot';
 import type { DeadLetterReason } from '../schemas/contract';
 import { defaultMaxBackdateDays } from '../schemas/engine-defaults';
@@ -61,12 +60,13 @@ import {
 import { clientEventSchema } from '../schemas/events';
 import { issueList } from '../schemas/issues';
 import { clinicClockDefaults } from '../schemas/time';
-import type { CommandOutcome, EpisodeWorkflowInput } from '../schemas/journey';
+import { eventRefusalSchema, type CommandOutcome, type EpisodeWorkflowInput } from '../schemas/journey';
 import {
   approveProposalUpdate,
   changeProgramVersionUpdate,
   clientEventSignal,
   dischargeUpdate,
+  eventRefusedSignal,
   historyQuery,
   recordEventUpdate,
   rejectProposalUpdate,
@@ -140,11 +140,17 @@ const outboxPatch = 'outbox-chunks-parking-carry';
 const deadLettersPatch = 'inbound-refusals-dead-lettered';
 /** Journeys recorded before the backdating limit replay their admission without it. */
 const backdatePatch = 'admission-backdate-limit';
+/**
+ * Journeys recorded before they remembered the events their care rules refused replay without
+ * remembering them (such an event read again was judged again).
+ */
+const refusalsRememberedPatch = 'inbound-refusals-remembered';
 /*
  * `current-code-one-patch` (workflows/patches.ts): a run started by this code records that one
  * patch and takes the current path of every patch above without calling them; since it, the outbox
- * sends every stream's chunk of a round in one local activity, and the operator's view starts from
- * the search attributes the run was started with. Runs recorded before it replay as they were.
+ * sends every stream's chunk of a round in one local activity, the operator's view starts from
+ * the search attributes the run was started with, and Temporal's OpenTelemetry interceptors run
+ * (workflows/tracing-interceptors.ts). Runs recorded before it replay as they were.
  */
 
 /** A refusal from the care rules, as a failure the caller receives with its type and details. */
@@ -286,9 +292,21 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     } catch (error) {
       if (!(error instanceof PathwayError)) throw error;
       log.warn('client event refused by the care rules', { eventId: received.eventId, refusal: error.name });
-      if (rules === 'current')
-        deadLetter(received, received.eventId, deadLetterReasonOf(error), error.message);
+      if (rules !== 'current') return;
+      const reason = refusalReason(error);
+      if (reason === 'event-refused' && (current || patched(refusalsRememberedPatch)))
+        state = afterRefusal(state, received, reason, program);
+      deadLetter(received, received.eventId, reason, error.message);
     }
+  });
+
+  setHandler(eventRefusedSignal, (refusal) => {
+    const result = eventRefusalSchema.safeParse(refusal);
+    if (!result.success) {
+      log.warn('event refusal ignored: not a valid refusal', { issues: result.error.issues.length });
+      return;
+    }
+    state = rememberRefusal(state, result.data, program);
   });
 
   setHandler(
@@ -489,11 +507,4 @@ export async function episodeWorkflow(input: EpisodeWorkflowInput): Promise<Epis
     );
     woke = false;
   }
-}
-
-/** The dead-letter reason of a refusal by the care rules. */
-function deadLetterReasonOf(error: PathwayError): DeadLetterReason {
-  if (error instanceof EventBeforeAdmission) return 'event-before-admission';
-  if (error instanceof EventIdConflict) return 'event-id-conflict';
-  return 'event-refused';
 }

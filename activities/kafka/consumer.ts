@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 
 /** One record as carepath reads it; offsets are Kafka's 64-bit positions as decimal strings. */
 export interface InboundRecord {
@@ -30,12 +30,34 @@ export interface ConsumerEvents {
   stop: () => void;
 }
 
-export interface ConsumerRun {
-  /** Off: the handler commits what it finished itself, through `commit`. */
-  autoCommit: boolean;
-  /** Records of a partition come one at a time, in order; `heartbeat` keeps the group's assignment during a long handling. */
-  eachRecord: (record: InboundRecord, heartbeat: () => Promise<void>) => Promise<void>;
+/** One fetch of a partition's records, handed over whole so its records can be handled side by side. */
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: readonly InboundRecord[];
+  /**
+   * Keeps the group's assignment during a long handling; `rejoining` when the group is rebalancing
+   * and this member must rejoin (the partition may be gone).
+   */
+  heartbeat(): Promise<'held' | 'rejoining'>;
+  /** False once the consumer stops or the batch went stale (the partition was sought or moved on). */
+  stillHeld(): boolean;
+  /** The records up to this offset are handled: the consumer's next fetch of the partition starts after it. */
+  resolveOffset(lastHandled: string): void;
 }
+
+/** Off (`autoCommit: false`): the handler commits what it finished itself, through `commit`. */
+export type ConsumerRun =
+  | {
+      autoCommit: boolean;
+      /** Records of a partition come one at a time, in order; `heartbeat` keeps the group's assignment during a long handling. */
+      eachRecord: (record: InboundRecord, heartbeat: () => Promise<void>) => Promise<void>;
+    }
+  | {
+      autoCommit: boolean;
+      /** A partition's records a batch at a time, one batch of one partition at a time. */
+      eachBatch: (batch: RecordBatch) => Promise<void>;
+    };
 
 /** A consumer group member as carepath uses one. */
 export interface KafkaConsumer {
@@ -43,7 +65,7 @@ export interface KafkaConsumer {
   /** From the beginning, or from the group's committed offsets when it has any. */
   subscribe(topics: readonly string[]): Promise<void>;
   on<E extends keyof ConsumerEvents>(event: E, listener: ConsumerEvents[E]): void;
-  /** Starts handing records to `eachRecord`; resolves once it runs. */
+  /** Starts handing records to `eachRecord` or batches to `eachBatch`; resolves once it runs. */
   run(run: ConsumerRun): Promise<void>;
   /** Cumulative per partition: the group resumes at each position given. */
   commit(positions: readonly CommitPosition[]): Promise<void>;
@@ -109,15 +131,52 @@ export function kafkajsConsumer(kafka: Kafka, options: ConsumerOptions): KafkaCo
         }
       }
     },
-    run: ({ autoCommit, eachRecord }) =>
-      consumer.run({
-        autoCommit,
-        eachMessage: (payload) =>
-          eachRecord(inboundRecord(payload.topic, payload.partition, payload.message), () =>
-            payload.heartbeat(),
-          ),
-      }),
+    run: (run) =>
+      'eachRecord' in run
+        ? consumer.run({
+            autoCommit: run.autoCommit,
+            eachMessage: (payload) =>
+              run.eachRecord(inboundRecord(payload.topic, payload.partition, payload.message), () =>
+                payload.heartbeat(),
+              ),
+          })
+        : consumer.run({
+            autoCommit: run.autoCommit,
+            // The handler commits; kafkajs must not resolve the batch's offsets on its own.
+            eachBatchAutoResolve: false,
+            // One partition's batch at a time: kafkajs's concurrent partitions can hand out one
+            // partition's records side by side.
+            partitionsConsumedConcurrently: 1,
+            eachBatch: (payload) => run.eachBatch(recordBatch(payload)),
+          }),
     commit: (positions) => consumer.commitOffsets(positions.map((p) => ({ ...p }))),
     disconnect: () => consumer.disconnect(),
+  };
+}
+
+/** Heartbeat refusals saying this member must rejoin the group, its partitions possibly reassigned. */
+const rejoinRefusals = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'FENCED_INSTANCE_ID',
+]);
+
+function recordBatch(payload: EachBatchPayload): RecordBatch {
+  const { topic, partition, messages } = payload.batch;
+  return {
+    topic,
+    partition,
+    records: messages.map((message) => inboundRecord(topic, partition, message)),
+    heartbeat: () =>
+      payload.heartbeat().then(
+        () => 'held' as const,
+        (error: unknown) => {
+          if (rejoinRefusals.has(String((error as { type?: unknown }).type))) return 'rejoining' as const;
+          throw error;
+        },
+      ),
+    stillHeld: () => payload.isRunning() && !payload.isStale(),
+    resolveOffset: (lastHandled) => payload.resolveOffset(lastHandled),
   };
 }

@@ -529,7 +529,7 @@ test('/healthz says degraded (still 200) while the bridge retries a message; /me
       checks: { bridge: { ok: true } },
     });
     monitor.began(1, '5');
-    monitor.retrying(1, 'delivery to Temporal', 'temporal-unavailable', 2);
+    monitor.retrying(1, '5', 'delivery to Temporal', 'temporal-unavailable', 2);
     monitor.deadLettered('event-in-future');
     const degraded = await withBridge.call('GET', '/healthz');
     expect(degraded.status).toBe(200);

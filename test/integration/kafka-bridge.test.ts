@@ -3,6 +3,7 @@ import { loadLocalConfig } from '../../config';
 import { getProgram } from '../../programs';
 import type { ClientEvent, StaffActor } from '../../schemas';
 import { deadLetterDetailMaxLength, deadLetterHeaders, type Topics } from '../../schemas/contract';
+import type { RunningBridge } from '../../workers/bridge';
 import { integrationActor } from '../../workers/inbound/identity';
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { fieldNames, forbiddenField, publishedSchemas } from '../contract/published-schemas';
@@ -11,7 +12,7 @@ import { testStack } from '../stack/test-stack';
 import { staff } from '../../testkit/fixtures';
 import { inboundRecord, onTopic, SyntheticClient } from '../../testkit/inbound';
 import { eventKey, outboundTopics, Tap } from '../../testkit/tap';
-import { bridgeOnBroker, type kafkaJourneys, testKafka, testTopics } from './kafka-harness';
+import { kafkaJourneys, kafkaTestBed, testKafka } from './kafka-harness';
 
 const program = getProgram('full-continuum');
 /** Whom the bridge records every inbound event as, whatever the message claims. */
@@ -20,24 +21,21 @@ const kafka = testKafka(testStack().stack.kafka.brokers);
 let topics: Topics;
 let server: Awaited<ReturnType<typeof devServer>>;
 let services: Awaited<ReturnType<typeof kafkaJourneys>>;
+let bridge: RunningBridge;
 let producer: KafkaProducer;
 let tap: Tap;
-let stack: Awaited<ReturnType<typeof bridgeOnBroker>>;
+let bed: Awaited<ReturnType<typeof kafkaTestBed>>;
 
 beforeAll(async () => {
-  // The bridge logs a line per message; the assertions say what matters.
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  topics = testTopics();
-  stack = await bridgeOnBroker({
-    kafka,
-    topics,
-    tapped: [...outboundTopics(topics), topics['client-events-dlq']],
-  });
-  ({ server, services, producer, tap } = stack);
+  bed = await kafkaTestBed(kafka, (own) => [...outboundTopics(own), own['client-events-dlq']]);
+  ({ topics, server, services, producer, tap } = bed);
+  bridge = await services.startBridge();
 });
 
-afterAll(() => stack.close());
+afterAll(async () => {
+  await bridge?.stop();
+  await bed?.close();
+});
 
 const outboundOf = (clientId: string) => tap.outboundOf(clientId, topics);
 // Publishing is at least once: a send repeated after a retry (a local activity whose workflow task
@@ -367,6 +365,29 @@ describe('the Kafka bridge and outbound events, on the real broker and Temporal'
         [deadLetterHeaders.topic]: topics['client-events'],
       }),
     });
+  });
+
+  test('an admission refused while the episode was open, read again after the discharge, is refused again and starts no episode', async () => {
+    const client = SyntheticClient.unique(program.programId);
+    const first = client.admitted();
+    const second = client.admitted();
+    const lettersOf = () => tap.of(topics['client-events-dlq'], client.clientId);
+    await produce([first, second].map(inboundRecord));
+    await tap.waitFor('the second admission dead-lettered', () => lettersOf().length >= 1);
+    await produce([inboundRecord(client.discharge())]);
+    await tap.waitFor('episode ended', ended(client.clientId));
+    await server.client.workflow.getHandle(episodeWorkflowId(client.clientId)).result();
+    // What a rebalance does when the admission's offset was not committed yet: it is read again.
+    await produce([inboundRecord(second)]);
+    await tap.waitFor('the admission refused again', () => lettersOf().length >= 2);
+
+    expect(lettersOf().map((l) => l.headers[deadLetterHeaders.reason])).toEqual([
+      'episode-already-open',
+      'episode-already-open',
+    ]);
+    const latest = await services.journeys.state(client.clientId);
+    expect(latest.episodeId).toBe(`ep-${first.eventId}`);
+    expect(latest.status).toBe('discharged');
   });
 
   test('an event type the permission table keeps from integrations is dead-lettered as sender-not-permitted', async () => {

@@ -12,6 +12,7 @@ import type { JourneySettings } from '../../schemas/journey';
 import { loadLocalConfig } from '../../config';
 import { integrationActor } from '../../workers/inbound/identity';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
+import type { JourneyPort } from '../../workers/inbound/deliver';
 import { BridgeMonitor } from '../../workers/inbound/monitor';
 import { createJourneyWorker } from '../../workers/journey-worker';
 import { ensureTopics } from '../../workers/topics';
@@ -74,10 +75,12 @@ export async function kafkaJourneys(opts: {
   limits?: SendLimits;
   /** Spans of the worker and the bridge, and trace headers on the records they send. */
   tracing?: Tracing;
+  /** Partitions of each topic (3 unless a test needs its clients to share one). */
+  partitions?: number;
 }) {
   const admin = opts.kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, opts.topics, 3).finally(() => admin.disconnect());
+  await ensureTopics(admin, opts.topics, opts.partitions ?? 3).finally(() => admin.disconnect());
   const producer = opts.kafka.producer({ idempotent: true });
   await producer.connect();
   const sender = new AckLosingSender(opts.tracing ? tracedSender(producer) : producer);
@@ -103,10 +106,13 @@ export async function kafkaJourneys(opts: {
     sender,
     journeys,
     monitor,
-    async startBridge(): Promise<RunningBridge> {
+    /** The bridge's consumer group, whose commits a test may read. */
+    groupId,
+    /** The bridge of this consumer group; `port` stands between it and the journeys, e.g. to hold one client back. */
+    async startBridge(port: JourneyPort = journeys): Promise<RunningBridge> {
       return startBridge({
         kafka: opts.kafka,
-        journeys,
+        journeys: port,
         sender,
         topics: opts.topics,
         integration: integrationActor(defaults.inbound.integrationId),
@@ -114,6 +120,7 @@ export async function kafkaJourneys(opts: {
         maxMessageBytes: 4096,
         maxRecordBytes: defaults.kafka.maxRecordBytes,
         maxEventClockSkewSeconds: defaults.inbound.maxEventClockSkewSeconds,
+        concurrency: defaults.inbound.bridgeConcurrency,
         monitor,
         backoff: { initialMs: 100, maxMs: 2000 },
       });
@@ -142,16 +149,20 @@ export async function kafkaJourneys(opts: {
 }
 
 /**
- * The bridge and a journey worker on the run's broker and a dev server of the file's own, with a
- * producer of inbound records and a tap on `tapped`. With `tracing`, the bridge's Temporal client
- * carries its spans into the journeys, as the services compose it (workers/services.ts).
+ * What a Kafka test file runs on: topics of its own, a Temporal server, the journey worker and its
+ * client, a producer, and a tap on the topics `tapped` names. The bridge is started by the test. With
+ * `tracing`, the bridge's Temporal client carries its spans into the journeys, as the services
+ * compose it (workers/services.ts).
  */
-export async function bridgeOnBroker(opts: {
-  kafka: KafkaClient;
-  topics: Topics;
-  tapped: string[];
-  tracing?: Tracing;
-}) {
+export async function kafkaTestBed(
+  kafka: KafkaClient,
+  tapped: (topics: Topics) => string[],
+  opts: { tracing?: Tracing; partitions?: number } = {},
+) {
+  // The bridge logs a line per message; the assertions say what matters.
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const topics = testTopics();
   const server = await devServer();
   const client = opts.tracing
     ? new Client({
@@ -161,23 +172,23 @@ export async function bridgeOnBroker(opts: {
       })
     : server.client;
   const services = await kafkaJourneys({
-    kafka: opts.kafka,
-    topics: opts.topics,
+    kafka,
+    topics,
     client,
     nativeConnection: server.nativeConnection,
     ...(opts.tracing && { tracing: opts.tracing }),
+    ...(opts.partitions !== undefined && { partitions: opts.partitions }),
   });
-  const bridge = await services.startBridge();
-  const producer = opts.kafka.producer({ idempotent: false });
+  const producer = kafka.producer({ idempotent: false });
   await producer.connect();
-  const tap = await Tap.start(opts.kafka, opts.tapped);
+  const tap = await Tap.start(kafka, tapped(topics));
   return {
+    topics,
     server,
     services,
     producer,
     tap,
     async close() {
-      await bridge.stop();
       await tap.stop();
       await producer.disconnect();
       await services.close();

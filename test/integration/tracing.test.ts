@@ -9,24 +9,27 @@ import { journeyWorkerTracing, startTracing, type Tracing } from '../../workers/
 import { episodeWorkflowId } from '../../workflows/definitions';
 import { testDataConverter } from '../stack/environments';
 import { testStack } from '../stack/test-stack';
-import { bridgeOnBroker, testKafka, testTopics } from './kafka-harness';
+import type { RunningBridge } from '../../workers/bridge';
+import { kafkaTestBed, testKafka } from './kafka-harness';
 
 const program = getProgram('full-continuum');
 const kafka = testKafka(testStack().stack.kafka.brokers);
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
 let topics: Topics;
-let stack: Awaited<ReturnType<typeof bridgeOnBroker>>;
+let stack: Awaited<ReturnType<typeof kafkaTestBed>>;
+let bridge: RunningBridge;
 
 beforeAll(async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
   tracing = startTracing({ exporter, serviceName: 'carepath-test', batch: false });
-  topics = testTopics();
-  stack = await bridgeOnBroker({ kafka, topics, tapped: outboundTopics(topics), tracing });
+  stack = await kafkaTestBed(kafka, outboundTopics, { tracing });
+  ({ topics } = stack);
+  bridge = await stack.services.startBridge();
 });
 
 afterAll(async () => {
-  await stack.close();
+  await bridge?.stop();
+  await stack?.close();
   await tracing.shutdown();
 });
 

@@ -27,7 +27,12 @@ describe('loadLocalConfig', () => {
         maxRecordBytes: 1048576,
         connection: { ssl: false },
       },
-      inbound: { maxEventClockSkewSeconds: 300, bridgeStallSeconds: 60, integrationId: 'local-integration' },
+      inbound: {
+        maxEventClockSkewSeconds: 300,
+        bridgeStallSeconds: 60,
+        bridgeConcurrency: 16,
+        integrationId: 'local-integration',
+      },
       reads: { maxConcurrentQueries: 8, maxQueuedQueries: 256 },
       api: { host: '127.0.0.1', port: 3000, idempotencyMaxBytes: 64 * 1024 * 1024 },
       payloadKeys: {},

@@ -154,6 +154,7 @@ describe('delivering to journeys', () => {
     state: jest.fn(async () => {
       throw new UnknownClient('client-1');
     }),
+    rememberRefusal: jest.fn(async () => true),
     ...overrides,
   });
 
@@ -200,6 +201,54 @@ describe('delivering to journeys', () => {
     });
     await expect(deliver(other, admission)).resolves.toMatchObject({ reason: 'episode-already-open' });
     await expect(deliver(other, attended)).resolves.toMatchObject({ reason: 'no-open-episode' });
+  });
+
+  describe('an admission refused while the client has an episode', () => {
+    const dated = { ...admission, occurredAt: '2025-03-01T09:00:00.000Z' };
+    const open = { recentEventIds: ['admission-0'], admittedAt: '2025-02-01T09:00:00.000Z' } as EpisodeState;
+    const alreadyOpen = async () => {
+      throw new EpisodeAlreadyOpen('client-1');
+    };
+
+    test('is remembered by that episode before it is a dead letter', async () => {
+      const port = journeys({ state: async () => open, admit: alreadyOpen });
+      await expect(deliver(port, dated)).resolves.toMatchObject({ reason: 'episode-already-open' });
+      expect(port.rememberRefusal).toHaveBeenCalledWith('client-1', {
+        eventId: dated.eventId,
+        digest: contentDigest(dated),
+        reason: 'episode-already-open',
+      });
+    });
+
+    test('read again once the episode is discharged, is refused again and starts nothing', async () => {
+      const discharged = {
+        ...open,
+        status: 'discharged',
+        recentEventIds: ['admission-0', dated.eventId],
+        recentEventDigests: { [dated.eventId]: contentDigest(dated) },
+        refusedEvents: { [dated.eventId]: 'episode-already-open' },
+      } as EpisodeState;
+      const port = journeys({ state: async () => discharged });
+      await expect(deliver(port, dated)).resolves.toMatchObject({ reason: 'episode-already-open' });
+      expect(port.admit).not.toHaveBeenCalled();
+    });
+
+    test('is judged again when the episode ended before it could remember the refusal', async () => {
+      const admit = jest
+        .fn(async () => ({ workflowId: 'w', runId: 'r' }))
+        .mockRejectedValueOnce(new EpisodeAlreadyOpen('client-1'));
+      const port = journeys({ state: async () => open, admit, rememberRefusal: jest.fn(async () => false) });
+      await expect(deliver(port, dated)).resolves.toEqual({ kind: 'accepted' });
+      expect(admit).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  test('an admission dated before the latest episode’s admission is an earlier one read again, not a readmission', async () => {
+    const later = { recentEventIds: ['admission-0'], admittedAt: '2025-03-02T09:00:00.000Z' } as EpisodeState;
+    const port = journeys({ state: async () => later });
+    const early = { ...admission, occurredAt: '2025-03-01T09:00:00.000Z' };
+    await expect(deliver(port, early)).resolves.toMatchObject({ reason: 'event-before-admission' });
+    expect(port.admit).not.toHaveBeenCalled();
   });
 
   test('an event redelivered after its episode was discharged is a redelivery, not a dead letter', async () => {
@@ -439,18 +488,31 @@ describe('the bridge monitor', () => {
     const monitor = new BridgeMonitor({ stallMs: 60_000, now: () => now });
     monitor.began(2, '41');
     expect(monitor.health()).toEqual({ ok: true });
-    monitor.retrying(2, 'delivery to Temporal', 'temporal-unavailable', 1);
+    monitor.retrying(2, '41', 'delivery to Temporal', 'temporal-unavailable', 1);
     expect(monitor.health()).toEqual({
       ok: false,
       detail: expect.stringMatching(
         /partition 2 offset 41 .*retrying delivery to Temporal \(temporal-unavailable/,
       ),
     });
-    monitor.finished(2);
+    monitor.finished(2, '41');
     monitor.began(3, '9');
     now = 61_000;
     expect(monitor.health()).toEqual({ ok: false, detail: 'partition 3 offset 9 in hand for 61 s' });
-    monitor.finished(3);
+    monitor.finished(3, '9');
+    expect(monitor.health()).toEqual({ ok: true });
+  });
+
+  test('tells apart the records in hand on one partition, one per client', () => {
+    let now = 0;
+    const monitor = new BridgeMonitor({ stallMs: 60_000, now: () => now });
+    monitor.began(1, '7');
+    monitor.began(1, '8');
+    monitor.retrying(1, '8', 'delivery to Temporal', 'temporal-unavailable', 1);
+    monitor.finished(1, '7');
+    expect(monitor.health()).toEqual({ ok: false, detail: expect.stringMatching(/^partition 1 offset 8 /) });
+    monitor.finished(1, '8');
+    now = 61_000;
     expect(monitor.health()).toEqual({ ok: true });
   });
 
@@ -458,7 +520,7 @@ describe('the bridge monitor', () => {
     const monitor = new BridgeMonitor({ stallMs: 60_000 });
     monitor.deadLettered('unknown-program');
     monitor.deadLettered('unknown-program');
-    monitor.retrying(0, 'dead-letter send', 'kafka-unavailable', 1);
+    monitor.retrying(0, '0', 'dead-letter send', 'kafka-unavailable', 1);
     const text = await monitor.registry.metrics();
     expect(text).toContain('carepath_bridge_dead_letters_total{reason="unknown-program"} 2');
     expect(text).toContain(

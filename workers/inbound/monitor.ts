@@ -9,6 +9,7 @@ export interface BridgeHealth {
 }
 
 interface InHand {
+  partition: number;
   offset: string;
   sinceMs: number;
   /** What is being retried and why, while it is. */
@@ -16,13 +17,14 @@ interface InHand {
 }
 
 /**
- * What the bridge is doing, for /healthz and Prometheus: the message in hand on each partition and
+ * What the bridge is doing, for /healthz and Prometheus: the messages in hand on each partition and
  * since when, retries, dead letters by reason, and the consumer group's lag. Labels are topics,
  * partitions, reasons and causes, never client ids.
  */
 export class BridgeMonitor {
   readonly registry = new Registry();
-  private readonly inHand = new Map<number, InHand>();
+  /** By partition and offset: a partition has a record in hand per client being handled. */
+  private readonly inHand = new Map<string, InHand>();
   private readonly retries = new Counter({
     name: 'carepath_bridge_retries_total',
     help: 'Failed attempts at an inbound message that were retried, by what failed and why',
@@ -82,12 +84,12 @@ export class BridgeMonitor {
   }
 
   began(partition: number, offset: string): void {
-    this.inHand.set(partition, { offset, sinceMs: this.now() });
+    this.inHand.set(`${partition}/${offset}`, { partition, offset, sinceMs: this.now() });
   }
 
-  retrying(partition: number, what: string, cause: string, attempt: number): void {
+  retrying(partition: number, offset: string, what: string, cause: string, attempt: number): void {
     this.retries.inc({ what, cause });
-    const hand = this.inHand.get(partition);
+    const hand = this.inHand.get(`${partition}/${offset}`);
     if (hand) hand.retrying = { what, cause, attempt };
   }
 
@@ -95,16 +97,16 @@ export class BridgeMonitor {
     this.deadLetters.inc({ reason });
   }
 
-  finished(partition: number): void {
-    this.inHand.delete(partition);
+  finished(partition: number, offset: string): void {
+    this.inHand.delete(`${partition}/${offset}`);
   }
 
   /** Degraded while a message is retried or has been in hand longer than the stall threshold. */
   health(): BridgeHealth {
     const now = this.now();
-    const problems = [...this.inHand.entries()]
-      .filter(([, hand]) => hand.retrying || now - hand.sinceMs > this.opts.stallMs)
-      .map(([partition, hand]) => {
+    const problems = [...this.inHand.values()]
+      .filter((hand) => hand.retrying || now - hand.sinceMs > this.opts.stallMs)
+      .map(({ partition, ...hand }) => {
         const held = `partition ${partition} offset ${hand.offset} in hand for ${Math.round((now - hand.sinceMs) / 1000)} s`;
         return hand.retrying
           ? `${held}, retrying ${hand.retrying.what} (${hand.retrying.cause}, attempt ${hand.retrying.attempt})`

@@ -2766,6 +2766,9 @@ export interface components {
             recentEventDigests?: {
                 [key: string]: string;
             };
+            refusedEvents?: {
+                [key: string]: "message-too-large" | "invalid-json" | "invalid-event" | "key-mismatch" | "event-in-future" | "no-open-episode" | "episode-already-open" | "admission-refused" | "unknown-program" | "sender-not-permitted" | "event-before-admission" | "event-id-conflict" | "event-refused" | "temporal-refused" | "internal-error";
+            };
             effectSequence: number;
         };
         EpisodeSnapshotInput: {
@@ -4078,6 +4081,9 @@ export interface components {
             lastFamilyWorkshopAt?: string | null;
             recentEventDigests?: {
                 [key: string]: string;
+            };
+            refusedEvents?: {
+                [key: string]: "message-too-large" | "invalid-json" | "invalid-event" | "key-mismatch" | "event-in-future" | "no-open-episode" | "episode-already-open" | "admission-refused" | "unknown-program" | "sender-not-permitted" | "event-before-admission" | "event-id-conflict" | "event-refused" | "temporal-refused" | "internal-error";
             };
             effectSequence: number;
         };

@@ -2,13 +2,15 @@ import { programs } from '../../../programs';
 import {
   EventBeforeAdmission,
   EventIdConflict,
+  EventRefusedBefore,
   ProgramMismatch,
   admit,
   applyEvent,
   onTimer,
   startsNewEpisode,
+  validateEvent,
 } from '../../../pathway';
-import { sighting } from '../../../pathway/dedup';
+import { contentDigest, refusedAs, rememberRefusal, sighting } from '../../../pathway/dedup';
 import { levelPlan } from '../../../pathway/plan';
 import { addDays } from '../../../pathway/time';
 import { effectSchema, episodeStateSchema } from '../../../schemas';
@@ -68,6 +70,50 @@ describe('events the episode refuses', () => {
     const j = admitTo(small, 'iop');
     for (const n of [1, 2, 3]) j.apply(attended(day(n), 1));
     expect(Object.keys(j.state.recentEventDigests ?? {}).sort()).toEqual([...j.state.recentEventIds].sort());
+  });
+
+  test('a refused event is remembered as refused: read again it is refused again, never applied', () => {
+    const j = admitTo(continuum, 'iop');
+    const session = attended(day(1), 3);
+    const refusal = {
+      eventId: session.eventId,
+      digest: contentDigest(session),
+      reason: 'event-refused',
+    } as const;
+    const remembered = rememberRefusal(j.state, refusal, continuum);
+    expect(refusedAs(remembered, session)).toBe('event-refused');
+    expect(() => applyEvent(remembered, session, continuum)).toThrow(EventRefusedBefore);
+    expect(() => validateEvent(remembered, session, continuum)).toThrow(EventRefusedBefore);
+    // The same id with other content is not that event.
+    expect(refusedAs(remembered, { ...session, hours: 2 })).toBeUndefined();
+  });
+
+  test('an applied event is never turned into a refused one', () => {
+    const j = admitTo(continuum, 'iop');
+    const session = attended(day(1), 3);
+    j.apply(session);
+    const refusal = {
+      eventId: session.eventId,
+      digest: contentDigest(session),
+      reason: 'event-refused',
+    } as const;
+    expect(rememberRefusal(j.state, refusal, continuum)).toBe(j.state);
+    expect(refusedAs(j.state, session)).toBeUndefined();
+  });
+
+  test('refusals are forgotten with their ids, in the same bounded memory', () => {
+    const small = { ...continuum, recentEventIdLimit: 2 };
+    const j = admitTo(small, 'iop');
+    const refused = attended(day(1), 3);
+    j.state = rememberRefusal(
+      j.state,
+      { eventId: refused.eventId, digest: contentDigest(refused), reason: 'event-refused' },
+      small,
+    );
+    for (const n of [2, 3]) j.apply(attended(day(n), 1));
+    expect(j.state.recentEventIds).not.toContain(refused.eventId);
+    expect(j.state.refusedEvents).toEqual({});
+    expect(refusedAs(j.state, refused)).toBeUndefined();
   });
 
   test('an event dated before the admission is refused, unless the journey replays older rules', () => {
