@@ -13,7 +13,7 @@ type Listener = (event: { payload: { restart: boolean } }) => void;
 function fakeKafkajs() {
   const calls: { method: string; args: unknown[] }[] = [];
   const listeners = new Map<string, Listener>();
-  let eachMessage: ((payload: unknown) => Promise<void>) | undefined;
+  let handler: ((payload: unknown) => Promise<void>) | undefined;
   const record =
     (method: string, answer?: unknown) =>
     async (...args: unknown[]) => {
@@ -25,9 +25,16 @@ function fakeKafkajs() {
     on: (event: string, listener: Listener) => listeners.set(event, listener),
     subscribe: record('subscribe'),
     commitOffsets: record('commitOffsets'),
-    run: async (options: { autoCommit: boolean; eachMessage: (payload: unknown) => Promise<void> }) => {
-      calls.push({ method: 'run', args: [{ autoCommit: options.autoCommit }] });
-      eachMessage = options.eachMessage;
+    run: async ({
+      eachMessage,
+      eachBatch,
+      ...options
+    }: {
+      eachMessage?: (payload: unknown) => Promise<void>;
+      eachBatch?: (payload: unknown) => Promise<void>;
+    }) => {
+      calls.push({ method: 'run', args: [options] });
+      handler = eachMessage ?? eachBatch;
     },
   };
   const admin = {
@@ -60,7 +67,7 @@ function fakeKafkajs() {
     kafka: kafka as never,
     calls,
     emit: (event: string, restart = false) => listeners.get(event)?.({ payload: { restart } }),
-    deliver: (payload: unknown) => eachMessage?.(payload),
+    deliver: (payload: unknown) => handler?.(payload),
   };
 }
 
@@ -130,6 +137,59 @@ describe('the Kafka adapter', () => {
       method: 'commitOffsets',
       args: [[{ topic: 'client-events', partition: 2, offset: '42' }]],
     });
+  });
+
+  test('a consumer hands a partition’s batch over whole, one partition at a time, and says when the group takes it back', async () => {
+    const fake = fakeKafkajs();
+    const consumer = kafkajsConsumer(fake.kafka, { groupId: 'bridge' });
+    const resolved: string[] = [];
+    let running = true;
+    let refusal: Error | undefined;
+    const answers: string[] = [];
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async (batch) => {
+        expect(batch.records.map((r) => [r.partition, r.offset, r.headers])).toEqual([
+          [1, '7', { traceparent: 'tp' }],
+          [1, '8', {}],
+        ]);
+        answers.push(await batch.heartbeat());
+        refusal = Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+        answers.push(await batch.heartbeat());
+        refusal = new Error('broker away');
+        await expect(batch.heartbeat()).rejects.toThrow('broker away');
+        batch.resolveOffset('7');
+        expect(batch.stillHeld()).toBe(true);
+        running = false;
+        expect(batch.stillHeld()).toBe(false);
+      },
+    });
+    // The handler resolves and commits; kafkajs must neither, nor hand one partition out twice at once.
+    expect(fake.calls.find((c) => c.method === 'run')?.args).toEqual([
+      { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1 },
+    ]);
+    const message = (offset: string, headers = {}) => ({
+      offset,
+      key: Buffer.from('client-1'),
+      value: Buffer.from('{}'),
+      headers,
+      timestamp: '1767225600000',
+    });
+    await fake.deliver({
+      batch: {
+        topic: 'client-events',
+        partition: 1,
+        messages: [message('7', { traceparent: Buffer.from('tp') }), message('8')],
+      },
+      heartbeat: async () => {
+        if (refusal) throw refusal;
+      },
+      isRunning: () => running,
+      isStale: () => false,
+      resolveOffset: (offset: string) => void resolved.push(offset),
+    });
+    expect(answers).toEqual(['held', 'rejoining']);
+    expect(resolved).toEqual(['7']);
   });
 
   test('the admin answers in carepath’s shape: brokers counted, bounds and commits per partition, topic settings by name', async () => {
