@@ -97,18 +97,18 @@ export const poisonKinds: BadKind[] = [
     },
   },
   {
-    // A milestone no plan of the program has: the care rules refuse it.
+    // A milestone no plan of the program has: the care rules refuse it, and the journey remembers
+    // the refusal (so the expectation judges it as the journey does).
     reason: 'event-refused',
     follows: ([admission]) => admission as ClientEvent,
-    build: ({ ghostId, admission }) =>
-      inboundRecord({
-        eventId: ghostId,
-        clientId: admission.clientId,
-        occurredAt: new Date().toISOString(),
-        recordedBy: admission.recordedBy,
-        type: 'milestone-completed',
-        milestoneId: 'no-such-milestone',
-      }),
+    build: ({ ghostId, admission }) => ({
+      eventId: ghostId,
+      clientId: admission.clientId,
+      occurredAt: new Date().toISOString(),
+      recordedBy: admission.recordedBy,
+      type: 'milestone-completed',
+      milestoneId: 'no-such-milestone',
+    }),
   },
 ];
 
