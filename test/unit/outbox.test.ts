@@ -304,7 +304,7 @@ describe('dead letters', () => {
     });
   });
 
-  test('what the broker accepted is counted for /metrics: parked effects and journey dead letters by reason', async () => {
+  test('what the broker accepted is counted for /metrics: parked effects and journey dead letters by reason, decisions by rule, the outbox age', async () => {
     const registry = new Registry();
     const parked: OutboxItem = {
       kind: 'parked',
@@ -320,9 +320,12 @@ describe('dead letters', () => {
       reason: 'event-id-conflict',
       detail: 'd',
     };
-    const observe = outboxMetrics(registry);
+    // The broker acknowledges 90 s after the decisions.
+    const observe = outboxMetrics(registry, () => Date.parse(sampleEffects['level-changed'].at) + 90_000);
     const publisher = kafkaEffectPublisher(new FakeSender(), carepathTopics, undefined, observe);
     await publisher.sendOutbox(chunk('effects-dlq', [parked]));
+    await publisher.sendOutbox(chunk('care-events', [effect(sampleEffects['level-changed'])]));
+    await publisher.sendOutbox(chunk('staff-notifications', [effect(sampleEffects['staff-notification'])]));
     await publisher.sendOutbox(chunk('client-events-dlq', [letter, letter]));
     // Refused by the broker while it is away: nothing is counted until it is sent.
     const away = new Error('connection refused');
@@ -336,6 +339,11 @@ describe('dead letters', () => {
       /carepath_effects_parked_total\{reason="contract-violation",stream="care-events"\} 1/,
     );
     expect(metrics).toMatch(/carepath_journey_dead_letters_total\{reason="event-id-conflict"\} 2/);
+    // Only decisions of a level count, by their rule; every sent effect's age is observed.
+    expect(metrics).toMatch(/carepath_decisions_total\{decision="level-changed",rule="relapse-step-up"\} 1/);
+    expect(metrics).not.toMatch(/carepath_decisions_total\{decision="staff-notification"/);
+    expect(metrics).toMatch(/carepath_outbox_age_seconds_bucket\{le="60"\} 0/);
+    expect(metrics).toMatch(/carepath_outbox_age_seconds_bucket\{le="300"\} 2/);
   });
 
   test("a journey's dead letter and a parked effect carry a detail capped as the bridge caps it", async () => {
