@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReadsBusy } from './errors';
+import { Slots } from './slots';
 
 /**
  * How many queries of open journeys one process sends at once. A query is answered in one of the
@@ -16,28 +17,22 @@ export const readSettingsSchema = z.object({
 });
 export type ReadSettings = z.infer<typeof readSettingsSchema>;
 
-/** Runs at most `maxConcurrentQueries` tasks at once, the waiting ones first come first served. */
+/**
+ * Runs at most `maxConcurrentQueries` tasks at once, the waiting ones first come first served; past
+ * `maxQueuedQueries` waiting, a task is refused with ReadsBusy.
+ */
 export class QueryLimiter {
   private readonly settings: ReadSettings;
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Slots;
 
   constructor(settings: Partial<ReadSettings> = {}) {
     this.settings = readSettingsSchema.parse(settings);
+    this.slots = new Slots(this.settings.maxConcurrentQueries);
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.settings.maxConcurrentQueries) this.running += 1;
-    else if (this.waiting.length < this.settings.maxQueuedQueries)
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else throw new ReadsBusy(this.settings.retryAfterSeconds);
-    try {
-      return await task();
-    } finally {
-      // The slot passes straight to the longest waiting task, so a newcomer cannot overtake it.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
+    if (this.slots.full && this.slots.queued >= this.settings.maxQueuedQueries)
+      throw new ReadsBusy(this.settings.retryAfterSeconds);
+    return this.slots.run(task);
   }
 }

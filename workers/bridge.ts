@@ -11,7 +11,7 @@ import type { PermanentFailure } from './inbound/failures';
 import type { BridgeMonitor } from './inbound/monitor';
 import { HandledOffsets } from './inbound/offsets';
 import { BridgeStopping, defaultBackoff, retryUntilDone, type Backoff } from './inbound/retry';
-import { Slots } from './inbound/slots';
+import { Slots } from '../client/slots';
 import { withInboundSpan } from './inbound/trace';
 import { logLine } from './log';
 

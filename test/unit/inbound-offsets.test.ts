@@ -1,5 +1,5 @@
 import { HandledOffsets } from '../../workers/inbound/offsets';
-import { Slots } from '../../workers/inbound/slots';
+import { Slots } from '../../client/slots';
 
 describe('the handled offsets of a partition batch', () => {
   test('the commit covers the contiguous handled prefix, one past its last record', () => {

@@ -1,6 +1,7 @@
 /**
- * At most `size` operations at once; the others wait their turn in the order they asked. However
- * many clients a batch holds, Temporal sees a bounded load from the bridge.
+ * At most `size` operations at once; the others wait their turn in the order they asked. The
+ * bridge bounds its load on Temporal with it, however many clients a batch holds; the journeys
+ * client bounds its queries with it (`QueryLimiter`).
  */
 export class Slots {
   private free: number;
@@ -9,6 +10,16 @@ export class Slots {
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError('at least one slot');
     this.free = size;
+  }
+
+  /** Whether an operation run now would have to wait. */
+  get full(): boolean {
+    return this.free === 0;
+  }
+
+  /** Operations waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
   }
 
   async run<T>(operation: () => Promise<T>): Promise<T> {
