@@ -145,6 +145,24 @@ export class Harness {
     progress('services killed', { process: name, pid: services.pid });
   }
 
+  /**
+   * Freezes one process of the deployment (SIGSTOP) until `resumeService`: a worker starved of CPU,
+   * whose workflow tasks stay started but do not complete, while its connections stay open.
+   */
+  pauseService(name: string): void {
+    this.runningService(name).kill('SIGSTOP');
+  }
+
+  resumeService(name: string): void {
+    this.runningService(name).kill('SIGCONT');
+  }
+
+  private runningService(name: string): ServicesProcess {
+    const services = this.running.get(name);
+    if (!services) throw new Error(`the drill's process ${name} is not running`);
+    return services;
+  }
+
   /** Stops the services as an operator would (SIGTERM), then SIGKILL if they do not leave in time. */
   async stopServices(graceMs: number): Promise<void> {
     const stopping = [...this.running.values()];

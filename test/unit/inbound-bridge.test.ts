@@ -1,4 +1,5 @@
-import { ServiceError } from '@temporalio/client';
+import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
+import { google, temporal } from '@temporalio/proto';
 import {
   KafkaJSConnectionError,
   KafkaJSNumberOfRetriesExceeded,
@@ -31,9 +32,28 @@ const attended: ClientEvent = {
 const feed = integrationActor('ehr-feed');
 const maxRecordBytes = 1048576;
 
-/** An error as @grpc/grpc-js makes it, which Temporal's client passes on or wraps. */
-const grpcError = (code: number, name: string) =>
-  Object.assign(new Error(`${code} ${name}: (test)`), { code, details: '(test)', metadata: {} });
+/**
+ * An error as @grpc/grpc-js makes it, which Temporal's client passes on or wraps: the server's message,
+ * and the Temporal failure it names in the status details (`grpc-status-details-bin`), if any.
+ */
+const grpcError = (code: number, name: string, message = '(test)', failure?: string) => {
+  const status =
+    failure &&
+    Buffer.from(
+      google.rpc.Status.encode({
+        code,
+        message,
+        details: [
+          {
+            type_url: `type.googleapis.com/temporal.api.errordetails.v1.${failure}`,
+            value: temporal.api.errordetails.v1.WorkflowNotReadyFailure.encode({}).finish(),
+          },
+        ],
+      }).finish(),
+    );
+  const metadata = { get: (key: string) => (status && key === 'grpc-status-details-bin' ? [status] : []) };
+  return Object.assign(new Error(`${code} ${name}: ${message}`), { code, details: message, metadata });
+};
 const record = (value: unknown, key: string | null = 'client-1') => ({
   key: key === null ? null : Buffer.from(key),
   value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
@@ -364,6 +384,53 @@ describe('classifying failures', () => {
       'kafka-unavailable',
     ],
     ["this process's queries of open journeys at their bound", new ReadsBusy(1), 'temporal-unavailable'],
+    [
+      'a query no worker answered in time',
+      new ServiceError('Failed to query Workflow', {
+        cause: grpcError(4, 'DEADLINE_EXCEEDED', 'query timed out before a worker could process it'),
+      }),
+      'temporal-unavailable',
+    ],
+    [
+      "a query while the journey's workflow task is retried after timing out",
+      new ServiceError('Failed to query Workflow', {
+        cause: grpcError(
+          9,
+          'FAILED_PRECONDITION',
+          'Unable to query workflow due to Workflow Task in failed state.',
+          'WorkflowNotReadyFailure',
+        ),
+      }),
+      'temporal-unavailable',
+    ],
+    [
+      "an update while the journey's workflow task is retried after timing out",
+      new ServiceError('Workflow Update failed', {
+        cause: grpcError(
+          9,
+          'FAILED_PRECONDITION',
+          'Unable to perform workflow execution update due to Workflow Task in failed state.',
+          'WorkflowNotReadyFailure',
+        ),
+      }),
+      'temporal-unavailable',
+    ],
+    [
+      'a query while no worker polls the journeys',
+      new ServiceError('Failed to query Workflow', {
+        cause: grpcError(
+          9,
+          'FAILED_PRECONDITION',
+          'no poller seen for task queue recently, worker may be down',
+        ),
+      }),
+      'temporal-unavailable',
+    ],
+    [
+      'a call the server cancelled',
+      new ServiceError('Failed to signal Workflow', { cause: grpcError(1, 'CANCELLED', 'context canceled') }),
+      'temporal-unavailable',
+    ],
   ])('%s is infrastructure away: waited out', (_what, error, cause) => {
     expect(classifyFailure(error)).toEqual({ kind: 'infrastructure-away', cause });
   });
@@ -391,6 +458,20 @@ describe('classifying failures', () => {
       } as unknown as Error),
       'internal-error',
       'MESSAGE_TOO_LARGE',
+    ],
+    [
+      'any other unmet precondition',
+      new ServiceError('Failed to start Workflow', {
+        cause: grpcError(9, 'FAILED_PRECONDITION', 'Namespace is not in an active state'),
+      }),
+      'temporal-refused',
+      'FAILED_PRECONDITION',
+    ],
+    [
+      'a query the journey has no handler for, or whose handler failed',
+      new QueryNotRegisteredError('unknown queryType stateOfMind', 3),
+      'internal-error',
+      'QueryNotRegisteredError',
     ],
     ['something thrown that is not an Error', 'boom', 'internal-error', 'string'],
   ])('%s is permanent: a dead letter after a few attempts', (_what, error, reason, code) => {

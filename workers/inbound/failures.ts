@@ -3,6 +3,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
+import { google } from '@temporalio/proto';
 import { ReadsBusy } from '../../client/errors';
 import { kafkaAway } from '../../activities/kafka/errors';
 import type { DeadLetterReason } from '../../schemas/contract';
@@ -27,14 +28,15 @@ export type PermanentFailure = Extract<Failure, { kind: 'permanent' }>;
 /** Attempts at a message whose failure is not infrastructure being away, before it is a dead letter. */
 export const maxPermanentAttempts = 3;
 
-// gRPC status codes (grpc/grpc: doc/statuscodes.md) under which Temporal is away, not refusing.
+// gRPC status codes (grpc/grpc: doc/statuscodes.md) under which Temporal is away, not refusing:
+// CANCELLED is a call the server gave up on (its context cancelled), as it does when overloaded.
 const grpcAway = new Map([
+  [1, 'CANCELLED'],
   [4, 'DEADLINE_EXCEEDED'],
   [8, 'RESOURCE_EXHAUSTED'],
   [14, 'UNAVAILABLE'],
 ]);
 const grpcNames: Readonly<Record<number, string>> = {
-  1: 'CANCELLED',
   2: 'UNKNOWN',
   3: 'INVALID_ARGUMENT',
   5: 'NOT_FOUND',
@@ -48,6 +50,41 @@ const grpcNames: Readonly<Record<number, string>> = {
   15: 'DATA_LOSS',
   16: 'UNAUTHENTICATED',
 };
+
+const failedPrecondition = 9;
+/**
+ * Temporal's answer while a workflow task of the journey is being retried: it timed out (its worker
+ * busy, starved of CPU or restarting). Queries and updates are refused until a worker completes one;
+ * the event itself is fine. A task failing for a defect in the workflow is answered alike: the event
+ * then waits, with the bridge degraded, until the journey's workflow is fixed, and is not lost.
+ */
+const workflowNotReady = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure';
+/** Temporal's answer to a query when no worker has polled the journeys' task queue for a while. */
+const noPollerSeen = /no poller seen for task queue/i;
+
+/** The types of the details a gRPC status carries (`grpc-status-details-bin`, a google.rpc.Status). */
+function statusDetailTypes(error: unknown): string[] {
+  const metadata = (error as { metadata?: { get?: (key: string) => unknown[] } }).metadata;
+  const [encoded] = typeof metadata?.get === 'function' ? metadata.get('grpc-status-details-bin') : [];
+  if (!(encoded instanceof Uint8Array)) return [];
+  try {
+    return google.rpc.Status.decode(encoded).details.map((detail) =>
+      (detail.type_url ?? '').replace(/^type\.googleapis\.com\//, ''),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** A refusal that only says the journey's worker has not answered yet: waited out like an outage. */
+function workerNotAnswering(error: unknown, code: number): boolean {
+  if (code !== failedPrecondition) return false;
+  const details = (error as { details?: unknown }).details;
+  return (
+    statusDetailTypes(error).includes(workflowNotReady) ||
+    (typeof details === 'string' && noPollerSeen.test(details))
+  );
+}
 
 /** The error and the errors it wraps (`cause`, kafkajs' `originalError`), outermost first. */
 function chainOf(error: unknown): unknown[] {
@@ -66,7 +103,7 @@ export function classifyFailure(error: unknown): Failure {
   for (const link of chain) {
     if (isGrpcServiceError(link)) {
       const code = (link as { code?: unknown }).code;
-      if (typeof code === 'number' && grpcAway.has(code))
+      if (typeof code === 'number' && (grpcAway.has(code) || workerNotAnswering(link, code)))
         return { kind: 'infrastructure-away', cause: 'temporal-unavailable' };
       return {
         kind: 'permanent',
