@@ -76,14 +76,14 @@ export function clusterDrill(
   const steps = failures(harness, lab);
   const feedSeconds =
     steps.length * (opts.leadSeconds + opts.downSeconds) + restartSecondsEstimate + opts.leadSeconds;
-  return drillUnderLoad(harness, 'cluster', { ...opts, feedSeconds }, async (progress: Progress) => {
+  return drillUnderLoad(harness, 'cluster', { ...opts, feedSeconds }, async (progress: Progress, load) => {
     const did = [
       `ran ${clusterDeployment.map((slot) => `${slot.name} (--role ${slot.role})`).join(', ')} as processes of their own`,
       ...lab.describe(),
       await inboundReplication(harness),
       `each stop below is a SIGKILL (no graceful shutdown), one failure at a time`,
     ];
-    for (const step of steps) did.push(...(await outage(harness, opts, step)(progress)));
+    for (const step of steps) did.push(...(await outage(harness, opts, step)(progress, load)));
     return did;
   });
 }

@@ -13,15 +13,16 @@ export async function drillUnderLoad(
   harness: Harness,
   name: string,
   opts: TrafficOptions & { feedSeconds: number },
-  disrupt: (progress: Progress) => Promise<string[]>,
+  disrupt: (progress: Progress, load: LoadMark) => Promise<string[]>,
 ): Promise<DrillResult> {
   const drill = await beginDrill(harness, name, opts);
   const sequence = interleave(drill.streams, drill.random);
   drill.progress('sending events under load', { records: sequence.length, seconds: opts.feedSeconds });
+  const load = loadMark(harness);
   // Both run to their end before anything is judged, so a failed disruption leaves no feed behind.
   const [fed, disrupted] = await Promise.allSettled([
     harness.feed(sequence.map(inboundRecord), opts.feedSeconds, drill.progress),
-    disrupt(drill.progress),
+    disrupt(drill.progress, load),
   ]);
   if (fed.status === 'rejected') throw fed.reason;
   if (disrupted.status === 'rejected') throw disrupted.reason;
@@ -57,22 +58,56 @@ export function outageUnderLoad(
   return drillUnderLoad(harness, name, { ...opts, feedSeconds }, outage(harness, opts, server));
 }
 
-/** The disruption of an outage: `leadSeconds` into the load, `server` stops for `downSeconds`. */
+/** The load's start: what a disruption during it measures from, however many came before it. */
+export interface LoadMark {
+  /** Inbound records the harness had produced before the load (a drill's set-up sends some). */
+  sentBefore: number;
+  /** Milliseconds since the load began. */
+  elapsedMs: () => number;
+}
+
+export function loadMark(harness: Pick<Harness, 'inboundSent'>): LoadMark {
+  const started = Date.now();
+  return { sentBefore: harness.inboundSent, elapsedMs: () => Date.now() - started };
+}
+
+/** The report's line for one outage: when into the load the server stopped, and how far the load had got. */
+export function outageLine(
+  server: Pick<LabServer, 'what' | 'restartedOn'>,
+  stopped: { intoLoadMs: number; sent: number; notCommitted: number; downSeconds: number },
+): string {
+  return (
+    `stopped the ${server.what} ${Math.round(stopped.intoLoadMs / 1000)} s into the load (${stopped.sent} ` +
+    `events sent by then, ${stopped.notCommitted} not yet committed by the bridge) for ${stopped.downSeconds} s, ` +
+    `then restarted it ${server.restartedOn}`
+  );
+}
+
+/**
+ * The disruption of an outage: `leadSeconds` after it is called, `server` stops for `downSeconds`.
+ * Its line says when that was from the start of `load`, and how many of the load's events were sent
+ * by then: several outages in one load each tell their own moment.
+ */
 export const outage =
-  (harness: Harness, opts: Pick<OutageOptions, 'downSeconds' | 'leadSeconds'>, server: LabServer) =>
-  async (progress: Progress): Promise<string[]> => {
-    const sentBefore = harness.inboundSent;
+  (
+    harness: Pick<Harness, 'inboundSent' | 'bridgeLag'>,
+    opts: Pick<OutageOptions, 'downSeconds' | 'leadSeconds'>,
+    server: LabServer,
+  ) =>
+  async (progress: Progress, load: LoadMark): Promise<string[]> => {
     await sleep(opts.leadSeconds * 1000);
-    const lag = await harness.bridgeLag();
-    const sent = harness.inboundSent - sentBefore;
+    const notCommitted = await harness.bridgeLag();
+    const intoLoadMs = load.elapsedMs();
+    const sent = harness.inboundSent - load.sentBefore;
     await server.stop();
-    progress(`${server.what} stopped`, { sent, bridgeLag: lag });
+    progress(`${server.what} stopped`, {
+      intoLoadSeconds: Math.round(intoLoadMs / 1000),
+      sent,
+      bridgeLag: notCommitted,
+    });
     await sleep(opts.downSeconds * 1000);
     const restarting = Date.now();
     await server.start();
     progress(`${server.what} restarted`, { ms: Date.now() - restarting });
-    return [
-      `stopped the ${server.what} ${opts.leadSeconds} s into the load (${sent} events sent, ${lag} not yet ` +
-        `committed by the bridge) for ${opts.downSeconds} s, then restarted it ${server.restartedOn}`,
-    ];
+    return [outageLine(server, { intoLoadMs, sent, notCommitted, downSeconds: opts.downSeconds })];
   };

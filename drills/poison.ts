@@ -3,7 +3,7 @@ import { inboundEnvelope, inboundRecord, SyntheticClient } from '../testkit/inbo
 import { inboundIdentifierMaxLength, type ClientEvent } from '../schemas';
 import type { Harness } from './harness';
 import { kafkaBroker } from './kafka-outage';
-import { outage } from './load';
+import { loadMark, outage } from './load';
 import { attendedBy, mixedInDrill, record, type BadKind, type MalformedOptions } from './malformed';
 import type { DrillResult } from './report';
 import { serviceJourneySettings } from './verdict';
@@ -133,6 +133,7 @@ export function poisonDrill(harness: Harness, opts: PoisonOptions): Promise<Dril
       // The broker stops while the bridge is still handing the first half to the journeys: they
       // decide during the outage, and their outboxes must keep what they cannot send.
       const half = Math.ceil(records.length / 2);
+      const load = loadMark(harness);
       await harness.feed(records.slice(0, half), 0, progress);
       for (const until = Date.now() + opts.leadSeconds * 1000; Date.now() < until;) {
         if ((await harness.bridgeLag()) < half) break;
@@ -142,7 +143,7 @@ export function poisonDrill(harness: Harness, opts: PoisonOptions): Promise<Dril
         harness,
         { downSeconds: opts.kafkaDownSeconds, leadSeconds: 0 },
         kafkaBroker(harness),
-      )(progress);
+      )(progress, load);
       await harness.feed(records.slice(half), 0, progress);
       return [
         `sent ${half} messages at once, then the other ${records.length - half} once the broker was back`,
