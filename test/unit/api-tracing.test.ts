@@ -10,6 +10,7 @@ import { generateToken, hashToken, TokenRegistry } from '../../api/tokens';
 import { requestTraceContext } from '../../api/tracing';
 import type { Journeys } from '../../client/journeys';
 import { shippedPrograms } from '../../programs';
+import { waitFor } from '../../testkit/tap';
 import { startTracing, type Tracing } from '../../workers/tracing';
 
 // The W3C Trace Context specification's own example.
@@ -30,13 +31,16 @@ const token = generateToken();
 let seenInHandler: (SpanContext | undefined)[] = [];
 let journeysFail = false;
 
-/** A request body whose second half arrives a moment after the first, as a slow network delivers it. */
-const inTwoParts = (text: string) =>
+/**
+ * A request body whose second half arrives a moment after the first, as a slow network delivers it;
+ * with `abandon`, a caller who gives up before sending the rest.
+ */
+const inTwoParts = (text: string, abandon?: AbortSignal) =>
   new ReadableStream<Uint8Array>({
     async start(controller) {
       const bytes = new TextEncoder().encode(text);
       controller.enqueue(bytes.subarray(0, 4));
-      await sleep(20);
+      await sleep(abandon ? 60_000 : 20, undefined, abandon && { signal: abandon });
       controller.enqueue(bytes.subarray(4));
       controller.close();
     },
@@ -47,6 +51,7 @@ async function answer(
   url: string,
   headers: Record<string, string> = {},
   body?: unknown,
+  abandonAfterMs?: number,
 ) {
   const ctx = {
     journeys: {
@@ -65,8 +70,9 @@ async function answer(
     tokens: [{ sha256: hashToken(token), staffId: 'staff-417', role: 'coordinator' }],
   });
   const app = await buildApi(ctx, tokens, false);
-  // Over a real socket, the body arriving after its headers: its read ends outside the context the request arrived in.
+  // Over a real socket, the body arriving after its headers.
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const abandon = abandonAfterMs === undefined ? undefined : AbortSignal.timeout(abandonAfterMs);
   try {
     const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}${url}`, {
       method,
@@ -75,7 +81,8 @@ async function answer(
         ...(body !== undefined && { 'content-type': 'application/json' }),
         ...headers,
       },
-      ...(body !== undefined && { body: inTwoParts(JSON.stringify(body)), duplex: 'half' }),
+      ...(body !== undefined && { body: inTwoParts(JSON.stringify(body), abandon), duplex: 'half' }),
+      ...(abandon && { signal: abandon }),
     });
     await response.text();
     return { statusCode: response.status, headers: Object.fromEntries(response.headers) };
@@ -87,6 +94,8 @@ async function answer(
 const relapse = { type: 'relapse-reported', withdrawalRisk: false };
 const recordRelapse = (headers: Record<string, string> = {}, body: unknown = relapse) =>
   answer('POST', '/v1/clients/client-417/events', headers, body);
+const recordRelapseAbandoned = () =>
+  answer('POST', '/v1/clients/client-417/events', { traceparent }, relapse, 200);
 const serverSpans = (): ReadableSpan[] =>
   exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER);
 
@@ -180,6 +189,15 @@ describe('the coordinator API’s server spans', () => {
     const [span] = serverSpans();
     expect(span?.name).toBe('GET');
     expect(span?.attributes).toEqual({ 'http.request.method': 'GET', 'http.response.status_code': 404 });
+  });
+
+  test('a request its caller abandons ends its span, without a status code', async () => {
+    await expect(recordRelapseAbandoned()).rejects.toThrow();
+    await waitFor('the abandoned request’s span', () => serverSpans().length > 0, 5000, 20);
+    const [span] = serverSpans();
+    expect(span?.name).toBe(`POST ${eventsRoute}`);
+    expect(span?.attributes).not.toHaveProperty('http.response.status_code');
+    expect(seenInHandler).toEqual([]);
   });
 
   test('without tracing, requests make no spans and the answer is the same', async () => {
