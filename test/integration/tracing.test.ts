@@ -213,6 +213,36 @@ describe('one trace from a coordinator’s HTTP command through the journey to i
     expect(named(spansOf(relapseTrace), 'StartWorkflow:')).toHaveLength(0);
   });
 
+  test('a coordinator’s approval of a proposed step up continues the caller’s trace to the level change it publishes', async () => {
+    // The default program asks a coordinator to approve the step up a relapse proposes.
+    const client = SyntheticClient.unique(getProgram('default').programId);
+    const { clientId, recordedBy: _by, type: _type, ...admission } = client.admitted();
+    expect(
+      (await api.call('POST', `/v1/clients/${clientId}/episodes`, { as: 'coordinator', body: admission }))
+        .status,
+    ).toBe(201);
+    const { clientId: _c, recordedBy: _r, ...relapse } = client.relapse();
+    // Reported by a counsellor: whoever reported it may not approve the step up it proposes.
+    const proposed = await api.call('POST', `/v1/clients/${clientId}/events?wait=true`, {
+      as: 'counsellor',
+      body: relapse,
+    });
+    expect(proposed.status).toBe(200);
+    const proposalId: string = proposed.body.state.pendingProposals[0].proposalId;
+    await tracedCommand(
+      clientId,
+      `/proposals/${proposalId}/approve`,
+      {},
+      {
+        status: 200,
+        route: '/v1/clients/:clientId/proposals/:proposalId/approve',
+        clientSpan: 'StartWorkflowUpdate:approveProposal',
+        journeySpans: ['HandleUpdate:approveProposal', 'carepath.journey.send', 'carepath.outbound.send'],
+        type: 'org.carepath.care-level.changed.v1',
+      },
+    );
+  });
+
   test('a read without a traceparent starts a trace of its own, and its query is in it', async () => {
     const client = SyntheticClient.unique(program.programId);
     const { clientId, recordedBy: _by, type: _type, ...admissionBody } = client.admitted();
