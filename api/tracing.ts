@@ -66,8 +66,8 @@ export function traceRequests(app: FastifyInstance): void {
     // Reached only once the request validated, so the id is one the route accepts.
     const clientId = (request.params as { clientId?: unknown } | undefined)?.clientId;
     if (typeof clientId === 'string') traced.span.setAttribute('carepath.client.id', clientId);
-    // Active from here, after the body was read (whether a context survives that read is the runtime's
-    // business): the scope check and the handler make the request's Temporal calls.
+    // Made active here, once the body was read (a read that may end outside the context the request
+    // arrived in): the scope check and the handler make the request's Temporal calls.
     context.with(traced.active, done);
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -50,11 +50,6 @@ export function deadLetterOf({ headers, json }: TappedRecord): DeadLetter {
   return { reason, of: `${journey} ${eventId}`, journey };
 }
 
-/**
- * An independent consumer of carepath's topics, in a group of its own, from their beginning: what
- * downstream services would read, kept apart from the code under test. The tests', drills' and
- * benchmarks' witness of what left carepath.
- */
 /** Polls `done` until it holds, for what happens out of the test's sight (records arriving, spans ending). */
 export async function waitFor(
   what: string,
@@ -69,6 +64,11 @@ export async function waitFor(
   }
 }
 
+/**
+ * An independent consumer of carepath's topics, in a group of its own, from their beginning: what
+ * downstream services would read, kept apart from the code under test. The tests', drills' and
+ * benchmarks' witness of what left carepath.
+ */
 export class Tap {
   readonly records: TappedRecord[] = [];
   /** The next offset to read, by topic and partition. */
