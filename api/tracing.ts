@@ -19,6 +19,16 @@ import { carepathTracer } from '../activities/kafka/traced-sender';
 export const requestTraceContext = (headers: IncomingHttpHeaders): Context =>
   propagation.extract(ROOT_CONTEXT, headers);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `false`: the route's requests make no span. For probes and scrapes, which come every few
+     * seconds and would bury the coordinators' commands in the traces.
+     */
+    traced?: false;
+  }
+}
+
 /** A request's server span, and the context its hooks and handler run in. */
 const requestSpans = new WeakMap<FastifyRequest, { span: Span; active: Context }>();
 
@@ -39,11 +49,12 @@ function endSpan(request: FastifyRequest, statusCode: number | undefined): void 
  * child of the caller's trace when it sent one; every Temporal call the request makes runs in it, so
  * the journey's spans and the records its effects publish carry the same trace. Attributes are
  * identifiers only: method, route, status and the client id once the path has validated — never the
- * URL's query, headers or bodies. Without tracing started (workers/tracing.ts) every call here is
+ * URL's query, headers or bodies. Probes and metrics scrapes are not traced. Without tracing started (workers/tracing.ts) every call here is
  * OpenTelemetry's no-op.
  */
 export function traceRequests(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
+    if (request.routeOptions.config.traced === false) return done();
     const route = request.routeOptions.url;
     const parent = requestTraceContext(request.headers);
     const span = carepathTracer().startSpan(

@@ -191,6 +191,15 @@ describe('the coordinator API’s server spans', () => {
     expect(span?.attributes).toEqual({ 'http.request.method': 'GET', 'http.response.status_code': 404 });
   });
 
+  test('probes and metrics scrapes make no spans', async () => {
+    for (const path of ['/livez', '/readyz', '/metrics'])
+      expect((await answer('GET', path, { traceparent })).statusCode).toBe(200);
+    expect(serverSpans()).toEqual([]);
+    // The programs list, a read beside them, is traced.
+    await answer('GET', '/v1/programs', { traceparent });
+    expect(serverSpans().map((span) => span.name)).toEqual(['GET /v1/programs']);
+  });
+
   test('a request its caller abandons ends its span, without a status code', async () => {
     await expect(recordRelapseAbandoned()).rejects.toThrow();
     await waitFor('the abandoned request’s span', () => serverSpans().length > 0, 5000, 20);
