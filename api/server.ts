@@ -31,6 +31,7 @@ import { programRoutes } from './routes/programs';
 import { sessionRoutes } from './routes/session';
 import { enforceProgramScope } from './scope';
 import type { TokenRegistry } from './tokens';
+import { traceRequests } from './tracing';
 import type { ServeTls } from '../config/serve-tls';
 import { logger as carepathLogger } from '../workers/log';
 
@@ -94,6 +95,8 @@ export async function buildApi(
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // First, so a request's span covers its authentication and its scope check's query.
+  traceRequests(app);
   requireTokens(app, tokens, ctx.oidc);
   enforceProgramScope(app, ctx);
   ctx.metrics.instrument(app);

@@ -17,6 +17,7 @@ import { OidcSignIn } from './oidc';
 import { SignInCode } from './sign-in';
 import { readTokensFile, TokenRegistry, watchTokensFile } from './tokens';
 import { logLine } from '../workers/log';
+import { tracingClientInterceptors, type Tracing } from '../workers/tracing';
 
 export interface RunningApi {
   url: string;
@@ -58,7 +59,7 @@ async function apiTokens(
  * The coordinator API on the configured address, over the configured Temporal and Kafka, with the
  * services' payload data converter and programs (the key ring and program files are read once, by the
  * caller); `bridge` is the inbound bridge of the same process, whose health and metrics the API reports,
- * and `readiness` that of every role of the process, for /readyz.
+ * `readiness` that of every role of the process, for /readyz, and `tracing` whether the process traces.
  */
 export async function startApi(
   config: CarepathConfig,
@@ -66,6 +67,7 @@ export async function startApi(
   programs: ProgramRegistry,
   bridge?: BridgeView,
   readiness?: ApiContext['readiness'],
+  tracing?: Tracing,
 ): Promise<RunningApi> {
   const { file, tokens, developmentToken } = await apiTokens(config);
   const watcher = file === null ? null : watchTokensFile(file, tokens, (message) => logLine('warn', message));
@@ -77,6 +79,8 @@ export async function startApi(
     connection,
     namespace: config.temporal.namespace,
     dataConverter,
+    // Each request's trace goes on into the journey with the start, update or query it causes.
+    ...(tracing && { interceptors: tracingClientInterceptors() }),
   });
   const kafka = kafkaClient(config.kafka, {
     clientId: `${config.kafka.clientId}-api`,

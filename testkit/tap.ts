@@ -50,6 +50,20 @@ export function deadLetterOf({ headers, json }: TappedRecord): DeadLetter {
   return { reason, of: `${journey} ${eventId}`, journey };
 }
 
+/** Polls `done` until it holds, for what happens out of the test's sight (records arriving, spans ending). */
+export async function waitFor(
+  what: string,
+  done: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
 /**
  * An independent consumer of carepath's topics, in a group of its own, from their beginning: what
  * downstream services would read, kept apart from the code under test. The tests', drills' and
@@ -141,12 +155,8 @@ export class Tap {
     }
   }
 
-  async waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
+  waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    return waitFor(what, done, timeoutMs);
   }
 
   stop(): Promise<void> {

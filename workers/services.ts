@@ -150,7 +150,7 @@ export async function startServices<R extends ServiceRole>(
   config: CarepathConfig,
   programs: ProgramRegistry,
   roles: readonly R[],
-  /** Where the worker's and the bridge's spans go (workers/tracing.ts); none when unset. */
+  /** Where the worker's, the bridge's and the API's spans go (workers/tracing.ts); none when unset. */
   tracing?: Tracing,
 ): Promise<RunningServices<R>> {
   const runs = (role: ServiceRole) => (roles as readonly ServiceRole[]).includes(role);
@@ -210,7 +210,7 @@ export async function startServices<R extends ServiceRole>(
   }
   if (runs('api')) {
     const bridgeView = monitor && { health: () => monitor.health(), registry };
-    started.api = await startApi(config, dataConverter, programs, bridgeView, readiness);
+    started.api = await startApi(config, dataConverter, programs, bridgeView, readiness, tracing);
     readiness.track('api', () => true);
   }
   let closeCodec: (() => Promise<void>) | undefined;

@@ -11,7 +11,7 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/healthz',
     {
-      config: { access: 'public' },
+      config: { access: 'public', traced: false },
       schema: {
         summary:
           'Whether Temporal and Kafka answer: 200 when both do, 503 otherwise; degraded (still 200) while the inbound bridge is stalled or retrying',
@@ -34,7 +34,7 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/livez',
     {
-      config: { access: 'public' },
+      config: { access: 'public', traced: false },
       schema: {
         summary: 'Liveness: 200 while the process answers; restart it when it does not',
         tags: ['operations'],
@@ -47,7 +47,7 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/readyz',
     {
-      config: { access: 'public' },
+      config: { access: 'public', traced: false },
       schema: {
         summary:
           "Readiness of the process's roles: 200 when every one serves, 503 while one starts or after a stop signal",
@@ -68,7 +68,7 @@ export function operationsRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/metrics',
     {
-      config: { access: readers },
+      config: { access: readers, traced: false },
       schema: {
         summary: 'Prometheus metrics',
         tags: ['operations'],

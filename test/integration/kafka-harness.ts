@@ -185,6 +185,8 @@ export async function kafkaTestBed(
   return {
     topics,
     server,
+    /** The journeys' Temporal client (traced with `tracing`), for an API beside the bridge. */
+    client,
     services,
     producer,
     tap,
