@@ -47,7 +47,7 @@ export async function historiesOf(
  * includes the worker's start (loading the bundle, its source map, a V8 context); the others are
  * what a running worker spends replaying the history when the workflow is not in its cache.
  */
-async function replayTimes(
+export async function replayTimes(
   code: string,
   dataConverter: DataConverter | undefined,
   history: History,
