@@ -73,6 +73,7 @@ describe('recorded journey histories', () => {
 
   // The tracing interceptors add no history events: a journey recorded on a traced worker replays on an
   // untraced one and the other way round, so turning tracing on or off never breaks a running journey.
+  // Fixtures recorded before the two bundles ran traced; `imported-then-moved-to-version-2` untraced.
   test.each([
     ['untraced', () => testStack().bundlePath],
     ['traced', () => testStack().tracedBundlePath],
