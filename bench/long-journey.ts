@@ -47,7 +47,7 @@ export async function historiesOf(
  * includes the worker's start (loading the bundle, its source map, a V8 context); the others are
  * what a running worker spends replaying the history when the workflow is not in its cache.
  */
-async function replayTimes(
+export async function replayTimes(
   code: string,
   dataConverter: DataConverter | undefined,
   history: History,
@@ -170,7 +170,7 @@ export async function longJourneyBenchmark(
   // webpack's report of every module would bury the progress lines.
   const quiet = new DefaultLogger('WARN');
   const [journeyCode, bareCode] = await Promise.all([
-    bundleWorkflowCode({ ...journeyBundleOptions(), logger: quiet }),
+    bundleWorkflowCode({ ...journeyBundleOptions({ traced: false }), logger: quiet }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./bare/workflows'), logger: quiet }),
   ]);
   // A key of the run's own: carepath always encrypts its payloads, the baseline never does.

@@ -59,7 +59,9 @@ export const benchOptionsSchema = z.object({
     .boolean()
     .default(false)
     .describe('a flag: CPU profiles of both workers, per thread, beside the results'),
-  replays: count(1, 100).default(3).describe('long: replays timed after the first (the median is reported)'),
+  replays: count(1, 100)
+    .default(3)
+    .describe('long, realistic: replays timed after the first (the median is reported)'),
 });
 export type BenchOptions = z.infer<typeof benchOptionsSchema>;
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Journeys } from '../client/journeys';
 import { carepathDataConverter } from '../codec/data-converter';
 import { freePort } from '../infra/ports';
@@ -10,6 +12,7 @@ import type { ClientEvent, EpisodeState, ProgramDefinition } from '../schemas';
 import { SyntheticClient } from '../testkit/inbound';
 import type { Lab, Progress } from '../testkit/lab';
 import { compiledEntryPoint, startLabProcess, startServicesProcess } from '../testkit/services';
+import { prebuiltJourneyBundle } from '../workers/workflow-bundle';
 import { timeSkippingServer } from '../testkit/time-skipping';
 import {
   bareMetricsPortVariable,
@@ -22,7 +25,7 @@ import {
 import type { notifyingWorkflow } from './bare/workflows';
 import type { Cleanup } from './cleanup';
 import { liveJourneys, type LivedJourney } from './lived-journeys';
-import { historiesOf } from './long-journey';
+import { historiesOf, replayTimes } from './long-journey';
 import { historyBreakdown, round, sdkCounter } from './measure';
 import { defaultJourneys, type BenchOptions } from './options';
 import type { BenchmarkResult, Figure } from './report';
@@ -364,6 +367,33 @@ export async function realisticBenchmark(
     );
   }
 
+  // What one cache miss costs an uncached worker: a journey's current run and a bare workflow
+  // padded to its length, each replayed whole in this process with the workers' own code.
+  say('replay')(
+    `a journey's current run and a bare workflow's history, each replayed ${opts.replays} times…`,
+  );
+  const uncached = cases[1] as Case;
+  const journeyRun = runs[cases.indexOf(uncached)]?.at(-1);
+  if (!journeyRun) throw new Error('no journey lived in the uncached case');
+  const bareRun = await bare.workflow.getHandle(uncached.bareIds[0] as string).fetchHistory();
+  const journeyBundle = prebuiltJourneyBundle({ traced: false });
+  if (!journeyBundle)
+    throw new Error('no current prebuilt workflow bundle, which the journey workers run: npm run build');
+  const bareCode = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./bare/workflows'),
+    // webpack's report of every module would bury the progress lines.
+    logger: new DefaultLogger('WARN'),
+  });
+  const journeyReplay = await replayTimes(
+    readFileSync(journeyBundle.codePath, 'utf8'),
+    dataConverter,
+    journeyRun,
+    opts.replays,
+  );
+  const bareReplay = await replayTimes(bareCode.code, undefined, bareRun, opts.replays);
+  const replayed = { carepath: journeyRun.events?.length ?? 0, baseline: bareRun.events?.length ?? 0 };
+  const perThousandEvents = (ms: number, events: number) => round((ms * 1000) / events, 0);
+
   // The bridge reads the server's clock, months ahead of the machine's: see shifted-clock.ts.
   const shift = (await env.currentTimeMs()) - Date.now();
   say('setup')("the inbound bridge, on the server's clock…");
@@ -450,7 +480,13 @@ export async function realisticBenchmark(
       baseline: r.bareReads.replaysPer,
     },
   ]);
-  const [cached, uncached] = results.map(({ result }) => result) as [CaseResult, CaseResult];
+  figures.push({
+    figure: 'realistic: replay of a current run (a cache miss)',
+    unit: 'ms',
+    carepath: journeyReplay.medianMs,
+    baseline: bareReplay.medianMs,
+  });
+  const [cachedResult, uncachedResult] = results.map(({ result }) => result) as [CaseResult, CaseResult];
   const times = (a: number, b: number) => (b === 0 ? '—' : `${round(a / b, 1)}×`);
   const breakdown = historyBreakdown(runs.flat());
   return {
@@ -459,9 +495,12 @@ export async function realisticBenchmark(
       `realistic: ${2 * count} journeys of ${program.programId} each lived ${months} months on a time-skipping server (built in ${buildSeconds} s, ` +
         `${round(built.inputs / (2 * count), 0)} inputs a journey): current run ${span(currentRunEvents)} history events (mean ${mean(currentRunEvents)}), ` +
         `${span(runsPerJourney)} runs a journey; bare workflows padded to ${span(bareEvents)} events`,
-      `realistic: uncached against cached, carepath: events/s ${times(uncached.events.perSecond, cached.events.perSecond)}, ` +
-        `event→record p99 ${times(uncached.events.p99, cached.events.p99)}, state read p99 ${times(uncached.state.p99, cached.state.p99)}, ` +
-        `history read p99 ${times(uncached.history.p99, cached.history.p99)}; replays are each worker's sticky-cache misses (${cacheMisses})`,
+      `realistic: uncached against cached, carepath: events/s ${times(uncachedResult.events.perSecond, cachedResult.events.perSecond)}, ` +
+        `event→record p99 ${times(uncachedResult.events.p99, cachedResult.events.p99)}, state read p99 ${times(uncachedResult.state.p99, cachedResult.state.p99)}, ` +
+        `history read p99 ${times(uncachedResult.history.p99, cachedResult.history.p99)}; replays are each worker's sticky-cache misses (${cacheMisses})`,
+      `realistic: one replay of a current run, ${replayed.carepath} (carepath) vs ${replayed.baseline} (baseline) history events: ` +
+        `${perThousandEvents(journeyReplay.medianMs, replayed.carepath)} vs ${perThousandEvents(bareReplay.medianMs, replayed.baseline)} ms per 1,000 history events ` +
+        `(median of ${opts.replays} in this process, after a first that includes the replay worker's start)`,
       `realistic: a journey's history events per input, by type: ${Object.entries(
         breakdown.perType(built.inputs),
       )
@@ -480,6 +519,7 @@ export async function realisticBenchmark(
       currentRunEvents,
       runsPerJourney,
       bareEvents,
+      replay: { events: replayed, carepath: journeyReplay, baseline: bareReplay },
       cases: Object.fromEntries(results.map(({ c, result }) => [label(c), result])),
     },
   };

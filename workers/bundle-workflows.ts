@@ -4,22 +4,26 @@ import { journeyBundleOptions, journeyBundlePath } from './workflow-bundle';
 
 /**
  * Part of `npm run build`: bundles the journey workflows once, into lib/, so that workers (and the
- * image) load the bundle instead of bundling at every start.
+ * image) load a bundle instead of bundling at every start: one for untraced workers, one with the
+ * tracing interceptors.
  */
 async function main() {
-  const { code } = await bundleWorkflowCode({
-    ...journeyBundleOptions(),
-    logger: {
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      log: () => undefined,
-      warn: (message: string) => console.error(`bundle-workflows: ${message}`),
-      error: (message: string) => console.error(`bundle-workflows: ${message}`),
-    },
-  });
-  writeFileSync(journeyBundlePath(), code);
-  console.log(`bundle-workflows: wrote ${journeyBundlePath()} (${Math.round(code.length / 1024)} KiB)`);
+  for (const traced of [false, true]) {
+    const { code } = await bundleWorkflowCode({
+      ...journeyBundleOptions({ traced }),
+      logger: {
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        log: () => undefined,
+        warn: (message: string) => console.error(`bundle-workflows: ${message}`),
+        error: (message: string) => console.error(`bundle-workflows: ${message}`),
+      },
+    });
+    const path = journeyBundlePath({ traced });
+    writeFileSync(path, code);
+    console.log(`bundle-workflows: wrote ${path} (${Math.round(code.length / 1024)} KiB)`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -5,14 +5,20 @@ import { logLine } from './log';
 import { journeyWorkerTracing, type Tracing } from './tracing';
 import { journeyBundleOptions, prebuiltJourneyBundle } from './workflow-bundle';
 
-/** The bundle `npm run build` made, else the workflows bundled now, which delays the start. */
-function journeyWorkflows(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> & {
+/**
+ * The bundle `npm run build` made, traced or not as the worker is, else the workflows bundled now,
+ * which delays the start.
+ */
+function journeyWorkflows(opts: { traced: boolean }): Pick<
+  WorkerOptions,
+  'workflowBundle' | 'workflowsPath' | 'bundlerOptions'
+> & {
   workflowModules?: string[];
 } {
-  const prebuilt = prebuiltJourneyBundle();
+  const prebuilt = prebuiltJourneyBundle(opts);
   if (prebuilt) return { workflowBundle: prebuilt };
   logLine('warn', 'journey worker: no current prebuilt workflow bundle (npm run build); bundling at start');
-  const { workflowsPath, preloadModules, workflowInterceptorModules } = journeyBundleOptions();
+  const { workflowsPath, preloadModules, workflowInterceptorModules } = journeyBundleOptions(opts);
   return { workflowsPath, bundlerOptions: { preloadModules }, workflowModules: workflowInterceptorModules };
 }
 
@@ -24,7 +30,10 @@ export function createJourneyWorker(opts: {
   publisher: EffectPublisher;
   /** carepath's encrypting converter (codec/data-converter.ts): histories hold no clinical values in clear. */
   dataConverter: DataConverter;
-  /** A bundle made elsewhere (tests share one); otherwise the build's, or the workflows bundled at start. */
+  /**
+   * A bundle made elsewhere (tests share them); otherwise the build's, or the workflows bundled at
+   * start, with the tracing interceptors when `tracing` is given.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Where spans go; without it workflow spans are dropped and activities make none. */
   tracing?: Tracing;
@@ -33,7 +42,7 @@ export function createJourneyWorker(opts: {
 }): Promise<Worker> {
   const { workflowModules, ...workflows } = opts.workflowBundle
     ? { workflowBundle: opts.workflowBundle }
-    : journeyWorkflows();
+    : journeyWorkflows({ traced: opts.tracing !== undefined });
   const tracing = journeyWorkerTracing(opts.tracing);
   return Worker.create({
     connection: opts.connection,

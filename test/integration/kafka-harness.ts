@@ -90,7 +90,7 @@ export async function kafkaJourneys(opts: {
     namespace: 'default',
     taskQueue,
     publisher: kafkaEffectPublisher(sender, opts.topics, opts.limits),
-    workflowBundle: { codePath: testStack().bundlePath },
+    workflowBundle: { codePath: opts.tracing ? testStack().tracedBundlePath : testStack().bundlePath },
     dataConverter: testDataConverter,
     ...(opts.tracing && { tracing: opts.tracing }),
   });

@@ -119,7 +119,7 @@ describe('one trace from an inbound record through the journey to its outbound r
       .fetchHistory();
     await Worker.runReplayHistory(
       {
-        workflowBundle: { codePath: testStack().bundlePath },
+        workflowBundle: { codePath: testStack().tracedBundlePath },
         dataConverter: testDataConverter,
         sinks: journeyWorkerTracing(undefined).sinks,
       },

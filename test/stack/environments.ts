@@ -6,7 +6,6 @@ import { installTemporalLogging } from '../../workers/structured-logs';
 import { carepathDataConverter } from '../../codec/data-converter';
 import type { KeyRing } from '../../codec/key-ring';
 import { timeSkippingServer } from '../../testkit/time-skipping';
-import { journeyWorkerTracing } from '../../workers/tracing';
 import { testStack } from './test-stack';
 
 // The services' structured, redacted log, as in production; INFO lines would bury test output.
@@ -55,8 +54,6 @@ export function testWorker(
     taskQueue: `test-${randomUUID()}`,
     workflowBundle: { codePath: testStack().bundlePath },
     dataConverter: testDataConverter,
-    // The bundle's tracing interceptors export through this sink, tracing or not.
-    sinks: journeyWorkerTracing(undefined).sinks,
     ...options,
   });
 }

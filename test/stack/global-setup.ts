@@ -19,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
   const config = loadLocalConfig();
   const install = await ensureInstalled(config.cacheDir, progress);
   const dataDir = mkdtempSync(join(tmpdir(), 'carepath-test-stack-'));
-  const [stack, workflowBundle] = await Promise.all([
+  const [stack, untraced, traced] = await Promise.all([
     (async () =>
       startStack(
         install,
@@ -30,17 +30,23 @@ export default async function globalSetup(): Promise<void> {
         },
         progress,
       ))(),
-    // Bundled once per run and shared by every test's workers.
-    bundleWorkflowCode({
-      ...journeyBundleOptions(require.resolve('../workflows')),
-      logger: quietBundlerLogger,
-    }),
+    // Bundled once per run and shared by every test's workers, as a worker is: untraced or traced.
+    bundleJourneys({ traced: false }),
+    bundleJourneys({ traced: true }),
   ]);
   const bundlePath = join(dataDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, workflowBundle.code);
-  setTestStack({ stack, dataDir, bundlePath, testServerBin: install.temporalTestServer });
+  const tracedBundlePath = join(dataDir, 'workflow-bundle.traced.js');
+  writeFileSync(bundlePath, untraced.code);
+  writeFileSync(tracedBundlePath, traced.code);
+  setTestStack({ stack, dataDir, bundlePath, tracedBundlePath, testServerBin: install.temporalTestServer });
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir})`);
 }
+
+const bundleJourneys = (opts: { traced: boolean }) =>
+  bundleWorkflowCode({
+    ...journeyBundleOptions({ ...opts, workflowsPath: require.resolve('../workflows') }),
+    logger: quietBundlerLogger,
+  });
 
 const quietBundlerLogger = {
   trace: () => undefined,

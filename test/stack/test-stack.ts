@@ -7,8 +7,10 @@ import type { RunningStack } from '../../infra/stack';
 export interface TestStack {
   stack: RunningStack;
   dataDir: string;
-  /** The run's workflow bundle, so workers skip re-bundling. */
+  /** The run's workflow bundle, so workers skip re-bundling: an untraced worker's. */
   bundlePath: string;
+  /** The same with the tracing interceptors, a traced worker's. */
+  tracedBundlePath: string;
   /** The time-skipping test server binary from the cache. */
   testServerBin: string;
 }

@@ -78,13 +78,18 @@ describe('Dockerfile', () => {
       'lib/workers/healthcheck.js',
     ]);
     compiledEntryPoint('workers/healthcheck.js');
-    // The compiled loader looks where the build wrote the bundle.
-    const bundle = compiledEntryPoint('journey-workflows.bundle.js');
+    // The compiled loader looks where the build wrote the bundles, untraced and traced.
     const loader = (await import(compiledEntryPoint('workers/workflow-bundle.js'))) as {
-      journeyBundlePath(): string;
-      prebuiltJourneyBundle(): { codePath: string } | undefined;
+      journeyBundlePath(opts: { traced: boolean }): string;
+      prebuiltJourneyBundle(opts: { traced: boolean }): { codePath: string } | undefined;
     };
-    expect(loader.journeyBundlePath()).toBe(bundle);
-    expect(loader.prebuiltJourneyBundle()).toEqual({ codePath: bundle });
+    for (const [traced, file] of [
+      [false, 'journey-workflows.bundle.js'],
+      [true, 'journey-workflows.traced.bundle.js'],
+    ] as const) {
+      const bundle = compiledEntryPoint(file);
+      expect(loader.journeyBundlePath({ traced })).toBe(bundle);
+      expect(loader.prebuiltJourneyBundle({ traced })).toEqual({ codePath: bundle });
+    }
   });
 });
