@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { dirname, join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
@@ -43,18 +46,38 @@ export async function historiesOf(
 }
 
 /**
+ * A CPU profile of this process from now on, written to `path` when the returned function is called:
+ * a replay worker runs its workflows on this process's main thread.
+ */
+async function profileThisProcess(): Promise<(path: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (path) => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(profile));
+  };
+}
+
+/**
  * Replay times of a history: the history replayed `replays + 1` times by one replay worker. The first
  * includes the worker's start (loading the bundle, its source map, a V8 context); the others are
- * what a running worker spends replaying the history when the workflow is not in its cache.
+ * what a running worker spends replaying the history when the workflow is not in its cache. With
+ * `profilePath` (`--cpu-prof`), a CPU profile of the replays is written there.
  */
 export async function replayTimes(
   code: string,
   dataConverter: DataConverter | undefined,
   history: History,
   replays: number,
+  profilePath?: string,
 ): Promise<{ medianMs: number; coldMs: number; samplesMs: number[] }> {
   const copies = Array.from({ length: replays + 1 }, (_, i) => ({ workflowId: `replay-${i}`, history }));
   const times: number[] = [];
+  const writeProfile = profilePath === undefined ? undefined : await profileThisProcess();
   let since = performance.now();
   for await (const result of Worker.runReplayHistories(
     {
@@ -69,6 +92,7 @@ export async function replayTimes(
     times.push(now - since);
     since = now;
   }
+  if (writeProfile && profilePath !== undefined) await writeProfile(profilePath);
   const [coldMs = 0, ...warm] = times;
   return {
     medianMs: percentile(warm, 50),
@@ -162,7 +186,10 @@ export async function longJourneyBenchmark(
   opts: BenchOptions,
   progress: Progress,
   cleanup: Cleanup,
+  /** With --cpu-prof: where the replays' CPU profiles go. */
+  profilesDir?: string,
 ): Promise<BenchmarkResult> {
+  const profileOf = (side: string) => profilesDir && join(profilesDir, `long-replay-${side}.cpuprofile`);
   const say = (side: string) => (message: string) => progress(`long journey (${side}): ${message}`);
   const program = getProgram(opts.program);
   const install = await ensureInstalled(loadLocalConfig().cacheDir, progress);
@@ -213,8 +240,20 @@ export async function longJourneyBenchmark(
   say('baseline')('a counting workflow given the same inputs at the same instants');
   const bare = await simulateBare(env, bareTaskQueue, journey.steps);
   say('replay')(`replaying each history ${opts.replays} times…`);
-  const journeyReplay = await replayTimes(journeyCode.code, dataConverter, longestRun(journey), opts.replays);
-  const bareReplay = await replayTimes(bareCode.code, undefined, longestRun(bare), opts.replays);
+  const journeyReplay = await replayTimes(
+    journeyCode.code,
+    dataConverter,
+    longestRun(journey),
+    opts.replays,
+    profileOf('carepath'),
+  );
+  const bareReplay = await replayTimes(
+    bareCode.code,
+    undefined,
+    longestRun(bare),
+    opts.replays,
+    profileOf('baseline'),
+  );
   const days = Math.round((journey.endedAt - journey.admittedAt) / 86_400_000);
   const inputs = journey.steps.filter((step) => step.kind === 'input').length;
   const [journeyEvents, bareEvents] = [Math.max(...eventsPerRun(journey)), Math.max(...eventsPerRun(bare))];

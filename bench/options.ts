@@ -58,7 +58,9 @@ export const benchOptionsSchema = z.object({
   'cpu-prof': z
     .boolean()
     .default(false)
-    .describe('a flag: CPU profiles of both workers, per thread, beside the results'),
+    .describe(
+      'a flag: CPU profiles of both workers, per thread, beside the results; long, realistic: of their replays too',
+    ),
   replays: count(1, 100)
     .default(3)
     .describe('long, realistic: replays timed after the first (the median is reported)'),

@@ -282,7 +282,10 @@ export async function realisticBenchmark(
   opts: BenchOptions,
   progress: Progress,
   cleanup: Cleanup,
+  /** With --cpu-prof: where the replays' CPU profiles go. */
+  profilesDir?: string,
 ): Promise<BenchmarkResult> {
+  const profileOf = (side: string) => profilesDir && join(profilesDir, `realistic-replay-${side}.cpuprofile`);
   const say = (stage: string) => (message: string) => progress(`realistic (${stage}): ${message}`);
   const count = opts.journeys ?? defaultJourneys.realistic;
   const { months, concurrency } = opts;
@@ -389,8 +392,15 @@ export async function realisticBenchmark(
     dataConverter,
     journeyRun,
     opts.replays,
+    profileOf('carepath'),
   );
-  const bareReplay = await replayTimes(bareCode.code, undefined, bareRun, opts.replays);
+  const bareReplay = await replayTimes(
+    bareCode.code,
+    undefined,
+    bareRun,
+    opts.replays,
+    profileOf('baseline'),
+  );
   const replayed = { carepath: journeyRun.events?.length ?? 0, baseline: bareRun.events?.length ?? 0 };
   const perThousandEvents = (ms: number, events: number) => round((ms * 1000) / events, 0);
 

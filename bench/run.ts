@@ -39,17 +39,18 @@ async function main(cleanup: Cleanup): Promise<void> {
     `running ${selected.join(', ')} on ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node ${host.node}`,
   );
   const results: Partial<Record<BenchmarkName, BenchmarkResult>> = {};
+  const profilesDir = options['cpu-prof'] ? join(resultsPath(startedAt), 'profiles') : undefined;
   let rig: Rig | undefined;
   for (const name of selected) {
-    if (name === 'long') results.long = await longJourneyBenchmark(options, progress, cleanup);
+    if (name === 'long') results.long = await longJourneyBenchmark(options, progress, cleanup, profilesDir);
     else {
       rig ??= await startRig(progress, cleanup, {
         logsDir: join(resultsPath(startedAt), 'logs'),
-        ...(options['cpu-prof'] && { profilesDir: join(resultsPath(startedAt), 'profiles') }),
+        ...(profilesDir && { profilesDir }),
       });
       results[name] =
         name === 'realistic'
-          ? await realisticBenchmark(rig, options, progress, cleanup)
+          ? await realisticBenchmark(rig, options, progress, cleanup, profilesDir)
           : await onRig[name](rig, options, progress);
       rig.used();
     }
@@ -62,6 +63,7 @@ async function main(cleanup: Cleanup): Promise<void> {
     console.log(
       `logs (and CPU profiles with --cpu-prof) once the lab has stopped: ${resultsPath(startedAt)}/`,
     );
+  else if (profilesDir) console.log(`CPU profiles of the replays: ${profilesDir}/`);
 }
 
 const cleanup = new Cleanup();

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { deadLetterReasonSchema, outboundStreams, parkedEffectReasonSchema } from './contract';
+// From the modules themselves, not the contract's index: the journey workflow imports this module and
+// evaluates what it imports for every journey it creates or replays, which the inbound and outbound
+// message schemas, unused there, made costlier.
+import { deadLetterReasonSchema, parkedEffectReasonSchema } from './contract/dead-letters';
+import { outboundStreams } from './contract/topics';
 import { effectSchema } from './effects';
 
 /**
