@@ -132,6 +132,9 @@ async function simulateJourney(
     await journey.admit();
     const { workflowId, runId } = await journey.handle().describe();
     await walkHappyPath(journey);
+    // Taken before the read: reading a completed run waits on its result, which lets the
+    // time-skipping server move the clock on.
+    const endedAt = await env.currentTimeMs();
     const state = await journey.state();
     const wallMs = performance.now() - started;
     if (state.status !== 'discharged' || state.discharge?.kind !== 'completed')
@@ -141,7 +144,7 @@ async function simulateJourney(
       histories: await historiesOf(env.client, workflowId, runId),
       steps,
       admittedAt,
-      endedAt: await env.currentTimeMs(),
+      endedAt,
     };
   } finally {
     tick.stop();

@@ -133,5 +133,10 @@ export const onSessionMissed = (draft: DecisionDraft, event: SessionMissedEvent)
       'missed-sessions',
     );
   else if (action.type === 'discharge')
-    applyOrPropose(draft, 'missed-sessions-review', { type: 'discharge', kind: action.kind }, 'missed-sessions');
+    applyOrPropose(
+      draft,
+      'missed-sessions-review',
+      { type: 'discharge', kind: action.kind },
+      'missed-sessions',
+    );
 };
