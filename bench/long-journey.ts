@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';
 import { Client } from '@temporalio/client';
@@ -26,6 +27,7 @@ import { advanceClock, timeSkippingServer } from '../testkit/time-skipping';
 import { round, ticker } from './measure';
 import type { BenchOptions } from './options';
 import type { BenchmarkResult } from './report';
+import { replayPartsLine, replayTimeByPart, type ReplayPartTime } from './replay-profile';
 import { percentile } from './stats';
 
 type History = temporal.api.history.v1.IHistory;
@@ -46,10 +48,10 @@ export async function historiesOf(
 }
 
 /**
- * A CPU profile of this process from now on, written to `path` when the returned function is called:
- * a replay worker runs its workflows on this process's main thread.
+ * A CPU profile of this process from now on, written to `path` and returned when the returned
+ * function is called: a replay worker runs its workflows on this process's main thread.
  */
-async function profileThisProcess(): Promise<(path: string) => Promise<void>> {
+async function profileThisProcess(): Promise<(path: string) => Promise<Profiler.Profile>> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -59,6 +61,7 @@ async function profileThisProcess(): Promise<(path: string) => Promise<void>> {
     session.disconnect();
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, JSON.stringify(profile));
+    return profile;
   };
 }
 
@@ -66,7 +69,8 @@ async function profileThisProcess(): Promise<(path: string) => Promise<void>> {
  * Replay times of a history: the history replayed `replays + 1` times by one replay worker. The first
  * includes the worker's start (loading the bundle, its source map, a V8 context); the others are
  * what a running worker spends replaying the history when the workflow is not in its cache. With
- * `profilePath` (`--cpu-prof`), a CPU profile of the replays is written there.
+ * `profilePath` (`--cpu-prof`), a CPU profile of those others is written there, and where their time
+ * went is returned.
  */
 export async function replayTimes(
   code: string,
@@ -74,10 +78,10 @@ export async function replayTimes(
   history: History,
   replays: number,
   profilePath?: string,
-): Promise<{ medianMs: number; coldMs: number; samplesMs: number[] }> {
+): Promise<{ medianMs: number; coldMs: number; samplesMs: number[]; parts?: ReplayPartTime[] }> {
   const copies = Array.from({ length: replays + 1 }, (_, i) => ({ workflowId: `replay-${i}`, history }));
   const times: number[] = [];
-  const writeProfile = profilePath === undefined ? undefined : await profileThisProcess();
+  let writeProfile: ((path: string) => Promise<Profiler.Profile>) | undefined;
   let since = performance.now();
   for await (const result of Worker.runReplayHistories(
     {
@@ -88,17 +92,31 @@ export async function replayTimes(
     copies,
   )) {
     if (result.error) throw result.error;
+    if (times.length === 0 && profilePath !== undefined) writeProfile = await profileThisProcess();
     const now = performance.now();
     times.push(now - since);
     since = now;
   }
-  if (writeProfile && profilePath !== undefined) await writeProfile(profilePath);
+  const profile = writeProfile && profilePath !== undefined ? await writeProfile(profilePath) : undefined;
   const [coldMs = 0, ...warm] = times;
   return {
     medianMs: percentile(warm, 50),
     coldMs: round(coldMs, 0),
     samplesMs: warm.map((ms) => round(ms, 0)),
+    ...(profile && { parts: replayTimeByPart(profile, code, replays) }),
   };
+}
+
+/** With --cpu-prof: where one replay's CPU time went, carepath's and the baseline's. */
+export function replayProfileNotes(
+  what: string,
+  carepath: readonly ReplayPartTime[] | undefined,
+  baseline: readonly ReplayPartTime[] | undefined,
+): string[] {
+  return [
+    ...(carepath ? [`${what}: replay profile, carepath: ${replayPartsLine(carepath)}`] : []),
+    ...(baseline ? [`${what}: replay profile, baseline: ${replayPartsLine(baseline)}`] : []),
+  ];
 }
 
 /** Figures of one simulated workflow: how long the simulation took, and its history per run. */
@@ -110,6 +128,8 @@ interface Simulated {
 const eventsPerRun = (sim: Simulated) => sim.histories.map((history) => history.events?.length ?? 0);
 const longestRun = (sim: Simulated): History =>
   sim.histories.reduce((a, b) => ((b.events?.length ?? 0) > (a.events?.length ?? 0) ? b : a));
+
+const stepInstant = (step: JourneyStep) => Date.parse(step.kind === 'input' ? step.at : step.to);
 
 /** The journey: admission to the program's end on the time-skipping server. */
 async function simulateJourney(
@@ -124,7 +144,7 @@ async function simulateJourney(
   const tick = ticker(progress, () => {
     const inputs = steps.filter((step) => step.kind === 'input').length;
     const last = steps.at(-1);
-    const at = last ? Date.parse(last.kind === 'input' ? last.at : last.to) : admittedAt;
+    const at = last ? stepInstant(last) : admittedAt;
     return `simulated day ${Math.floor((at - admittedAt) / 86_400_000)}, ${inputs} inputs recorded`;
   });
   try {
@@ -132,9 +152,6 @@ async function simulateJourney(
     await journey.admit();
     const { workflowId, runId } = await journey.handle().describe();
     await walkHappyPath(journey);
-    // Taken before the read: reading a completed run waits on its result, which lets the
-    // time-skipping server move the clock on.
-    const endedAt = await env.currentTimeMs();
     const state = await journey.state();
     const wallMs = performance.now() - started;
     if (state.status !== 'discharged' || state.discharge?.kind !== 'completed')
@@ -144,7 +161,9 @@ async function simulateJourney(
       histories: await historiesOf(env.client, workflowId, runId),
       steps,
       admittedAt,
-      endedAt,
+      // The last step's instant, not the server's clock: reading a completed run waits on its result,
+      // which lets the time-skipping server move the clock on.
+      endedAt: steps.length ? stepInstant(steps.at(-1) as JourneyStep) : admittedAt,
     };
   } finally {
     tick.stop();
@@ -294,6 +313,7 @@ export async function longJourneyBenchmark(
       `long journey: ${inputs} inputs over ${days} days; history events per input ${round(journeyEvents / inputs, 1)} ` +
         `(carepath) vs ${round(bareEvents / inputs, 1)} (baseline); replay ` +
         `${round((journeyReplay.medianMs * 1000) / journeyEvents, 0)} vs ${round((bareReplay.medianMs * 1000) / bareEvents, 0)} ms per 1,000 history events`,
+      ...replayProfileNotes('long journey', journeyReplay.parts, bareReplay.parts),
     ],
     details: {
       arrangement:

@@ -25,7 +25,7 @@ import {
 import type { notifyingWorkflow } from './bare/workflows';
 import type { Cleanup } from './cleanup';
 import { liveJourneys, type LivedJourney } from './lived-journeys';
-import { historiesOf, replayTimes } from './long-journey';
+import { historiesOf, replayProfileNotes, replayTimes } from './long-journey';
 import { historyBreakdown, round, sdkCounter } from './measure';
 import { defaultJourneys, type BenchOptions } from './options';
 import type { BenchmarkResult, Figure } from './report';
@@ -507,10 +507,14 @@ export async function realisticBenchmark(
         `${span(runsPerJourney)} runs a journey; bare workflows padded to ${span(bareEvents)} events`,
       `realistic: uncached against cached, carepath: events/s ${times(uncachedResult.events.perSecond, cachedResult.events.perSecond)}, ` +
         `event→record p99 ${times(uncachedResult.events.p99, cachedResult.events.p99)}, state read p99 ${times(uncachedResult.state.p99, cachedResult.state.p99)}, ` +
-        `history read p99 ${times(uncachedResult.history.p99, cachedResult.history.p99)}; replays are each worker's sticky-cache misses (${cacheMisses})`,
+        `history read p99 ${times(uncachedResult.history.p99, cachedResult.history.p99)}; baseline: events/s ` +
+        `${times(uncachedResult.bareEvents.perSecond, cachedResult.bareEvents.perSecond)}, event→record p99 ` +
+        `${times(uncachedResult.bareEvents.p99, cachedResult.bareEvents.p99)}, read p99 ${times(uncachedResult.bareReads.p99, cachedResult.bareReads.p99)}; ` +
+        `replays are each worker's sticky-cache misses (${cacheMisses})`,
       `realistic: one replay of a current run, ${replayed.carepath} (carepath) vs ${replayed.baseline} (baseline) history events: ` +
         `${perThousandEvents(journeyReplay.medianMs, replayed.carepath)} vs ${perThousandEvents(bareReplay.medianMs, replayed.baseline)} ms per 1,000 history events ` +
         `(median of ${opts.replays} in this process, after a first that includes the replay worker's start)`,
+      ...replayProfileNotes('realistic', journeyReplay.parts, bareReplay.parts),
       `realistic: a journey's history events per input, by type: ${Object.entries(
         breakdown.perType(built.inputs),
       )
