@@ -1,23 +1,6 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { carepathTracer } from '../activities/kafka/traced-sender';
-
-/**
- * The trace context a caller sent in its W3C `traceparent`/`tracestate` headers; the root context
- * when it sent none, or one the propagator cannot read (then the request starts a trace of its own).
- */
-export const requestTraceContext = (headers: IncomingHttpHeaders): Context =>
-  propagation.extract(ROOT_CONTEXT, headers);
+import { callerTraceContext, carepathTracer } from '../activities/kafka/traced-sender';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -56,7 +39,7 @@ export function traceRequests(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.routeOptions.config.traced === false) return done();
     const route = request.routeOptions.url;
-    const parent = requestTraceContext(request.headers);
+    const parent = callerTraceContext(request.headers);
     const span = carepathTracer().startSpan(
       route === undefined ? request.method : `${request.method} ${route}`,
       {

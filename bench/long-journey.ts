@@ -27,7 +27,7 @@ import { advanceClock, timeSkippingServer } from '../testkit/time-skipping';
 import { round, ticker } from './measure';
 import type { BenchOptions } from './options';
 import type { BenchmarkResult } from './report';
-import { replayPartsLine, replayTimeByPart, type ReplayPartTime } from './replay-profile';
+import { replayProfileNotes, replayTimeByPart, type ReplayPartTime } from './replay-profile';
 import { percentile } from './stats';
 
 type History = temporal.api.history.v1.IHistory;
@@ -51,12 +51,12 @@ export async function historiesOf(
  * A CPU profile of this process from now on, written to `path` and returned when the returned
  * function is called: a replay worker runs its workflows on this process's main thread.
  */
-async function profileThisProcess(): Promise<(path: string) => Promise<Profiler.Profile>> {
+async function profileThisProcess(path: string): Promise<() => Promise<Profiler.Profile>> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
-  return async (path) => {
+  return async () => {
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
     mkdirSync(dirname(path), { recursive: true });
@@ -81,7 +81,7 @@ export async function replayTimes(
 ): Promise<{ medianMs: number; coldMs: number; samplesMs: number[]; parts?: ReplayPartTime[] }> {
   const copies = Array.from({ length: replays + 1 }, (_, i) => ({ workflowId: `replay-${i}`, history }));
   const times: number[] = [];
-  let writeProfile: ((path: string) => Promise<Profiler.Profile>) | undefined;
+  let stopProfile: (() => Promise<Profiler.Profile>) | undefined;
   let since = performance.now();
   for await (const result of Worker.runReplayHistories(
     {
@@ -92,12 +92,12 @@ export async function replayTimes(
     copies,
   )) {
     if (result.error) throw result.error;
-    if (times.length === 0 && profilePath !== undefined) writeProfile = await profileThisProcess();
+    if (times.length === 0 && profilePath !== undefined) stopProfile = await profileThisProcess(profilePath);
     const now = performance.now();
     times.push(now - since);
     since = now;
   }
-  const profile = writeProfile && profilePath !== undefined ? await writeProfile(profilePath) : undefined;
+  const profile = await stopProfile?.();
   const [coldMs = 0, ...warm] = times;
   return {
     medianMs: percentile(warm, 50),
@@ -107,17 +107,18 @@ export async function replayTimes(
   };
 }
 
-/** With --cpu-prof: where one replay's CPU time went, carepath's and the baseline's. */
-export function replayProfileNotes(
-  what: string,
-  carepath: readonly ReplayPartTime[] | undefined,
-  baseline: readonly ReplayPartTime[] | undefined,
-): string[] {
-  return [
-    ...(carepath ? [`${what}: replay profile, carepath: ${replayPartsLine(carepath)}`] : []),
-    ...(baseline ? [`${what}: replay profile, baseline: ${replayPartsLine(baseline)}`] : []),
-  ];
-}
+/** A replay's time per 1,000 of its history's events, the figure comparable across lengths. */
+export const msPerThousandEvents = (ms: number, events: number): number => round((ms * 1000) / events, 0);
+
+/** The bare workflows' bundle, as the bare workers run them. */
+export const bareWorkflowCode = async (): Promise<string> =>
+  (
+    await bundleWorkflowCode({
+      workflowsPath: require.resolve('./bare/workflows'),
+      // webpack's report of every module would bury the progress lines.
+      logger: new DefaultLogger('WARN'),
+    })
+  ).code;
 
 /** Figures of one simulated workflow: how long the simulation took, and its history per run. */
 interface Simulated {
@@ -216,11 +217,9 @@ export async function longJourneyBenchmark(
   const program = getProgram(opts.program);
   const install = await ensureInstalled(loadLocalConfig().cacheDir, progress);
   say('setup')('bundling the workflows, starting a time-skipping server…');
-  // webpack's report of every module would bury the progress lines.
-  const quiet = new DefaultLogger('WARN');
   const [journeyCode, bareCode] = await Promise.all([
-    bundleWorkflowCode({ ...journeyBundleOptions({ traced: false }), logger: quiet }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./bare/workflows'), logger: quiet }),
+    bundleWorkflowCode({ ...journeyBundleOptions({ traced: false }), logger: new DefaultLogger('WARN') }),
+    bareWorkflowCode(),
   ]);
   // A key of the run's own: carepath always encrypts its payloads, the baseline never does.
   const dataConverter = carepathDataConverter({
@@ -243,7 +242,7 @@ export async function longJourneyBenchmark(
   const bareWorker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: bareTaskQueue,
-    workflowBundle: { code: bareCode.code },
+    workflowBundle: { code: bareCode },
   });
   const running = Promise.all([journeyWorker.run(), bareWorker.run()]);
   cleanup.add('the long-journey workers', async () => {
@@ -270,7 +269,7 @@ export async function longJourneyBenchmark(
     profileOf('carepath'),
   );
   const bareReplay = await replayTimes(
-    bareCode.code,
+    bareCode,
     undefined,
     longestRun(bare),
     opts.replays,
@@ -312,7 +311,7 @@ export async function longJourneyBenchmark(
     notes: [
       `long journey: ${inputs} inputs over ${days} days; history events per input ${round(journeyEvents / inputs, 1)} ` +
         `(carepath) vs ${round(bareEvents / inputs, 1)} (baseline); replay ` +
-        `${round((journeyReplay.medianMs * 1000) / journeyEvents, 0)} vs ${round((bareReplay.medianMs * 1000) / bareEvents, 0)} ms per 1,000 history events`,
+        `${msPerThousandEvents(journeyReplay.medianMs, journeyEvents)} vs ${msPerThousandEvents(bareReplay.medianMs, bareEvents)} ms per 1,000 history events`,
       ...replayProfileNotes('long journey', journeyReplay.parts, bareReplay.parts),
     ],
     details: {

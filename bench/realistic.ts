@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Journeys } from '../client/journeys';
 import { carepathDataConverter } from '../codec/data-converter';
 import { freePort } from '../infra/ports';
@@ -25,9 +24,10 @@ import {
 import type { notifyingWorkflow } from './bare/workflows';
 import type { Cleanup } from './cleanup';
 import { liveJourneys, type LivedJourney } from './lived-journeys';
-import { historiesOf, replayProfileNotes, replayTimes } from './long-journey';
+import { bareWorkflowCode, historiesOf, msPerThousandEvents, replayTimes } from './long-journey';
 import { historyBreakdown, round, sdkCounter } from './measure';
 import { defaultJourneys, type BenchOptions } from './options';
+import { replayProfileNotes } from './replay-profile';
 import type { BenchmarkResult, Figure } from './report';
 import type { Rig } from './rig';
 import { recordsOf } from './scenario';
@@ -382,11 +382,6 @@ export async function realisticBenchmark(
   const journeyBundle = prebuiltJourneyBundle({ traced: false });
   if (!journeyBundle)
     throw new Error('no current prebuilt workflow bundle, which the journey workers run: npm run build');
-  const bareCode = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./bare/workflows'),
-    // webpack's report of every module would bury the progress lines.
-    logger: new DefaultLogger('WARN'),
-  });
   const journeyReplay = await replayTimes(
     readFileSync(journeyBundle.codePath, 'utf8'),
     dataConverter,
@@ -395,14 +390,13 @@ export async function realisticBenchmark(
     profileOf('carepath'),
   );
   const bareReplay = await replayTimes(
-    bareCode.code,
+    await bareWorkflowCode(),
     undefined,
     bareRun,
     opts.replays,
     profileOf('baseline'),
   );
   const replayed = { carepath: journeyRun.events?.length ?? 0, baseline: bareRun.events?.length ?? 0 };
-  const perThousandEvents = (ms: number, events: number) => round((ms * 1000) / events, 0);
 
   // The bridge reads the server's clock, months ahead of the machine's: see shifted-clock.ts.
   const shift = (await env.currentTimeMs()) - Date.now();
@@ -512,7 +506,7 @@ export async function realisticBenchmark(
         `${times(uncachedResult.bareEvents.p99, cachedResult.bareEvents.p99)}, read p99 ${times(uncachedResult.bareReads.p99, cachedResult.bareReads.p99)}; ` +
         `replays are each worker's sticky-cache misses (${cacheMisses})`,
       `realistic: one replay of a current run, ${replayed.carepath} (carepath) vs ${replayed.baseline} (baseline) history events: ` +
-        `${perThousandEvents(journeyReplay.medianMs, replayed.carepath)} vs ${perThousandEvents(bareReplay.medianMs, replayed.baseline)} ms per 1,000 history events ` +
+        `${msPerThousandEvents(journeyReplay.medianMs, replayed.carepath)} vs ${msPerThousandEvents(bareReplay.medianMs, replayed.baseline)} ms per 1,000 history events ` +
         `(median of ${opts.replays} in this process, after a first that includes the replay worker's start)`,
       ...replayProfileNotes('realistic', journeyReplay.parts, bareReplay.parts),
       `realistic: a journey's history events per input, by type: ${Object.entries(

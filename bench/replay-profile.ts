@@ -139,3 +139,15 @@ export function replayPartsLine(parts: readonly ReplayPartTime[], shown = 6): st
     .join(', ');
   return `${total} ms CPU per replay: ${largest}`;
 }
+
+/** With --cpu-prof: where one replay's CPU time went, carepath's and the baseline's. */
+export function replayProfileNotes(
+  what: string,
+  carepath: readonly ReplayPartTime[] | undefined,
+  baseline: readonly ReplayPartTime[] | undefined,
+): string[] {
+  return [
+    ...(carepath ? [`${what}: replay profile, carepath: ${replayPartsLine(carepath)}`] : []),
+    ...(baseline ? [`${what}: replay profile, baseline: ${replayPartsLine(baseline)}`] : []),
+  ];
+}

@@ -8,18 +8,16 @@ import { journeyBundleOptions, journeyBundlePath } from './workflow-bundle';
  * tracing interceptors.
  */
 async function main() {
+  const logger = {
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+    log: () => undefined,
+    warn: (message: string) => console.error(`bundle-workflows: ${message}`),
+    error: (message: string) => console.error(`bundle-workflows: ${message}`),
+  };
   for (const traced of [false, true]) {
-    const { code } = await bundleWorkflowCode({
-      ...journeyBundleOptions({ traced }),
-      logger: {
-        trace: () => undefined,
-        debug: () => undefined,
-        info: () => undefined,
-        log: () => undefined,
-        warn: (message: string) => console.error(`bundle-workflows: ${message}`),
-        error: (message: string) => console.error(`bundle-workflows: ${message}`),
-      },
-    });
+    const { code } = await bundleWorkflowCode({ ...journeyBundleOptions({ traced }), logger });
     const path = journeyBundlePath({ traced });
     writeFileSync(path, code);
     console.log(`bundle-workflows: wrote ${path} (${Math.round(code.length / 1024)} KiB)`);

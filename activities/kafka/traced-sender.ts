@@ -1,9 +1,11 @@
 import {
   context,
   propagation,
+  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
+  type Context,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
@@ -11,6 +13,15 @@ import type { OutboundRecord, RecordSender } from './record-sender';
 
 /** The tracer of carepath's own spans (bridge, publisher), beside Temporal's; a no-op until tracing starts (workers/tracing.ts). */
 export const carepathTracer = (): Tracer => trace.getTracer('carepath');
+
+/**
+ * The trace context a caller sent in its W3C `traceparent`/`tracestate` headers (an HTTP request's,
+ * an inbound record's); the root context when it sent none or one the propagator cannot read, so
+ * the work it asks for starts a trace of its own.
+ */
+export const callerTraceContext = (
+  headers: Readonly<Record<string, string | string[] | undefined>> | undefined,
+): Context => propagation.extract(ROOT_CONTEXT, headers ?? {});
 
 /** Runs `work` in `span` and ends it; a failure marks the span with the error's name only (never its message). */
 export async function endingSpan<T>(span: Span, work: () => Promise<T>): Promise<T> {

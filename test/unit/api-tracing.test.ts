@@ -2,12 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { callerTraceContext } from '../../activities/kafka/traced-sender';
 import type { ApiContext } from '../../api/context';
 import { IdempotencyStore } from '../../api/idempotency';
 import { ApiMetrics } from '../../api/metrics';
 import { buildApi } from '../../api/server';
 import { generateToken, hashToken, TokenRegistry } from '../../api/tokens';
-import { requestTraceContext } from '../../api/tracing';
 import type { Journeys } from '../../client/journeys';
 import { shippedPrograms } from '../../programs';
 import { waitFor } from '../../testkit/tap';
@@ -145,7 +145,7 @@ describe('the coordinator API’s server spans', () => {
     ['two traceparent headers joined', `${traceparent}, 00-${'1'.repeat(32)}-${parentSpanId}-01`],
     ['a short trace id', `00-${traceId.slice(2)}-${parentSpanId}-01`],
   ])('a malformed traceparent (%s) is ignored: a new trace, never a 5xx', async (_case, malformed) => {
-    expect(trace.getSpanContext(requestTraceContext({ traceparent: malformed }))).toBeUndefined();
+    expect(trace.getSpanContext(callerTraceContext({ traceparent: malformed }))).toBeUndefined();
     const reply = await recordRelapse({ traceparent: malformed });
     expect(reply.statusCode).toBe(202);
     const [span] = serverSpans();

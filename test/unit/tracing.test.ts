@@ -1,10 +1,10 @@
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OutboundRecord } from '../../activities/kafka/record-sender';
-import { tracedSender, withTraceHeaders } from '../../activities/kafka/traced-sender';
+import { callerTraceContext, tracedSender, withTraceHeaders } from '../../activities/kafka/traced-sender';
 import { ConfigError } from '../../config';
 import { loadTracingConfig } from '../../config/tracing';
-import { inboundTraceContext, withInboundSpan } from '../../workers/inbound/trace';
+import { withInboundSpan } from '../../workers/inbound/trace';
 import { redactFields } from '../../workers/log';
 import { startTracing, type Tracing } from '../../workers/tracing';
 import { PendingTraces } from '../../workflows/traces';
@@ -69,10 +69,10 @@ describe('trace context in Kafka headers', () => {
   const position = { topic: 'carepath.client-events.v1', partition: 2, offset: '41' };
 
   test('an inbound record’s traceparent (as the Kafka adapter hands it, text) is extracted', () => {
-    const extracted = trace.getSpanContext(inboundTraceContext({ traceparent }));
+    const extracted = trace.getSpanContext(callerTraceContext({ traceparent }));
     expect(extracted).toMatchObject({ traceId, spanId: parentSpanId, isRemote: true });
-    expect(trace.getSpanContext(inboundTraceContext({ traceparent: 'not-a-traceparent' }))).toBeUndefined();
-    expect(trace.getSpanContext(inboundTraceContext(undefined))).toBeUndefined();
+    expect(trace.getSpanContext(callerTraceContext({ traceparent: 'not-a-traceparent' }))).toBeUndefined();
+    expect(trace.getSpanContext(callerTraceContext(undefined))).toBeUndefined();
   });
 
   test('handling a record with a traceparent is a consumer span continuing it, with identifiers only', async () => {

@@ -1,5 +1,5 @@
-import { propagation, ROOT_CONTEXT, SpanKind, type TextMapGetter } from '@opentelemetry/api';
-import { carepathTracer, endingSpan } from '../../activities/kafka/traced-sender';
+import { SpanKind } from '@opentelemetry/api';
+import { callerTraceContext, carepathTracer, endingSpan } from '../../activities/kafka/traced-sender';
 
 /** Where an inbound record was read: identifiers only, never its key or contents. */
 export interface InboundPosition {
@@ -10,18 +10,6 @@ export interface InboundPosition {
 
 /** An inbound record's headers, as the Kafka adapter gives them: text. */
 type RecordHeaders = Readonly<Record<string, string>>;
-
-const headerGetter: TextMapGetter<RecordHeaders | undefined> = {
-  keys: (headers) => Object.keys(headers ?? {}),
-  get: (headers, key) => headers?.[key],
-};
-
-/**
- * The trace context a record's producer sent in its `traceparent`/`tracestate` headers; the
- * root context when it sent none or an invalid one (then the record starts a trace of its own).
- */
-export const inboundTraceContext = (headers: RecordHeaders | undefined) =>
-  propagation.extract(ROOT_CONTEXT, headers, headerGetter);
 
 /**
  * Runs the handling of one inbound record inside a consumer span, a child of the producer's trace
@@ -46,7 +34,7 @@ export function withInboundSpan<T>(
         'messaging.kafka.offset': Number(position.offset),
       },
     },
-    inboundTraceContext(headers),
+    callerTraceContext(headers),
     (span) => endingSpan(span, handle),
   );
 }
